@@ -1,0 +1,55 @@
+# The two commands: `make demo` and `make test`. Both start with `make setup`, which is idempotent.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+DEMO_ENV := DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/db.sqlite3
+TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/eepa)
+
+.PHONY: setup system-deps venv messages migrate demo seed test lint pytest smoke services clean
+
+setup: system-deps $(BIN)/.installed messages migrate
+
+system-deps:
+	@bash scripts/install-system-deps.sh
+
+# Reinstall only when the dependency list changes.
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+messages: $(BIN)/.installed
+	@mkdir -p var
+	$(DEMO_ENV) $(MANAGE) compilemessages --ignore=.venv --verbosity 0
+
+migrate: $(BIN)/.installed
+	@mkdir -p var
+	$(DEMO_ENV) $(MANAGE) migrate --noinput --verbosity 0
+
+seed: setup
+	$(DEMO_ENV) $(MANAGE) seed_demo
+
+demo: seed
+	@$(DEMO_ENV) $(MANAGE) demo_logins
+	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+services:
+	@DATABASE_URL=$(TEST_DATABASE_URL) bash scripts/check-services.sh
+
+pytest: setup services
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+
+smoke: setup
+	DATABASE_URL=sqlite:///$(CURDIR)/var/smoke.sqlite3 $(BIN)/pytest -m smoke -p no:randomly -q
+
+test: setup lint pytest smoke
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3 var/media

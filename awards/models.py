@@ -1,0 +1,1 @@
+# Award cycles, scoring and certificates arrive with issue #3.

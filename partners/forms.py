@@ -1,0 +1,132 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partners.evidence import validate_evidence
+from partners.models import CooperationEvent, Enterprise
+from partners.services import ENTERPRISE_FIELDS, EVENT_CONTENT_FIELDS
+
+
+class EnterpriseForm(forms.ModelForm):
+    class Meta:
+        model = Enterprise
+        fields = ENTERPRISE_FIELDS
+        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("name_en"), Column("name_zh")),
+            Row(Column("br_number"), Column("sector"), Column("status")),
+            Fieldset(
+                _("Contact"),
+                Row(Column("contact_name"), Column("contact_title")),
+                Row(Column("contact_email"), Column("contact_phone")),
+                "address",
+            ),
+            Submit("save", _("Save")),
+        )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleEvidenceField(forms.FileField):
+    """Several evidence files at once; each is checked by content and size."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        cleaned = [super(MultipleEvidenceField, self).clean(f, initial) for f in files]
+        errors = []
+        for upload in cleaned:
+            try:
+                validate_evidence(upload)
+            except forms.ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+
+class EventForm(forms.ModelForm):
+    evidence = MultipleEvidenceField(
+        label=_("Evidence files"),
+        required=False,
+        help_text=_("PDF, JPEG, PNG, XLSX or DOCX, up to 10 MB each."),
+    )
+
+    class Meta:
+        model = CooperationEvent
+        fields = EVENT_CONTENT_FIELDS
+        widgets = {
+            "occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "partner_summary": forms.Textarea(attrs={"rows": 3}),
+            "restricted_details": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, enterprises, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprises.filter(status=Enterprise.Status.ACTIVE)
+        self.helper = FormHelper()
+        self.helper.attrs = {"enctype": "multipart/form-data"}
+        self.helper.layout = Layout(
+            Row(Column("enterprise"), Column("event_type")),
+            Row(Column("occurred_on"), Column("significance")),
+            "title",
+            "partner_summary",
+            "restricted_details",
+            Fieldset(
+                _("Outcome"),
+                Row(Column("seizure_value_hkd"), Column("cases"), Column("arrests")),
+            ),
+            "evidence",
+            Submit("save", _("Save draft")),
+        )
+
+    def clean_occurred_on(self):
+        from django.utils import timezone
+
+        occurred_on = self.cleaned_data["occurred_on"]
+        if occurred_on > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return occurred_on
+
+    def content(self) -> dict:
+        return {name: self.cleaned_data[name] for name in EVENT_CONTENT_FIELDS}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def __init__(self, *args, submit_label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", submit_label, css_class="btn-warning"))
+
+
+class EventImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_("The first row must be the header of the import template."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"enctype": "multipart/form-data"}
+        self.helper.add_input(Submit("import", _("Check and import")))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload

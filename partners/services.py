@@ -1,0 +1,212 @@
+"""Every write to the cooperation record: audited, in a transaction, checked by the workflow."""
+
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partners.evidence import sha256_of, validate_evidence
+from partners.models import CooperationEvent, Enterprise, EvidenceFile
+from portal.audit import audit, diff, snapshot
+from portal.roles import Role, has_role
+
+Status = CooperationEvent.Status
+
+ENTERPRISE_FIELDS = [
+    "name_en",
+    "name_zh",
+    "br_number",
+    "sector",
+    "status",
+    "address",
+    "contact_name",
+    "contact_title",
+    "contact_email",
+    "contact_phone",
+]
+EVENT_CONTENT_FIELDS = [
+    "enterprise",
+    "event_type",
+    "occurred_on",
+    "title",
+    "partner_summary",
+    "restricted_details",
+    "significance",
+    "seizure_value_hkd",
+    "cases",
+    "arrests",
+]
+
+
+@transaction.atomic
+def enterprise_create(*, user, **fields) -> Enterprise:
+    enterprise = Enterprise(**fields)
+    enterprise.full_clean()
+    enterprise.save()
+    audit(user, "partners.enterprise.created", enterprise)
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(*, enterprise: Enterprise, user, **fields) -> Enterprise:
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    before = snapshot(enterprise, ENTERPRISE_FIELDS)
+    for name, value in fields.items():
+        setattr(enterprise, name, value)
+    enterprise.full_clean()
+    enterprise.save()
+    changes = diff(before, enterprise)
+    if changes:
+        audit(user, "partners.enterprise.updated", enterprise, changes)
+    return enterprise
+
+
+@transaction.atomic
+def event_create(*, user, evidence=(), **fields) -> CooperationEvent:
+    if not has_role(user, Role.OFFICER):
+        raise PermissionDenied(_("Only officers log cooperation events."))
+    event = CooperationEvent(logged_by=user, status=Status.DRAFT, **fields)
+    event.full_clean()
+    event.save()
+    audit(user, "partners.event.created", event)
+    for upload in evidence:
+        evidence_attach(event=event, user=user, upload=upload)
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: CooperationEvent, user, evidence=(), **fields) -> CooperationEvent:
+    event = _lock(event)
+    _require_logger(event, user)
+    if not event.is_editable:
+        raise ValidationError(
+            _("A %(status)s event can no longer be edited.")
+            % {"status": event.get_status_display().lower()}
+        )
+    before = snapshot(event, EVENT_CONTENT_FIELDS)
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.full_clean()
+    event.save()
+    changes = diff(before, event)
+    if changes:
+        audit(user, "partners.event.updated", event, changes)
+    for upload in evidence:
+        evidence_attach(event=event, user=user, upload=upload)
+    return event
+
+
+@transaction.atomic
+def evidence_attach(*, event: CooperationEvent, user, upload) -> EvidenceFile:
+    kind = validate_evidence(upload)
+    evidence = EvidenceFile(
+        event=event,
+        token=secrets.token_hex(16),
+        original_name=upload.name[:200],
+        kind=kind,
+        size=upload.size,
+        sha256=sha256_of(upload),
+        uploaded_by=user,
+    )
+    evidence.file.save(evidence.token, upload, save=False)
+    evidence.save()
+    audit(user, "partners.event.evidence_added", event, {"evidence": ["", evidence.original_name]})
+    return evidence
+
+
+@transaction.atomic
+def event_submit(*, event: CooperationEvent, user) -> CooperationEvent:
+    event = _lock(event)
+    _require_logger(event, user)
+    _move(event, Status.SUBMITTED, user, "partners.event.submitted", submitted_at=timezone.now())
+    return event
+
+
+@transaction.atomic
+def event_verify(*, event: CooperationEvent, user) -> CooperationEvent:
+    event = _lock(event)
+    _require_independent_verifier(event, user)
+    _move(
+        event,
+        Status.VERIFIED,
+        user,
+        "partners.event.verified",
+        verified_by=user,
+        verified_at=timezone.now(),
+    )
+    return event
+
+
+@transaction.atomic
+def event_return(*, event: CooperationEvent, user, reason: str) -> CooperationEvent:
+    event = _lock(event)
+    _require_independent_verifier(event, user)
+    if not reason.strip():
+        raise ValidationError(_("Say why the event is returned."))
+    _move(event, Status.RETURNED, user, "partners.event.returned", return_reason=reason.strip())
+    return event
+
+
+@transaction.atomic
+def event_withdraw(*, event: CooperationEvent, user, reason: str) -> CooperationEvent:
+    event = _lock(event)
+    if event.logged_by_id != user.pk and not has_role(user, Role.SECRETARIAT):
+        raise PermissionDenied(
+            _("Only the officer who logged it or the secretariat can withdraw it.")
+        )
+    if not reason.strip():
+        raise ValidationError(_("Say why the event is withdrawn."))
+    _move(
+        event,
+        Status.WITHDRAWN,
+        user,
+        "partners.event.withdrawn",
+        withdrawal_reason=reason.strip(),
+    )
+    return event
+
+
+def _lock(event: CooperationEvent) -> CooperationEvent:
+    # Two people acting on one event at once: the second waits here, then sees the new status.
+    return CooperationEvent.objects.select_for_update().get(pk=event.pk)
+
+
+def _require_logger(event: CooperationEvent, user) -> None:
+    if event.logged_by_id != user.pk:
+        raise PermissionDenied(_("Only the officer who logged this event can do that."))
+
+
+def _require_independent_verifier(event: CooperationEvent, user) -> None:
+    if not has_role(user, Role.VERIFIER):
+        raise PermissionDenied(_("Only verifiers can verify or return events."))
+    if event.logged_by_id == user.pk:
+        raise PermissionDenied(_("You cannot verify or return an event you logged."))
+
+
+def _move(event: CooperationEvent, status: str, user, action: str, **fields) -> None:
+    if not event.can_move_to(status):
+        raise ValidationError(_transition_refusal(event, status))
+    old_label = event.get_status_display()
+    event.status = status
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.save(update_fields=["status", "updated_at", *fields])
+    reason = fields.get("return_reason") or fields.get("withdrawal_reason") or ""
+    audit(
+        user, action, event, {"status": [str(old_label), str(event.get_status_display())]}, reason
+    )
+
+
+def _transition_refusal(event: CooperationEvent, status: str) -> str:
+    if event.status == Status.VERIFIED:
+        who = event.verified_by.get_full_name() or event.verified_by.get_username()
+        return _("This event was already verified by %(who)s at %(when)s.") % {
+            "who": who,
+            "when": timezone.localtime(event.verified_at).strftime("%Y-%m-%d %H:%M"),
+        }
+    return _("A %(current)s event cannot be marked %(target)s.") % {
+        "current": event.get_status_display().lower(),
+        "target": Status(status).label.lower(),
+    }

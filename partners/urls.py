@@ -1,0 +1,36 @@
+from django.urls import path
+
+from partners import views
+
+app_name = "partners"
+
+urlpatterns = [
+    path("enterprises/", views.enterprise_list, name="enterprise-list"),
+    path("enterprises/new/", views.enterprise_create, name="enterprise-create"),
+    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
+    path("enterprises/<int:pk>/edit/", views.enterprise_update, name="enterprise-update"),
+    path("my-enterprise/", views.my_enterprise, name="my-enterprise"),
+    path("events/", views.event_list, name="event-list"),
+    path("events/export/", views.event_export, name="event-export"),
+    path("events/new/", views.event_create, name="event-create"),
+    path("events/import/", views.event_import, name="event-import"),
+    path(
+        "events/import/template.csv",
+        views.import_template,
+        {"fmt": "csv"},
+        name="import-template-csv",
+    ),
+    path(
+        "events/import/template.xlsx",
+        views.import_template,
+        {"fmt": "xlsx"},
+        name="import-template-xlsx",
+    ),
+    path("events/<int:pk>/", views.event_detail, name="event-detail"),
+    path("events/<int:pk>/edit/", views.event_update, name="event-update"),
+    path("events/<int:pk>/submit/", views.event_submit, name="event-submit"),
+    path("events/<int:pk>/verify/", views.event_verify, name="event-verify"),
+    path("events/<int:pk>/return/", views.event_return, name="event-return"),
+    path("events/<int:pk>/withdraw/", views.event_withdraw, name="event-withdraw"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),
+]

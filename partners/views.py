@@ -1,0 +1,313 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partners import services
+from partners.exports import EXPORT_COLUMNS, event_export_rows, import_template_rows
+from partners.filters import EnterpriseFilter, EventFilter
+from partners.forms import EnterpriseForm, EventForm, EventImportForm, ReasonForm
+from partners.imports import IMPORT_COLUMNS, ImportRejected, events_import
+from partners.models import CooperationEvent, Enterprise, EvidenceFile
+from portal.exports import CONTENT_TYPES, FORMATS, render_table
+from portal.models import AuditEntry
+from portal.roles import STAFF_ROLES, Role, is_staff_member, role_required
+
+PAGE_SIZE = 50
+
+
+def _page(request, queryset, size=PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    """The current filters, for pagination and export links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _download(content: bytes, fmt: str, stem: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+# Enterprises
+
+
+@role_required(*STAFF_ROLES)
+def enterprise_list(request):
+    enterprises = Enterprise.objects.visible_to(request.user)
+    filterset = EnterpriseFilter(request.GET, queryset=enterprises)
+    return render(
+        request,
+        "partners/enterprise_list.html",
+        {
+            "filter": filterset,
+            "page": _page(request, filterset.qs),
+            "query": _query_without_page(request),
+        },
+    )
+
+
+@login_required
+def enterprise_detail(request, pk):
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
+    events = (
+        CooperationEvent.objects.visible_to(request.user)
+        .filter(enterprise=enterprise)
+        .select_related("logged_by")
+    )
+    return render(
+        request,
+        "partners/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "page": _page(request, events, 25),
+            "staff_view": is_staff_member(request.user),
+            "audit_entries": AuditEntry.objects.visible_to(request.user)
+            .for_object(enterprise)
+            .select_related("actor")[:100],
+        },
+    )
+
+
+@login_required
+def my_enterprise(request):
+    """A partner user's home: their own enterprise's page."""
+    enterprise = (
+        Enterprise.objects.visible_to(request.user).filter(memberships__user=request.user).first()
+    )
+    if enterprise is None:
+        raise PermissionDenied
+    return redirect(enterprise)
+
+
+@role_required(Role.SECRETARIAT)
+def enterprise_create(request):
+    form = EnterpriseForm(request.POST or None)
+    if form.is_valid():
+        enterprise = services.enterprise_create(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Enterprise added."))
+        return redirect(enterprise)
+    return render(request, "partners/enterprise_form.html", {"form": form})
+
+
+@role_required(Role.SECRETARIAT)
+def enterprise_update(request, pk):
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
+    form = EnterpriseForm(request.POST or None, instance=enterprise)
+    if form.is_valid():
+        services.enterprise_update(enterprise=enterprise, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Enterprise updated."))
+        return redirect(enterprise)
+    return render(
+        request, "partners/enterprise_form.html", {"form": form, "enterprise": enterprise}
+    )
+
+
+# Cooperation events
+
+
+def _filtered_events(request):
+    events = CooperationEvent.objects.visible_to(request.user).select_related(
+        "enterprise", "logged_by"
+    )
+    return EventFilter(request.GET, queryset=events, request=request)
+
+
+@role_required(*STAFF_ROLES)
+def event_list(request):
+    filterset = _filtered_events(request)
+    return render(
+        request,
+        "partners/event_list.html",
+        {
+            "filter": filterset,
+            "page": _page(request, filterset.qs),
+            "query": _query_without_page(request),
+        },
+    )
+
+
+@role_required(*STAFF_ROLES)
+def event_export(request):
+    fmt = request.GET.get("format", "csv")
+    if fmt not in FORMATS:
+        fmt = "csv"
+    rows = event_export_rows(_filtered_events(request).qs)
+    return _download(render_table(EXPORT_COLUMNS, rows, fmt), fmt, "cooperation-events")
+
+
+@role_required(*STAFF_ROLES)
+def event_detail(request, pk):
+    event = get_object_or_404(
+        CooperationEvent.objects.visible_to(request.user).select_related(
+            "enterprise", "logged_by", "verified_by"
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "partners/event_detail.html",
+        {
+            "event": event,
+            "actions": event.actions_for(request.user),
+            "evidence_files": EvidenceFile.objects.visible_to(request.user).filter(event=event),
+            "audit_entries": AuditEntry.objects.visible_to(request.user)
+            .for_object(event)
+            .select_related("actor"),
+            "return_form": ReasonForm(submit_label=_("Return to officer")),
+            "withdraw_form": ReasonForm(submit_label=_("Withdraw event")),
+        },
+    )
+
+
+@role_required(Role.OFFICER)
+def event_create(request):
+    enterprises = Enterprise.objects.visible_to(request.user)
+    form = EventForm(
+        request.POST or None,
+        request.FILES or None,
+        enterprises=enterprises,
+        initial={"enterprise": request.GET.get("enterprise")},
+    )
+    if form.is_valid():
+        event = services.event_create(
+            user=request.user, evidence=form.cleaned_data["evidence"], **form.content()
+        )
+        messages.success(request, _("Draft saved. Submit it when it is ready for verification."))
+        return redirect(event)
+    return render(request, "partners/event_form.html", {"form": form})
+
+
+@role_required(Role.OFFICER)
+def event_update(request, pk):
+    event = get_object_or_404(CooperationEvent.objects.visible_to(request.user), pk=pk)
+    if "edit" not in event.actions_for(request.user):
+        raise PermissionDenied
+    form = EventForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=event,
+        enterprises=Enterprise.objects.visible_to(request.user),
+    )
+    if form.is_valid():
+        try:
+            services.event_update(
+                event=event,
+                user=request.user,
+                evidence=form.cleaned_data["evidence"],
+                **form.content(),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Event saved."))
+        return redirect(event)
+    return render(request, "partners/event_form.html", {"form": form, "event": event})
+
+
+def _transition(request, pk, service, success_message, needs_reason=False):
+    event = get_object_or_404(CooperationEvent.objects.visible_to(request.user), pk=pk)
+    kwargs = {}
+    if needs_reason:
+        form = ReasonForm(request.POST, submit_label="")
+        if not form.is_valid():
+            messages.error(request, _("Give a reason."))
+            return redirect(event)
+        kwargs["reason"] = form.cleaned_data["reason"]
+    try:
+        service(event=event, user=request.user, **kwargs)
+    except ValidationError as exc:
+        # Typically someone else acted on the event a moment earlier.
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success_message)
+    return redirect(event)
+
+
+@require_POST
+@role_required(Role.OFFICER)
+def event_submit(request, pk):
+    return _transition(request, pk, services.event_submit, _("Submitted for verification."))
+
+
+@require_POST
+@role_required(Role.VERIFIER)
+def event_verify(request, pk):
+    return _transition(request, pk, services.event_verify, _("Event verified."))
+
+
+@require_POST
+@role_required(Role.VERIFIER)
+def event_return(request, pk):
+    return _transition(
+        request, pk, services.event_return, _("Returned to the officer."), needs_reason=True
+    )
+
+
+@require_POST
+@role_required(Role.OFFICER, Role.SECRETARIAT)
+def event_withdraw(request, pk):
+    return _transition(
+        request, pk, services.event_withdraw, _("Event withdrawn."), needs_reason=True
+    )
+
+
+@role_required(*STAFF_ROLES)
+def evidence_download(request, pk):
+    evidence = get_object_or_404(EvidenceFile.objects.visible_to(request.user), pk=pk)
+    content_type = {
+        EvidenceFile.Kind.PDF: "application/pdf",
+        EvidenceFile.Kind.JPEG: "image/jpeg",
+        EvidenceFile.Kind.PNG: "image/png",
+        EvidenceFile.Kind.XLSX: CONTENT_TYPES["xlsx"],
+        EvidenceFile.Kind.DOCX: (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        ),
+    }[evidence.kind]
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=content_type,
+    )
+
+
+# Bulk import
+
+
+@role_required(Role.OFFICER)
+def event_import(request):
+    form = EventImportForm(request.POST or None, request.FILES or None)
+    problems = None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = events_import(data=upload.read(), file_name=upload.name, user=request.user)
+        except ImportRejected as rejected:
+            problems = rejected.problems
+        else:
+            messages.success(
+                request,
+                _("%(n)d events imported and submitted for verification.") % {"n": result.created},
+            )
+            return redirect(f"{reverse('partners:event-list')}?mine=on&status=submitted")
+    return render(
+        request,
+        "partners/event_import.html",
+        {"form": form, "problems": problems, "columns": IMPORT_COLUMNS},
+    )
+
+
+@role_required(Role.OFFICER)
+def import_template(request, fmt):
+    content = render_table(IMPORT_COLUMNS, import_template_rows(), fmt)
+    return _download(content, fmt, "cooperation-events-template")

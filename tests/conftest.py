@@ -1,0 +1,114 @@
+import os
+
+import pytest
+
+from tests.factories import EnterpriseFactory, EventFactory, MembershipFactory, UserFactory
+
+# Sync Playwright runs beside live_server's ORM calls in the browser tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium; `playwright install` downloads are not possible on this network.
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(username="officer", roles=["Officer"])
+
+
+@pytest.fixture
+def officer2(db):
+    return UserFactory(username="officer2", roles=["Officer"])
+
+
+@pytest.fixture
+def verifier(db):
+    return UserFactory(username="verifier", roles=["Verifier"])
+
+
+@pytest.fixture
+def verifier2(db):
+    return UserFactory(username="verifier2", roles=["Verifier"])
+
+
+@pytest.fixture
+def secretariat(db):
+    return UserFactory(username="secretariat", roles=["Secretariat"])
+
+
+@pytest.fixture
+def panel_member(db):
+    return UserFactory(username="panel1", roles=["Panel"])
+
+
+@pytest.fixture
+def enterprise(db):
+    return EnterpriseFactory(
+        name_en="Pacific Gateway Terminals Limited", name_zh="太平洋門戶碼頭有限公司"
+    )
+
+
+@pytest.fixture
+def other_enterprise(db):
+    return EnterpriseFactory(name_en="Lion Rock Express Limited", name_zh="獅子山速遞有限公司")
+
+
+@pytest.fixture
+def partner_user(enterprise):
+    return MembershipFactory(
+        user=UserFactory(username="partner1", roles=["Partner"]), enterprise=enterprise
+    ).user
+
+
+@pytest.fixture
+def other_partner_user(other_enterprise):
+    return MembershipFactory(
+        user=UserFactory(username="partner2", roles=["Partner"]), enterprise=other_enterprise
+    ).user
+
+
+@pytest.fixture
+def draft_event(enterprise, officer):
+    return EventFactory(enterprise=enterprise, logged_by=officer)
+
+
+@pytest.fixture
+def submitted_event(enterprise, officer):
+    return EventFactory(enterprise=enterprise, logged_by=officer, submitted=True)
+
+
+@pytest.fixture
+def verified_event(enterprise, officer, verifier2):
+    return EventFactory(
+        enterprise=enterprise, logged_by=officer, verified=True, verified_by=verifier2
+    )
+
+
+@pytest.fixture
+def other_enterprise_event(other_enterprise, officer, verifier2):
+    return EventFactory(
+        enterprise=other_enterprise, logged_by=officer, verified=True, verified_by=verifier2
+    )
