@@ -1,0 +1,38 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from partners.exports import EXPORT_COLUMNS, event_export_rows
+from partners.models import CooperationEvent
+from portal.exports import FORMATS, render_table
+
+
+class Command(BaseCommand):
+    help = (
+        "Export every cooperation event as CSV or XLSX (never the restricted details). "
+        "Without --output the file goes to standard output, and nothing else does."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", dest="fmt", choices=FORMATS, default="csv")
+        parser.add_argument("--output", type=Path, metavar="FILE")
+
+    def handle(self, *args, fmt, output, **options):
+        events = CooperationEvent.objects.all()
+        count = events.count()
+        content = render_table(EXPORT_COLUMNS, event_export_rows(events), fmt)
+        if output is None:
+            # Bytes, for CSV too: the text layer would translate newlines and re-encode.
+            stream = getattr(self.stdout, "buffer", None)
+            if stream is None:
+                raise CommandError("Standard output does not accept bytes; use --output FILE.")
+            self.stdout.flush()
+            stream.write(content)
+            stream.flush()
+        else:
+            try:
+                output.write_bytes(content)
+            except OSError as exc:
+                raise CommandError(f"Cannot write {output}: {exc.strerror}.") from exc
+        # Messages go to stderr so that standard output stays a clean file.
+        self.stderr.write(f"{count} events exported as {fmt}.", style_func=self.style.SUCCESS)
