@@ -1,0 +1,258 @@
+"""Who may open what: one row per URL and method, one column per role.
+
+A new view needs a row in ACCESS, or `test_every_url_has_an_access_row` fails.
+Cells: an HTTP status, LOGIN (302 to the login page, back here afterwards), or
+`to(...)` (302 to that exact address). Each cell runs as its own test on fresh data.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from urllib.parse import quote
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from partners import services
+from tests.factories import EventFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = (
+    "anonymous",
+    "officer",
+    "verifier",
+    "secretariat",
+    "panel",
+    "partner1",
+    "partner2",
+    "superuser",
+    "no_role",
+)
+
+# Django's own admin checks `is_staff` itself; only its entry page is in the table.
+NAMESPACES_WITHOUT_ROWS = {"admin"}
+
+LOGIN = "login"
+
+
+@dataclass(frozen=True)
+class Redirect:
+    target: Callable[[SimpleNamespace], str]
+
+
+def to(target) -> Redirect:
+    """302 to `target`: a path, or a function of the test world returning one."""
+    return Redirect(target if callable(target) else lambda world: target)
+
+
+@dataclass(frozen=True)
+class Access:
+    url_name: str
+    method: str
+    expected: tuple
+    args: Callable[[SimpleNamespace], list] = lambda world: []
+    data: dict = field(default_factory=dict)
+    case: str = ""
+
+    def __post_init__(self):
+        assert len(self.expected) == len(ROLES), f"{self.url_name}: one cell per role"
+
+    @property
+    def id(self) -> str:
+        return "-".join(filter(None, [self.url_name, self.method, self.case]))
+
+
+def _own_enterprise(w):
+    return [w.enterprise.pk]
+
+
+def _draft(w):
+    return [w.draft.pk]
+
+
+def _submitted(w):
+    return [w.submitted.pk]
+
+
+def _logged_by_verifier(w):
+    return [w.logged_by_verifier.pk]
+
+
+def _back_to(event_name: str) -> Redirect:
+    return to(lambda w: getattr(w, event_name).get_absolute_url())
+
+
+REASON = {"reason": "The seizure value is not supported by the case file."}
+# POST-only views answer a GET with 405, whoever asks (signed in or not).
+ALL_405 = (405,) * len(ROLES)
+ADMIN_LOGIN = to("/admin/login/?next=/admin/")
+
+# fmt: off
+ACCESS = [
+    #      url name, method, (anonymous, officer, verifier, secretariat, panel, partner1, partner2, superuser, no_role)  # noqa: E501
+    Access("home", "get", (LOGIN, to("/events/?mine=on"), to("/events/?status=submitted"), to("/enterprises/"), to("/awards/panel/"), to("/my-enterprise/"), to("/my-enterprise/"), to("/enterprises/"), 403)),  # noqa: E501
+    Access("login", "get", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    Access("logout", "get", ALL_405),
+    Access("logout", "post", (to("/accounts/login/"),) * len(ROLES)),
+    Access("password_change", "get", (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200)),
+    Access("password_change_done", "get", (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200)),
+    Access("set_language", "post", (to("/enterprises/"),) * len(ROLES), data={"language": "zh-hant", "next": "/enterprises/"}),  # noqa: E501
+    Access("admin:index", "get", (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200, ADMIN_LOGIN)),  # noqa: E501
+    # Enterprises
+    Access("partners:enterprise-list", "get", (LOGIN, 200, 200, 200, 403, 403, 403, 200, 403)),
+    Access("partners:enterprise-create", "get", (LOGIN, 403, 403, 200, 403, 403, 403, 200, 403)),
+    Access("partners:enterprise-detail", "get", (LOGIN, 200, 200, 200, 200, 200, 404, 200, 404), _own_enterprise, case="partner1s"),  # noqa: E501
+    Access("partners:enterprise-detail", "get", (LOGIN, 200, 200, 200, 200, 404, 200, 200, 404), lambda w: [w.other_enterprise.pk], case="partner2s"),  # noqa: E501
+    Access("partners:enterprise-update", "get", (LOGIN, 403, 403, 200, 403, 403, 403, 200, 403), _own_enterprise),  # noqa: E501
+    Access("partners:my-enterprise", "get", (LOGIN, 403, 403, 403, 403, to(lambda w: w.enterprise.get_absolute_url()), to(lambda w: w.other_enterprise.get_absolute_url()), 403, 403)),  # noqa: E501
+    # Cooperation events
+    Access("partners:event-list", "get", (LOGIN, 200, 200, 200, 403, 403, 403, 200, 403)),
+    Access("partners:event-export", "get", (LOGIN, 200, 200, 200, 403, 403, 403, 200, 403)),
+    Access("partners:event-create", "get", (LOGIN, 200, 403, 403, 403, 403, 403, 200, 403)),
+    Access("partners:event-import", "get", (LOGIN, 200, 403, 403, 403, 403, 403, 200, 403)),
+    Access("partners:import-template-csv", "get", (LOGIN, 200, 403, 403, 403, 403, 403, 200, 403)),
+    Access("partners:import-template-xlsx", "get", (LOGIN, 200, 403, 403, 403, 403, 403, 200, 403)),  # noqa: E501
+    Access("partners:event-detail", "get", (LOGIN, 200, 200, 200, 403, 403, 403, 200, 403), _submitted, case="submitted"),  # noqa: E501
+    # Somebody else's draft is out of scope, even for the superuser.
+    Access("partners:event-detail", "get", (LOGIN, 200, 404, 404, 403, 403, 403, 404, 403), _draft, case="draft"),  # noqa: E501
+    Access("partners:event-update", "get", (LOGIN, 200, 403, 403, 403, 403, 403, 404, 403), _draft, case="draft"),  # noqa: E501
+    # A submitted event is no longer editable, not even by the officer who logged it.
+    Access("partners:event-update", "get", (LOGIN, 403, 403, 403, 403, 403, 403, 403, 403), _submitted, case="submitted"),  # noqa: E501
+    Access("partners:event-submit", "get", ALL_405, _draft),
+    Access("partners:event-submit", "post", (LOGIN, _back_to("draft"), 403, 403, 403, 403, 403, 404, 403), _draft),  # noqa: E501
+    Access("partners:event-verify", "get", ALL_405, _submitted),
+    Access("partners:event-verify", "post", (LOGIN, 403, _back_to("submitted"), 403, 403, 403, 403, _back_to("submitted"), 403), _submitted),  # noqa: E501
+    # Four eyes: a verifier never verifies or returns an event they logged.
+    Access("partners:event-verify", "post", (LOGIN, 403, 403, 403, 403, 403, 403, _back_to("logged_by_verifier"), 403), _logged_by_verifier, case="own"),  # noqa: E501
+    Access("partners:event-return", "get", ALL_405, _submitted),
+    Access("partners:event-return", "post", (LOGIN, 403, _back_to("submitted"), 403, 403, 403, 403, _back_to("submitted"), 403), _submitted, data=REASON),  # noqa: E501
+    Access("partners:event-return", "post", (LOGIN, 403, 403, 403, 403, 403, 403, _back_to("logged_by_verifier"), 403), _logged_by_verifier, data=REASON, case="own"),  # noqa: E501
+    Access("partners:event-withdraw", "get", ALL_405, _submitted),
+    Access("partners:event-withdraw", "post", (LOGIN, _back_to("submitted"), 403, _back_to("submitted"), 403, 403, 403, _back_to("submitted"), 403), _submitted, data=REASON),  # noqa: E501
+    Access("partners:evidence-download", "get", (LOGIN, 200, 200, 200, 403, 403, 403, 200, 403), lambda w: [w.evidence.pk]),  # noqa: E501
+    # Awards
+    Access("awards:panel-home", "get", (LOGIN, 403, 403, 403, 200, 403, 403, 200, 403)),
+]
+# fmt: on
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Hundreds of cases each create nine users; the default hasher is deliberately slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(
+    _fast_password_hashing,
+    officer,
+    verifier,
+    secretariat,
+    panel_member,
+    partner_user,
+    other_partner_user,
+    draft_event,
+    submitted_event,
+):
+    users = {
+        "officer": officer,
+        "verifier": verifier,
+        "secretariat": secretariat,
+        "panel": panel_member,
+        "partner1": partner_user,
+        "partner2": other_partner_user,
+        "superuser": UserFactory(username="admin", is_superuser=True, is_staff=True),
+        "no_role": UserFactory(username="newcomer"),
+    }
+    evidence = services.evidence_attach(
+        event=submitted_event,
+        user=officer,
+        upload=SimpleUploadedFile("statement.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    return SimpleNamespace(
+        users=users,
+        enterprise=partner_user.membership.enterprise,
+        other_enterprise=other_partner_user.membership.enterprise,
+        draft=draft_event,
+        submitted=submitted_event,
+        # As if the verifier had once been an officer: the four-eyes rule still applies.
+        logged_by_verifier=EventFactory(
+            enterprise=submitted_event.enterprise, logged_by=verifier, submitted=True
+        ),
+        evidence=evidence,
+    )
+
+
+def _outcome(response):
+    if response.status_code == 302:
+        return 302, response["Location"]
+    return response.status_code
+
+
+def _expected_outcome(cell, url, world):
+    if cell == LOGIN:
+        return 302, f"{reverse('login')}?next={quote(url)}"
+    if isinstance(cell, Redirect):
+        return 302, cell.target(world)
+    return cell
+
+
+@pytest.mark.parametrize(
+    ("row", "role"),
+    [pytest.param(row, role, id=f"{row.id}-{role}") for row in ACCESS for role in ROLES],
+)
+def test_access(client, world, row, role):
+    url = reverse(row.url_name, args=row.args(world))
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    response = getattr(client, row.method)(url, row.data)
+    expected = _expected_outcome(row.expected[ROLES.index(role)], url, world)
+    assert _outcome(response) == expected
+    # A redirect back with an error message would be a refusal in disguise.
+    assert [m.level_tag for m in get_messages(response.wsgi_request)] in ([], ["success"])
+
+
+def _url_names(patterns, namespace=""):
+    """Every pattern's qualified name ("partners:event-list"); unnamed ones by their route."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name or f'<unnamed {pattern.pattern}>'}"
+
+
+def test_every_url_has_an_access_row():
+    project_urls = {
+        name
+        for name in _url_names(get_resolver().url_patterns)
+        if name.split(":")[0] not in NAMESPACES_WITHOUT_ROWS
+    }
+    assert project_urls - {row.url_name for row in ACCESS} == set()
+
+
+def test_every_post_only_view_has_a_post_row():
+    post_only = {row.url_name for row in ACCESS if row.expected == ALL_405}
+    posted = {row.url_name for row in ACCESS if row.method == "post"}
+    assert post_only - posted == set()
+
+
+def test_a_user_without_a_role_sees_the_no_role_page(client, world):
+    client.force_login(world.users["no_role"])
+    response = client.get(reverse("home"))
+    assert response.status_code == 403
+    assert [t.name for t in response.templates][0] == "portal/no_role.html"
+    assert "Your account has no role in the portal yet." in response.text
+
+
+def test_partner_home_leads_to_their_own_enterprise_page(client, world):
+    client.force_login(world.users["partner1"])
+    response = client.get(reverse("home"), follow=True)
+    assert response.redirect_chain == [
+        ("/my-enterprise/", 302),
+        (f"/enterprises/{world.enterprise.pk}/", 302),
+    ]
+    assert response.context["enterprise"] == world.enterprise
