@@ -24,7 +24,25 @@ def _env(name, cast, default):
         ) from exc
 
 
-DEBUG = _env("DEBUG", env.bool, False)
+def _bool(name, default):
+    """Stricter than env.bool, which reads any unknown word (DEBUG=ture) as False."""
+    value = env.str(name, default="").strip().lower()
+    if not value:
+        return default
+    if value not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+        raise ValueError(f"{value!r} is neither true nor false")
+    return value in {"1", "true", "yes", "on"}
+
+
+def _database_url(name, default):
+    """env.db_url only warns about an unknown scheme; the error would come at the first query."""
+    config = env.db_url(name, default=default)
+    if config.get("ENGINE") not in set(environ.Env.DB_SCHEMES.values()):
+        raise ValueError("not a database URL such as postgres://user@host:5432/name")
+    return config
+
+
+DEBUG = _env("DEBUG", _bool, False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -92,7 +110,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": _env("DATABASE_URL", env.db_url, f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+    "default": _env("DATABASE_URL", _database_url, f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -185,7 +203,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     # Production is served over HTTPS, usually behind a reverse proxy that sets X-Forwarded-Proto.
-    SECURE_SSL_REDIRECT = _env("SECURE_SSL_REDIRECT", env.bool, True)
+    SECURE_SSL_REDIRECT = _env("SECURE_SSL_REDIRECT", _bool, True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = _env("SECURE_HSTS_SECONDS", env.int, 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
