@@ -65,6 +65,7 @@ def enterprise_update(*, enterprise: Enterprise, user, **fields) -> Enterprise:
 
 @transaction.atomic
 def event_create(*, user, evidence=(), **fields) -> CooperationEvent:
+    _require_content_fields(fields)
     if not has_role(user, Role.OFFICER):
         raise PermissionDenied(_("Only officers log cooperation events."))
     event = CooperationEvent(logged_by=user, status=Status.DRAFT, **fields)
@@ -78,6 +79,7 @@ def event_create(*, user, evidence=(), **fields) -> CooperationEvent:
 
 @transaction.atomic
 def event_update(*, event: CooperationEvent, user, evidence=(), **fields) -> CooperationEvent:
+    _require_content_fields(fields)
     event = _lock(event)
     _require_logger(event, user)
     if not event.is_editable:
@@ -173,6 +175,13 @@ def _lock(event: CooperationEvent) -> CooperationEvent:
     return CooperationEvent.objects.select_for_update().get(pk=event.pk)
 
 
+def _require_content_fields(fields) -> None:
+    # Status, verifier and logger change only through the transitions below.
+    unknown = set(fields) - set(EVENT_CONTENT_FIELDS)
+    if unknown:
+        raise TypeError(f"not event content fields: {', '.join(sorted(unknown))}")
+
+
 def _require_logger(event: CooperationEvent, user) -> None:
     if event.logged_by_id != user.pk:
         raise PermissionDenied(_("Only the officer who logged this event can do that."))
@@ -205,6 +214,15 @@ def _transition_refusal(event: CooperationEvent, status: str) -> str:
         return _("This event was already verified by %(who)s at %(when)s.") % {
             "who": who,
             "when": timezone.localtime(event.verified_at).strftime("%Y-%m-%d %H:%M"),
+        }
+    if event.status == Status.RETURNED:
+        # Usually another verifier returned it a moment earlier.
+        return _("This event was already returned to the officer; it cannot be %(target)s now.") % {
+            "target": Status(status).label.lower()
+        }
+    if event.status == Status.WITHDRAWN:
+        return _("This event was already withdrawn; it cannot be %(target)s.") % {
+            "target": Status(status).label.lower()
         }
     return _("A %(current)s event cannot be marked %(target)s.") % {
         "current": event.get_status_display().lower(),

@@ -24,7 +24,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         for name in extracted or ():
-            self.groups.add(Group.objects.get(name=name))
+            # get_or_create: a transactional test's flush also removes the migration's groups.
+            self.groups.add(Group.objects.get_or_create(name=name)[0])
 
 
 class EnterpriseFactory(factory.django.DjangoModelFactory):
