@@ -156,6 +156,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# From the DEBUG of the environment, not of the moment: the test runner turns DEBUG off,
+# and without autorefresh WhiteNoise warns on every request that STATIC_ROOT is missing.
+WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded evidence is never served from MEDIA_URL: only through permission-checked views.
 MEDIA_ROOT = _env("MEDIA_ROOT", env.path, VAR_DIR / "media")
 MEDIA_URL = "/media-not-served/"

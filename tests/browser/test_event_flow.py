@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from partners.models import CooperationEvent
@@ -23,10 +22,6 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def people():
-    # The live server's database is flushed between transactional tests, which also
-    # removes the groups the migration created; make sure they exist.
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
     return {
         "officer": UserFactory(username="officer", first_name="Olivia", roles=[Role.OFFICER]),
         "verifier": UserFactory(username="verifier", first_name="Victor", roles=[Role.VERIFIER]),
@@ -47,6 +42,10 @@ def log_out(page, live_server):
 
 
 def test_an_officer_records_an_event_and_a_verifier_verifies_it(page, live_server, people):
+    # A Content-Security-Policy violation or a failing script shows up as a console error.
+    console_errors = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: console_errors.append(str(error)))
     enterprise = EnterpriseFactory(
         name_en="Pacific Gateway Terminals Limited",
         name_zh="太平洋門戶碼頭有限公司",
@@ -131,3 +130,4 @@ def test_an_officer_records_an_event_and_a_verifier_verifies_it(page, live_serve
         ("partners.event.submitted", "officer"),
         ("partners.event.verified", "verifier"),
     ]
+    assert console_errors == []
