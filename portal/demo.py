@@ -1,0 +1,42 @@
+"""The demo users: created by `seed_demo`, listed by `demo_logins`, written in the README."""
+
+from dataclasses import dataclass
+
+from portal.roles import Role
+
+DEMO_PASSWORD = "eepa-demo-2024"
+DEMO_URL = "http://127.0.0.1:8000/"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    role: Role | None  # None: the superuser, who holds every role
+    br_number: str = ""  # partner users: the enterprise of their membership (seeds/)
+
+    @property
+    def is_superuser(self) -> bool:
+        return self.role is None
+
+    @property
+    def role_label(self) -> str:
+        return "Superuser" if self.is_superuser else str(self.role.label)
+
+
+DEMO_USERS = [
+    DemoUser("officer", "Olivia", "Chan", Role.OFFICER),
+    DemoUser("officer2", "Marcus", "Lee", Role.OFFICER),
+    DemoUser("verifier", "Vera", "Wong", Role.VERIFIER),
+    DemoUser("secretariat", "Sandy", "Lau", Role.SECRETARIAT),
+    DemoUser("secretariat2", "Kenneth", "Ho", Role.SECRETARIAT),
+    DemoUser("panel1", "Grace", "Leung", Role.PANEL),
+    DemoUser("panel2", "Raymond", "Tsui", Role.PANEL),
+    DemoUser("panel3", "Helen", "Kwok", Role.PANEL),
+    # Stonecutters Gateway Terminals: the cargo terminal operator of the record seizure.
+    DemoUser("partner1", "Siu-fung", "Leung", Role.PARTNER, br_number="61458302"),
+    # Harbour Melody Records: a rights owner in the other sector.
+    DemoUser("partner2", "Alan", "Szeto", Role.PARTNER, br_number="53360278"),
+    DemoUser("admin", "Ada", "Ng", None),
+]

@@ -1,0 +1,39 @@
+"""Print the demo users, their roles and the password (`make demo` shows this)."""
+
+from django.core.management.base import BaseCommand
+
+from partners.models import Enterprise
+from portal.demo import DEMO_PASSWORD, DEMO_URL, DEMO_USERS
+
+
+class Command(BaseCommand):
+    help = "Print the demo logins created by seed_demo."
+
+    def handle(self, *args, **options):
+        names = dict(
+            Enterprise.objects.filter(
+                br_number__in=[user.br_number for user in DEMO_USERS if user.br_number]
+            ).values_list("br_number", "name_en")
+        )
+        rows = [("Username", "Role", "Name", "Enterprise")]
+        rows += [
+            (
+                user.username,
+                user.role_label,
+                f"{user.first_name} {user.last_name}",
+                names.get(user.br_number, user.br_number),
+            )
+            for user in DEMO_USERS
+        ]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        lines = [
+            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            for row in rows
+        ]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        self.stdout.write(
+            "\nDemo logins (every user's password: {password})\n\n{table}\n\n"
+            "Open {url} and sign in.\n".format(
+                password=DEMO_PASSWORD, table="\n".join(lines), url=DEMO_URL
+            )
+        )
