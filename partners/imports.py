@@ -34,6 +34,7 @@ IMPORT_COLUMNS = [
 REQUIRED_COLUMNS = IMPORT_COLUMNS  # every column must be present; optional ones may be empty
 MAX_ROWS = 20_000
 TITLE_MAX = CooperationEvent._meta.get_field("title").max_length
+STRAY_CELLS = "__stray_cells__"  # marks a row with values under no import column
 CASES_MAX = 2_147_483_647  # the largest PositiveIntegerField value every database accepts
 Status = CooperationEvent.Status
 
@@ -98,7 +99,13 @@ def read_table(data: bytes, file_name: str) -> list[tuple[int, dict[str, object]
         if all(_blank(v) for v in values):
             continue  # spreadsheets often end with empty rows
         padded = list(values) + [None] * (len(header) - len(values))
-        rows.append((number, dict(zip(header, padded, strict=False))))
+        row = dict(zip(header, padded, strict=False))
+        # A value beyond the header or under a blank heading would vanish without a word. In a
+        # CSV even an empty extra field counts: an unquoted comma shifted the row's columns.
+        row[STRAY_CELLS] = any(value is not None for value in values[len(header) :]) or any(
+            not _blank(value) for heading, value in zip(header, values, strict=False) if not heading
+        )
+        rows.append((number, row))
     if not rows:
         raise ImportRejected([ImportProblem(None, "", _("The file has no event rows."))])
     if len(rows) > MAX_ROWS:
@@ -197,6 +204,15 @@ def _parse_row(number, raw, enterprises, today):
 
     def problem(column, message):
         problems.append(ImportProblem(number, column, message))
+
+    if raw.get(STRAY_CELLS):
+        problem(
+            "",
+            _(
+                "This row has values outside the header's columns. "
+                "Put a value that contains a comma in double quotes."
+            ),
+        )
 
     fields = {}
     br_number = _br_number(raw["br_number"])

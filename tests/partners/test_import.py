@@ -337,6 +337,35 @@ def test_a_title_too_long(terminal, officer):
     assert _problems(_csv(row), officer) == [(2, "title", "At most 200 characters.")]
 
 
+STRAY = (
+    "This row has values outside the header's columns. "
+    "Put a value that contains a comma in double quotes."
+)
+
+
+def test_an_unquoted_comma_that_shifts_the_columns(terminal, officer):
+    # Without the check, "urgent" became the partner summary and the summary the restricted
+    # details, silently.
+    row = "30100001,intelligence_tip,2024-05-17,major,Tip, urgent,A summary,,,"
+    assert _problems(_csv(row), officer) == [(2, "", STRAY)]
+
+
+def test_a_quoted_comma_is_part_of_the_value(terminal, officer):
+    row = '30100001,intelligence_tip,2024-05-17,major,"Tip, urgent",A summary,,,'
+    events_import(data=_csv(row), file_name="e.csv", user=officer)
+    event = CooperationEvent.objects.get()
+    assert (event.title, event.partner_summary, event.restricted_details) == (
+        "Tip, urgent",
+        "A summary",
+        "",
+    )
+
+
+def test_a_value_in_a_workbook_column_without_a_heading(terminal, officer):
+    row = ["30100001", "training", "2024-01-02", "", "Course", "", "", "", "", "", "note"]
+    assert _problems(_xlsx([row]), officer, "events.xlsx") == [(2, "", STRAY)]
+
+
 def test_a_missing_header_column(terminal, officer):
     header = HEADER.removesuffix(",cases")
     row = ROW_A.removesuffix(",1")
@@ -635,6 +664,25 @@ def test_an_officer_imports_a_good_file(client, officer, terminal, courier):
         (courier.pk, Status.SUBMITTED, officer.pk),
     }
     assert AuditEntry.objects.filter(action="partners.event.imported", actor=officer).count() == 2
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_downloadable_template_imports_as_it_is(client, officer, fmt):
+    EnterpriseFactory(br_number="12345678")
+    client.force_login(officer)
+    template = client.get(reverse(f"partners:import-template-{fmt}"))
+    assert template.status_code == 200
+
+    response = _upload(client, template.content, f"template.{fmt}")
+
+    assert response.status_code == 302
+    event = CooperationEvent.objects.get()
+    assert (event.event_type, event.occurred_on, event.seizure_value_hkd, event.cases) == (
+        "data_sharing",
+        datetime.date(2024, 5, 17),
+        Decimal("1500000.00"),
+        1,
+    )
 
 
 def test_an_officer_imports_a_good_workbook(client, officer, courier):
