@@ -191,6 +191,7 @@ def test_an_officer_attaches_evidence_of_each_allowed_kind(
     assert (entry.actor, entry.changes) == (officer, {"evidence": ["", name]})
 
 
+@pytest.mark.smoke
 def test_several_files_at_once(client, officer, enterprise, settings):
     uploads = [_upload(name, build()) for name, (build, _) in GOOD_FILES.items()]
 

@@ -105,6 +105,7 @@ def _parse_xlsx(content: bytes) -> list[list]:
 # The command
 
 
+@pytest.mark.smoke
 def test_the_command_writes_csv_to_standard_output_and_nothing_else(events, capsysbinary):
     call_command("export_events")
 
@@ -185,13 +186,13 @@ def test_the_command_says_when_the_file_cannot_be_written(events, tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_manage_py_export_events_prints_only_the_file(events):
     """The real standard output of a real process: nothing but the CSV."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the subprocess reaches the test database through DATABASE_URL")
     database = connection.settings_dict
     url = (
         f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
         f"{database['PORT'] or 5432}/{database['NAME']}"
     )
-    if connection.vendor != "postgresql":
-        pytest.skip("the subprocess reaches the test database through DATABASE_URL")
     result = subprocess.run(
         [sys.executable, "manage.py", "export_events"],
         cwd=Path(django_settings.BASE_DIR),

@@ -529,6 +529,7 @@ def test_the_command_records_the_officer_given(terminal, officer, tmp_path):
     assert CooperationEvent.objects.get().logged_by == officer
 
 
+@pytest.mark.smoke
 def test_the_command_imports_historical_records_as_verified(terminal, verifier, tmp_path):
     out = io.StringIO()
     path = _write(tmp_path, _csv(ROW_A), "history-2022.csv")
@@ -652,6 +653,7 @@ def test_an_officer_sees_file_problems_without_a_row(client, officer):
     assert f"<tr><td>1</td><td>—</td><td>{escape(message)}</td></tr>" in response.content.decode()
 
 
+@pytest.mark.smoke
 def test_an_officer_imports_a_good_file(client, officer, terminal, courier):
     client.force_login(officer)
 
