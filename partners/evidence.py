@@ -35,7 +35,9 @@ def detect_kind(upload) -> str | None:
             return None
         finally:
             upload.seek(0)
-        if "[Content_Types].xml" in names:
+        # A macro-enabled workbook or document (.xlsm, .docm) is not XLSX or DOCX.
+        macros = any(name.lower().endswith("vbaproject.bin") for name in names)
+        if "[Content_Types].xml" in names and not macros:
             for marker, kind in _OFFICE_MARKERS.items():
                 if marker in names:
                     return kind

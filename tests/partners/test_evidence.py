@@ -111,6 +111,14 @@ def _xlsx() -> bytes:
     return buffer.getvalue()
 
 
+def _with_macros(package_bytes: bytes) -> bytes:
+    """The same package with a VBA project, as Office saves a .docm or .xlsm."""
+    buffer = io.BytesIO(package_bytes)
+    with zipfile.ZipFile(buffer, "a") as package:
+        package.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0 macro storage")
+    return buffer.getvalue()
+
+
 def _plain_zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as package:
@@ -223,6 +231,8 @@ def test_evidence_added_when_editing_a_draft(client, officer, draft_event, setti
         ("photos.zip", _plain_zip()),
         ("manifest.xlsx", _plain_zip()),
         ("broken.docx", b"PK\x03\x04 truncated package"),
+        ("statement.docm", _with_macros(_docx())),
+        ("statement.docx", _with_macros(_docx())),
     ],
 )
 def test_a_file_of_another_kind_is_refused_and_nothing_is_saved(
