@@ -42,6 +42,12 @@ def django_db_modify_db_settings():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Tests create many users; the production hasher is deliberately slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -36,6 +36,12 @@ EXPECTED_USERS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing():
+    """Keep the real hasher: the demo data is seeded once for the whole module with it, and a
+    faster preferred hasher would make check_password rewrite the demo users' hashes."""
+
+
 def seed_rows(name: str) -> list[dict[str, str]]:
     with (settings.BASE_DIR / "seeds" / name).open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))

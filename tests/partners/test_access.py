@@ -139,12 +139,6 @@ ACCESS = [
 # fmt: on
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Hundreds of cases each create nine users; the default hasher is deliberately slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(
     _fast_password_hashing,

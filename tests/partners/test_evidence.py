@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 NOT_ALLOWED = "{} is not a PDF, JPEG, PNG, XLSX or DOCX file (checked by its content)."
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # Real, small files of every allowed kind
 
 

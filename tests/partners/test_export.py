@@ -25,11 +25,6 @@ SECRET = "Informant HK-0042 met officer at pier 7"
 VERIFIED_AT = datetime.datetime(2024, 6, 3, 23, 30, tzinfo=datetime.UTC)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def events(officer, officer2, verifier2):
     """One event in each status that matters, all carrying restricted details."""

@@ -27,11 +27,6 @@ ROW_A = (
 ROW_B = "01234567,training,2023-11-02,,Staff attended the X-ray image course,,,,"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def terminal(db):
     return EnterpriseFactory(br_number="30100001", name_en="Kwai Chung Container Terminal")

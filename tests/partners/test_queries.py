@@ -16,12 +16,6 @@ pytestmark = pytest.mark.django_db
 ROWS = [1, 10, 60]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The factories create a user per event; the default hasher is deliberately slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _get(client, url, django_assert_num_queries, queries):
     client.get(url)  # warm-up
     with django_assert_num_queries(queries):

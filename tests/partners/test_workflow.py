@@ -59,11 +59,6 @@ RETURN_REASON = "The manifest reference is missing."
 WITHDRAWAL_REASON = "Logged twice by mistake."
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def lam(db):
     """The verifier of the already-verified events, with a name the refusal message shows."""

@@ -12,11 +12,6 @@ pytestmark = pytest.mark.django_db
 LOGIN_URL = "/accounts/login/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def demo_users(
     _fast_password_hashing,
