@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from partners.evidence import validate_evidence
@@ -71,7 +72,12 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, enterprises, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = enterprises.filter(status=Enterprise.Status.ACTIVE)
+        # New events go to active enterprises; an existing event keeps its enterprise even if
+        # that enterprise has been suspended since.
+        choosable = Q(status=Enterprise.Status.ACTIVE)
+        if self.instance.enterprise_id:
+            choosable |= Q(pk=self.instance.enterprise_id)
+        self.fields["enterprise"].queryset = enterprises.filter(choosable)
         self.helper = FormHelper()
         self.helper.attrs = {"enctype": "multipart/form-data"}
         self.helper.layout = Layout(

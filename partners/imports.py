@@ -70,21 +70,34 @@ def events_import(
         if verifier.pk == user.pk:
             raise PermissionDenied(_("Nobody can verify events they logged."))
     rows = read_table(data, file_name)
-    events = validate_rows(rows, today=timezone.localdate())
-    now = timezone.now()
     status = Status.VERIFIED if as_verified else Status.SUBMITTED
-    for event in events:
-        event.logged_by = user
-        event.status = status
-        event.submitted_at = now
-        if as_verified:
-            event.verified_by, event.verified_at = verifier, now
     with transaction.atomic():
+        # Lock the enterprises the file names, so two officers importing the same rows at the
+        # same moment cannot both pass the duplicate check.
+        _lock_enterprises({_br_number(raw["br_number"]) for _, raw in rows})
+        events = validate_rows(rows, today=timezone.localdate())
+        now = timezone.now()
+        for event in events:
+            event.logged_by = user
+            event.status = status
+            event.submitted_at = now
+            if as_verified:
+                event.verified_by, event.verified_at = verifier, now
         created = CooperationEvent.objects.bulk_create(events, batch_size=1000)
         audit_many(user, "partners.event.imported", created, note=file_name[:200])
         if as_verified:
             audit_many(verifier, "partners.event.verified", created, note=_("Historical import"))
     return ImportResult(created=len(created), status=status)
+
+
+def _lock_enterprises(br_numbers: set[str]) -> None:
+    # Always in the same order, so that two imports cannot deadlock each other.
+    list(
+        Enterprise.objects.select_for_update()
+        .filter(br_number__in=br_numbers)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def read_table(data: bytes, file_name: str) -> list[tuple[int, dict[str, object]]]:

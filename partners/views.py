@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -141,7 +141,11 @@ def event_export(request):
     fmt = request.GET.get("format", "csv")
     if fmt not in FORMATS:
         fmt = "csv"
-    rows = event_export_rows(_filtered_events(request).qs)
+    filterset = _filtered_events(request)
+    if not filterset.is_valid():
+        # Never fall back to exporting everything when a filter could not be applied.
+        return HttpResponseBadRequest(_("The filters are not valid; fix them on the list page."))
+    rows = event_export_rows(filterset.qs)
     return _download(render_table(EXPORT_COLUMNS, rows, fmt), fmt, "cooperation-events")
 
 

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from partners.imports import IMPORT_COLUMNS, ImportProblem, ImportRejected, events_import
 from partners.models import CooperationEvent
 from portal.models import AuditEntry
+from tests.concurrency import run_at_once
 from tests.factories import EnterpriseFactory, EventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -709,3 +710,21 @@ def test_an_anonymous_user_is_sent_to_log_in(client, terminal):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
     assert _counts() == (0, 0)
+
+
+# Two officers importing the same file at once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_file_imported_twice_at_once_is_written_once(terminal, officer, officer2):
+    data = _csv(ROW_A)
+    outcomes = run_at_once(
+        lambda: events_import(data=data, file_name="a.csv", user=officer),
+        lambda: events_import(data=data, file_name="b.csv", user=officer2),
+    )
+
+    assert [outcome == "ok" for outcome in outcomes].count(True) == 1
+    [refusal] = [outcome for outcome in outcomes if outcome != "ok"]
+    assert isinstance(refusal, ImportRejected)
+    assert [(p.row, p.column) for p in refusal.problems] == [(2, "title")]
+    assert CooperationEvent.objects.count() == 1

@@ -1,14 +1,14 @@
 import datetime
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from partners import services
 from partners.models import CooperationEvent
 from portal.models import AuditEntry
+from tests.concurrency import run_at_once
 from tests.factories import EnterpriseFactory, EventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -433,31 +433,11 @@ def test_actions_for_match_what_the_services_allow(submitted_event, officer, ver
 
 
 def _race(event_pk, attempts):
-    """Run each attempt in its own thread and connection, released together."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes = [None] * len(attempts)
-
-    def run(index, attempt):
-        try:
-            event = CooperationEvent.objects.get(pk=event_pk)
-            barrier.wait(timeout=10)
-            attempt(event)
-            outcomes[index] = "ok"
-        except Exception as exc:  # recorded and asserted on below
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(index, attempt))
-        for index, attempt in enumerate(attempts)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
+    """Each attempt gets its own copy of the event, read before the race starts."""
+    copies = [CooperationEvent.objects.get(pk=event_pk) for _ in attempts]
+    return run_at_once(
+        *(lambda a=attempt, e=copy: a(e) for attempt, copy in zip(attempts, copies, strict=True))
+    )
 
 
 @pytest.mark.django_db(transaction=True)
