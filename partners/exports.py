@@ -1,6 +1,7 @@
 """The cooperation-event export. It never contains the restricted details."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from partners.models import CooperationEvent
 
@@ -69,9 +70,10 @@ def import_template_rows():
             example.event_type,
             "2024-05-17",
             example.significance,
-            "Manifest data for 3 flagged containers",
-            "Provided real-time tracking data on request.",
-            "Case reference and officer notes (staff only).",
+            # The free-text examples follow the officer's language; codes and numbers do not.
+            _("Manifest data for 3 flagged containers"),
+            _("Provided real-time tracking data on request."),
+            _("Case reference and officer notes (staff only)."),
             "1500000.00",
             "1",
         ]

@@ -62,8 +62,8 @@ class Enterprise(models.Model):
     contact_title = models.CharField(_("contact's title"), max_length=150, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = EnterpriseQuerySet.as_manager()
 
@@ -92,12 +92,20 @@ class Membership(models.Model):
     """Links a partner user to the one enterprise whose standing they may see."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="membership",
     )
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="memberships")
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
     is_manager = models.BooleanField(_("manager"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -198,7 +206,7 @@ class CooperationEvent(models.Model):
     return_reason = models.TextField(_("reason for return"), blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = CooperationEventQuerySet.as_manager()
 
@@ -277,18 +285,24 @@ class EvidenceFile(models.Model):
         DOCX = "docx", "DOCX"
 
     event = models.ForeignKey(
-        CooperationEvent, on_delete=models.PROTECT, related_name="evidence_files"
+        CooperationEvent,
+        verbose_name=_("cooperation event"),
+        on_delete=models.PROTECT,
+        related_name="evidence_files",
     )
-    token = models.CharField(max_length=32, unique=True, editable=False)
-    file = models.FileField(upload_to=evidence_upload_to, max_length=200)
+    token = models.CharField(_("token"), max_length=32, unique=True, editable=False)
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField("SHA-256", max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     objects = EvidenceFileQuerySet.as_manager()
 

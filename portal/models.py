@@ -18,12 +18,14 @@ class AuditEntry(models.Model):
         blank=True,
         related_name="+",
     )
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.CharField(max_length=64)
-    object_repr = models.CharField(max_length=300)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("object type"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(_("object ID"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=300)
     # {"field": [old, new]} as display strings, so entries stay readable after schema changes.
-    changes = models.JSONField(default=dict, blank=True)
-    note = models.TextField(blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     objects = AuditEntryQuerySet.as_manager()
