@@ -86,7 +86,7 @@ def events_import(
         created = CooperationEvent.objects.bulk_create(events, batch_size=1000)
         audit_many(user, "partners.event.imported", created, note=file_name[:200])
         if as_verified:
-            audit_many(verifier, "partners.event.verified", created, note=_("Historical import"))
+            audit_many(verifier, "partners.event.verified", created, note=file_name[:200])
     return ImportResult(created=len(created), status=status)
 
 

@@ -197,15 +197,13 @@ def _require_independent_verifier(event: CooperationEvent, user) -> None:
 def _move(event: CooperationEvent, status: str, user, action: str, **fields) -> None:
     if not event.can_move_to(status):
         raise ValidationError(_transition_refusal(event, status))
-    old_label = event.get_status_display()
+    old_status = event.status
     event.status = status
     for name, value in fields.items():
         setattr(event, name, value)
     event.save(update_fields=["status", "updated_at", *fields])
     reason = fields.get("return_reason") or fields.get("withdrawal_reason") or ""
-    audit(
-        user, action, event, {"status": [str(old_label), str(event.get_status_display())]}, reason
-    )
+    audit(user, action, event, {"status": [old_status, status]}, reason)
 
 
 def _transition_refusal(event: CooperationEvent, status: str) -> str:

@@ -6,6 +6,7 @@ from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from partners import services
@@ -301,7 +302,12 @@ def event_import(request):
         else:
             messages.success(
                 request,
-                _("%(n)d events imported and submitted for verification.") % {"n": result.created},
+                ngettext(
+                    "%(n)d event imported and submitted for verification.",
+                    "%(n)d events imported and submitted for verification.",
+                    result.created,
+                )
+                % {"n": result.created},
             )
             return redirect(f"{reverse('partners:event-list')}?mine=on&status=submitted")
     return render(

@@ -6,17 +6,16 @@ from django.db import models
 from portal.models import AuditEntry
 
 
-def _display(instance: models.Model, field_name: str) -> str:
-    field = instance._meta.get_field(field_name)
-    if getattr(field, "choices", None):
-        return str(getattr(instance, f"get_{field_name}_display")())
+def _recorded_value(instance: models.Model, field_name: str) -> str:
+    # Choices are kept as their codes, so that each reader sees the label in their own language
+    # (AuditEntry.changes_for_display); a related object as its name.
     value = getattr(instance, field_name)
     return "" if value is None else str(value)
 
 
 def snapshot(instance: models.Model, fields) -> dict[str, str]:
-    """Display values of `fields`, taken before a change to compare with afterwards."""
-    return {name: _display(instance, name) for name in fields}
+    """Recorded values of `fields`, taken before a change to compare with afterwards."""
+    return {name: _recorded_value(instance, name) for name in fields}
 
 
 def diff(before: dict[str, str], instance: models.Model) -> dict[str, list[str]]:

@@ -1,9 +1,24 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.querysets import AuditEntryQuerySet
+
+# What each audit action code means, in the reader's language.
+ACTION_LABELS = {
+    "partners.enterprise.created": _("Enterprise added"),
+    "partners.enterprise.updated": _("Enterprise changed"),
+    "partners.event.created": _("Event logged"),
+    "partners.event.updated": _("Event changed"),
+    "partners.event.evidence_added": _("Evidence added"),
+    "partners.event.imported": _("Event imported"),
+    "partners.event.submitted": _("Submitted for verification"),
+    "partners.event.verified": _("Verified"),
+    "partners.event.returned": _("Returned to the officer"),
+    "partners.event.withdrawn": _("Withdrawn"),
+}
 
 
 class AuditEntry(models.Model):
@@ -38,3 +53,21 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.object_repr}"
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
+
+    def changes_for_display(self) -> list[tuple[str, str, str]]:
+        """[(field label, old, new)] with choice codes shown as labels in the current language."""
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        rows = []
+        for name, (old, new) in self.changes.items():
+            try:
+                field = model._meta.get_field(name)
+            except (FieldDoesNotExist, AttributeError):
+                rows.append((name, old, new))
+                continue
+            labels = dict(field.flatchoices) if field.choices else {}
+            rows.append((field.verbose_name, labels.get(old, old), labels.get(new, new)))
+        return rows

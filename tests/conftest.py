@@ -1,4 +1,7 @@
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -6,6 +9,10 @@ from tests.factories import EnterpriseFactory, EventFactory, MembershipFactory, 
 
 # Sync Playwright runs beside live_server's ORM calls in the browser tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PO_FILE = BASE_DIR / "locale" / "zh_Hant" / "LC_MESSAGES" / "django.po"
+MO_FILE = PO_FILE.with_suffix(".mo")
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -130,3 +137,21 @@ def other_enterprise_event(other_enterprise, officer, verifier2):
     return EventFactory(
         enterprise=other_enterprise, logged_by=officer, verified=True, verified_by=verifier2
     )
+
+
+@pytest.fixture
+def compiled_catalogue(settings):
+    """`make setup` compiles the catalogue; a test run without it compiles it here."""
+    if not MO_FILE.exists() or MO_FILE.stat().st_mtime < PO_FILE.stat().st_mtime:
+        result = subprocess.run(
+            [sys.executable, "manage.py", "compilemessages", "--ignore=.venv", "--verbosity=0"],
+            cwd=BASE_DIR,
+            env={**os.environ, "DEBUG": "true"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    # Changing LOCALE_PATHS drops the translations Django has already loaded in this process.
+    settings.LOCALE_PATHS = list(settings.LOCALE_PATHS)
+    return MO_FILE

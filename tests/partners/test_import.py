@@ -184,7 +184,7 @@ def test_historical_records_import_as_verified_by_the_verifier(terminal, officer
     entries = AuditEntry.objects.for_object(event).order_by("pk")
     assert [(e.action, e.actor, e.note) for e in entries] == [
         ("partners.event.imported", officer, "2022.csv"),
-        ("partners.event.verified", verifier, "Historical import"),
+        ("partners.event.verified", verifier, "2022.csv"),
     ]
 
 

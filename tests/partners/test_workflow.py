@@ -122,7 +122,7 @@ def test_every_allowed_transition_moves_the_event_and_is_audited(
     [entry] = _entries(event)
     assert entry.action == action
     assert entry.actor == actor
-    assert entry.changes == {"status": [str(Status(source).label), str(Status(target).label)]}
+    assert entry.changes == {"status": [source, target]}
     assert entry.note == {
         Status.RETURNED: RETURN_REASON,
         Status.WITHDRAWN: WITHDRAWAL_REASON,

@@ -21,11 +21,9 @@ import pytest
 from django.conf import settings as django_settings
 
 from partners.models import CooperationEvent
+from tests.conftest import BASE_DIR, PO_FILE  # noqa: E402  (the same catalogue as the fixture)
 from tests.factories import EventFactory
 
-BASE_DIR = Path(django_settings.BASE_DIR)
-PO_FILE = BASE_DIR / "locale" / "zh_Hant" / "LC_MESSAGES" / "django.po"
-MO_FILE = PO_FILE.with_suffix(".mo")
 IGNORED = [".venv", "var", "staticfiles", "node_modules"]
 MAKEMESSAGES = [
     "makemessages",
@@ -238,24 +236,6 @@ def test_the_catalogue_is_up_to_date_with_the_sources(tmp_path):
 
 
 # (c) Pages render in Traditional Chinese.
-
-
-@pytest.fixture
-def compiled_catalogue(settings):
-    """`make setup` compiles the catalogue; a test run without it compiles it here."""
-    if not MO_FILE.exists() or MO_FILE.stat().st_mtime < PO_FILE.stat().st_mtime:
-        result = subprocess.run(
-            [sys.executable, "manage.py", "compilemessages", "--ignore=.venv", "--verbosity=0"],
-            cwd=BASE_DIR,
-            env={**os.environ, "DEBUG": "true"},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-    # Changing LOCALE_PATHS drops the translations Django has already loaded in this process.
-    settings.LOCALE_PATHS = list(settings.LOCALE_PATHS)
-    return MO_FILE
 
 
 def in_chinese(client):

@@ -1,0 +1,32 @@
+import pytest
+from django.utils import translation
+
+from partners import services
+from portal.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_audit_trail_shows_status_changes_in_the_readers_language(draft_event, officer):
+    with translation.override("zh-hant"):
+        services.event_submit(event=draft_event, user=officer)  # the actor reads Chinese
+    entry = AuditEntry.objects.for_object(draft_event).get(action="partners.event.submitted")
+
+    assert entry.changes == {"status": ["draft", "submitted"]}
+    with translation.override("en"):
+        assert entry.action_label == "Submitted for verification"
+        assert entry.changes_for_display() == [("status", "Draft", "Submitted")]
+    with translation.override("zh-hant"):
+        [(label, old, new)] = entry.changes_for_display()
+        assert (old, new) == ("草稿", "已提交")
+
+
+def test_field_changes_are_listed_under_the_fields_names(draft_event, officer):
+    services.event_update(event=draft_event, user=officer, significance="major", cases=3)
+    entry = AuditEntry.objects.for_object(draft_event).get(action="partners.event.updated")
+    with translation.override("en"):
+        # jsonb keeps no key order
+        assert sorted(entry.changes_for_display()) == [
+            ("cases", "", "3"),
+            ("significance", "Routine", "Major"),
+        ]
