@@ -1,31 +1,41 @@
 from django.contrib import admin
 
 from partners.models import CooperationEvent, Enterprise, EvidenceFile, Membership
+from portal.admin import AuditedAdmin
 
 
-class NoDeleteAdmin(admin.ModelAdmin):
-    """Cooperation records are withdrawn, never deleted, even by administrators."""
+class ReadOnlyRecordAdmin(admin.ModelAdmin):
+    """Cooperation records change only through the portal's workflow, which checks four eyes
+    and writes the audit trail; administrators can look, not add, edit or delete."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(AuditedAdmin):
+    audit_action = "partners.enterprise"
     list_display = ["name_en", "name_zh", "br_number", "sector", "status"]
     list_filter = ["sector", "status"]
     search_fields = ["name_en", "name_zh", "br_number"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
+    audit_action = "partners.membership"
     list_display = ["user", "enterprise", "is_manager", "is_active"]
     list_select_related = ["user", "enterprise"]
     autocomplete_fields = ["enterprise"]
 
 
 @admin.register(CooperationEvent)
-class CooperationEventAdmin(NoDeleteAdmin):
+class CooperationEventAdmin(ReadOnlyRecordAdmin):
     list_display = ["title", "enterprise", "event_type", "occurred_on", "status"]
     list_filter = ["status", "event_type", "significance"]
     list_select_related = ["enterprise"]
@@ -34,6 +44,6 @@ class CooperationEventAdmin(NoDeleteAdmin):
 
 
 @admin.register(EvidenceFile)
-class EvidenceFileAdmin(NoDeleteAdmin):
+class EvidenceFileAdmin(ReadOnlyRecordAdmin):
     list_display = ["original_name", "event", "kind", "size", "uploaded_at"]
     list_select_related = ["event"]

@@ -144,7 +144,8 @@ class CooperationEvent(models.Model):
         Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
         Status.SUBMITTED: {Status.VERIFIED, Status.RETURNED, Status.WITHDRAWN},
         Status.RETURNED: {Status.SUBMITTED, Status.WITHDRAWN},
-        Status.VERIFIED: set(),
+        # A verified event found to be wrong is withdrawn by the secretariat (see may_withdraw).
+        Status.VERIFIED: {Status.WITHDRAWN},
         Status.WITHDRAWN: set(),
     }
     EDITABLE_STATUSES = {Status.DRAFT, Status.RETURNED}
@@ -157,7 +158,11 @@ class CooperationEvent(models.Model):
     )
     event_type = models.CharField(_("type"), max_length=30, choices=EventType.choices)
     occurred_on = models.DateField(_("date it occurred"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        help_text=_("Staff only. The partner sees the type, date, significance and summary."),
+    )
     partner_summary = models.TextField(
         _("summary visible to the partner"),
         blank=True,
@@ -264,11 +269,16 @@ class CooperationEvent(models.Model):
                 actions.add("verify")
             if self.can_move_to(self.Status.RETURNED):
                 actions.add("return")
-        if (is_logger or has_role(user, Role.SECRETARIAT)) and self.can_move_to(
-            self.Status.WITHDRAWN
-        ):
+        if self.may_withdraw(user) and self.can_move_to(self.Status.WITHDRAWN):
             actions.add("withdraw")
         return actions
+
+    def may_withdraw(self, user) -> bool:
+        """The logging officer may withdraw an event until it is verified; the secretariat may
+        withdraw any event, so a verified record found wrong stops counting, with the reason."""
+        if has_role(user, Role.SECRETARIAT):
+            return True
+        return self.logged_by_id == user.pk and self.status != self.Status.VERIFIED
 
 
 def evidence_upload_to(instance, filename):

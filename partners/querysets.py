@@ -12,8 +12,9 @@ class NeverDeletedQuerySet(models.QuerySet):
 
 class EnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user) -> "EnterpriseQuerySet":
-        """Staff and the panel see the registry; a partner sees only its own enterprise."""
-        if is_staff_member(user) or has_role(user, Role.PANEL):
+        """Staff see the registry; a partner sees only its own enterprise. The panel sees
+        nominees through their dossiers (award cycles), not the registry."""
+        if is_staff_member(user):
             return self.all()
         if has_role(user, Role.PARTNER):
             return self.filter(memberships__user=user, memberships__is_active=True)

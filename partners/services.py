@@ -154,9 +154,12 @@ def event_return(*, event: CooperationEvent, user, reason: str) -> CooperationEv
 @transaction.atomic
 def event_withdraw(*, event: CooperationEvent, user, reason: str) -> CooperationEvent:
     event = _lock(event)
-    if event.logged_by_id != user.pk and not has_role(user, Role.SECRETARIAT):
+    if not event.may_withdraw(user):
         raise PermissionDenied(
-            _("Only the officer who logged it or the secretariat can withdraw it.")
+            _(
+                "Only the officer who logged it can withdraw it before verification; "
+                "a verified event only the secretariat."
+            )
         )
     if not reason.strip():
         raise ValidationError(_("Say why the event is withdrawn."))

@@ -1,4 +1,4 @@
-from portal.roles import STAFF_ROLES, Role, has_role
+from portal.roles import STAFF_ROLES, Role, has_role, user_roles
 
 
 def navigation(request):
@@ -10,6 +10,7 @@ def navigation(request):
             "officer": has_role(user, Role.OFFICER),
             "secretariat": has_role(user, Role.SECRETARIAT),
             "panel": has_role(user, Role.PANEL),
-            "partner": has_role(user, Role.PARTNER),
+            # Not has_role: a superuser holds every role but has no enterprise of their own.
+            "partner": Role.PARTNER in user_roles(user),
         }
     }

@@ -10,6 +10,8 @@ from portal.querysets import AuditEntryQuerySet
 ACTION_LABELS = {
     "partners.enterprise.created": _("Enterprise added"),
     "partners.enterprise.updated": _("Enterprise changed"),
+    "partners.membership.created": _("Membership added"),
+    "partners.membership.updated": _("Membership changed"),
     "partners.event.created": _("Event logged"),
     "partners.event.updated": _("Event changed"),
     "partners.event.evidence_added": _("Evidence added"),

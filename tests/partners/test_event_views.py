@@ -62,3 +62,54 @@ def test_a_new_event_cannot_be_logged_for_a_suspended_enterprise(client, officer
     assert response.status_code == 200
     assert "enterprise" in response.context["form"].errors
     assert not CooperationEvent.objects.exists()
+
+
+def test_a_partner_sees_its_verified_events_summary_but_never_titles_or_restricted_details(
+    client, partner_user, enterprise, officer, verified_event
+):
+    officer.first_name, officer.last_name = "Wai-keung", "Tsang"
+    officer.save()
+    draft = EventFactory(enterprise=enterprise, logged_by=officer, title="Draft about Tsing Yi")
+    client.force_login(partner_user)
+    content = client.get(enterprise.get_absolute_url()).content.decode()
+    assert verified_event.partner_summary in content
+    for hidden in [
+        verified_event.title,
+        verified_event.restricted_details,
+        draft.title,
+        officer.get_full_name(),
+    ]:
+        assert hidden not in content
+
+
+def test_a_refused_four_eyes_action_says_why(client, enterprise):
+    from tests.factories import UserFactory
+
+    both = UserFactory(username="both", roles=["Officer", "Verifier"])
+    event = EventFactory(enterprise=enterprise, logged_by=both, submitted=True)
+    client.force_login(both)
+    response = client.post(reverse("partners:event-verify", args=[event.pk]))
+    assert response.status_code == 403
+    assert "You cannot verify or return an event you logged." in response.content.decode()
+
+
+def test_amounts_are_shown_in_hong_kong_dollars_with_separators(client, officer, verified_event):
+    from decimal import Decimal
+
+    CooperationEvent.objects.filter(pk=verified_event.pk).update(
+        seizure_value_hkd=Decimal("1500000000.00")
+    )
+    client.force_login(officer)
+    for language in ["en", "zh-hant"]:
+        client.cookies["django_language"] = language
+        assert (
+            "HK$1,500,000,000.00" in client.get(verified_event.get_absolute_url()).content.decode()
+        )
+
+
+def test_a_suspended_enterprise_offers_no_log_an_event_button(client, officer, enterprise):
+    client.force_login(officer)
+    log_url = reverse("partners:event-create") + f"?enterprise={enterprise.pk}"
+    assert log_url in client.get(enterprise.get_absolute_url()).content.decode()
+    Enterprise.objects.filter(pk=enterprise.pk).update(status=Enterprise.Status.SUSPENDED)
+    assert log_url not in client.get(enterprise.get_absolute_url()).content.decode()

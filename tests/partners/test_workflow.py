@@ -47,7 +47,7 @@ FORBIDDEN = [
             "This event was already verified by Lam Siu-ming at 2024-06-03 10:15.",
         )
         for target in Status
-        if target != Status.DRAFT
+        if target not in (Status.DRAFT, Status.WITHDRAWN)  # withdrawal: see the tests below
     ],
     *[
         (Status.WITHDRAWN, target, f"This event was already withdrawn; it cannot be {target}.")
@@ -161,14 +161,32 @@ def test_verifying_records_the_verifier_and_when(submitted_event, verifier):
     assert submitted_event.verified_at is not None
 
 
-def test_a_verified_event_can_no_longer_be_withdrawn_even_by_the_secretariat(
+def test_the_officer_cannot_withdraw_an_event_once_it_is_verified(
     enterprise, officer, secretariat, lam
 ):
     event = _event_in(Status.VERIFIED, enterprise=enterprise, officer=officer, lam=lam)
-    with pytest.raises(ValidationError):
-        services.event_withdraw(event=event, user=secretariat, reason=WITHDRAWAL_REASON)
+    before = _row(event)
+    with pytest.raises(PermissionDenied):
+        services.event_withdraw(event=event, user=officer, reason=WITHDRAWAL_REASON)
+    assert _row(event) == before
+    assert not _entries(event).exists()
+
+
+def test_the_secretariat_withdraws_a_verified_event_found_wrong_with_its_reason(
+    enterprise, officer, secretariat, lam
+):
+    event = _event_in(Status.VERIFIED, enterprise=enterprise, officer=officer, lam=lam)
+    services.event_withdraw(event=event, user=secretariat, reason=WITHDRAWAL_REASON)
     event.refresh_from_db()
-    assert event.status == Status.VERIFIED
+    assert (event.status, event.withdrawal_reason) == (Status.WITHDRAWN, WITHDRAWAL_REASON)
+    assert event.verified_by == lam  # the record of who verified it stays
+    [entry] = _entries(event)
+    assert (entry.action, entry.actor, entry.changes, entry.note) == (
+        "partners.event.withdrawn",
+        secretariat,
+        {"status": ["verified", "withdrawn"]},
+        WITHDRAWAL_REASON,
+    )
 
 
 # Reasons
@@ -398,7 +416,7 @@ def test_events_cannot_be_deleted_in_bulk(draft_event, verified_event):
         (Status.RETURNED, "secretariat", {"withdraw"}),
         (Status.VERIFIED, "officer", set()),
         (Status.VERIFIED, "verifier", set()),
-        (Status.VERIFIED, "secretariat", set()),
+        (Status.VERIFIED, "secretariat", {"withdraw"}),
         (Status.WITHDRAWN, "officer", set()),
         (Status.WITHDRAWN, "secretariat", set()),
     ],
