@@ -1,15 +1,27 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import CooperationEvent, Enterprise, Sector
 
+# The label of a choice filter's empty choice ("no filter").
+ANY = _("Any")
+
+# Saved event-list queries, shared by the role homes and the links on the list.
+AWAITING_VERIFICATION = "status=submitted&ordering=submitted_at"
+MY_OPEN_EVENTS = "mine=on&needs_action=on&ordering=-updated_at"
+MY_EVENTS = "mine=on"
+# An officer's import: newest first, so the rows just imported are at the top.
+MY_IMPORTED_EVENTS = "mine=on&status=submitted&ordering=-created_at"
+
 
 class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Sector.choices)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Enterprise.Status.choices)
+    sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Sector.choices, empty_label=ANY)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Enterprise.Status.choices, empty_label=ANY
+    )
 
     class Meta:
         model = Enterprise
@@ -21,14 +33,49 @@ class EnterpriseFilter(django_filters.FilterSet):
         )
 
 
+class EventOrderingFilter(django_filters.OrderingFilter):
+    """One ordering at a time, each ending on the primary key so that pages never overlap.
+    Without a value the model's default applies: date occurred, newest first."""
+
+    ORDER_BY = {
+        "-occurred_on": [F("occurred_on").desc(), F("pk").desc()],
+        "occurred_on": [F("occurred_on").asc(), F("pk").asc()],
+        # The verifier's queue: the longest waiting first; never-submitted drafts last.
+        "submitted_at": [F("submitted_at").asc(nulls_last=True), F("pk").asc()],
+        "-updated_at": [F("updated_at").desc(), F("pk").desc()],
+        "-created_at": [F("created_at").desc(), F("pk").desc()],
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[
+                ("-occurred_on", _("Date occurred, newest first")),
+                ("occurred_on", _("Date occurred, oldest first")),
+                ("submitted_at", _("Submitted, oldest first")),
+                ("-updated_at", _("Last changed, newest first")),
+                ("-created_at", _("Logged, newest first")),
+            ],
+            # The first choice is the default; an empty choice would only repeat it.
+            empty_label=None,
+            **kwargs,
+        )
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.order_by(*self.ORDER_BY[value[0]])
+
+
 class EventFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     event_type = django_filters.ChoiceFilter(
-        label=_("Type"), choices=CooperationEvent.EventType.choices
+        label=_("Type"), choices=CooperationEvent.EventType.choices, empty_label=ANY
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=CooperationEvent.Status.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=CooperationEvent.Status.choices, empty_label=ANY
+    )
     significance = django_filters.ChoiceFilter(
-        label=_("Significance"), choices=CooperationEvent.Significance.choices
+        label=_("Significance"), choices=CooperationEvent.Significance.choices, empty_label=ANY
     )
     occurred_from = django_filters.DateFilter(
         label=_("From"),
@@ -45,6 +92,10 @@ class EventFilter(django_filters.FilterSet):
     mine = django_filters.BooleanFilter(
         label=_("Logged by me"), method="logged_by_me", widget=forms.CheckboxInput
     )
+    needs_action = django_filters.BooleanFilter(
+        label=_("Draft or returned"), method="draft_or_returned", widget=forms.CheckboxInput
+    )
+    ordering = EventOrderingFilter(label=_("Order"))
 
     class Meta:
         model = CooperationEvent
@@ -60,3 +111,9 @@ class EventFilter(django_filters.FilterSet):
 
     def logged_by_me(self, queryset, name, value):
         return queryset.filter(logged_by=self.request.user) if value else queryset
+
+    def draft_or_returned(self, queryset, name, value):
+        """What still needs its officer: a draft to submit, or a returned event to fix."""
+        if not value:
+            return queryset
+        return queryset.filter(status__in=CooperationEvent.EDITABLE_STATUSES)

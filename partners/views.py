@@ -11,7 +11,13 @@ from django.views.decorators.http import require_POST
 
 from partners import services
 from partners.exports import EXPORT_COLUMNS, event_export_rows, import_template_rows
-from partners.filters import EnterpriseFilter, EventFilter
+from partners.filters import (
+    MY_EVENTS,
+    MY_IMPORTED_EVENTS,
+    MY_OPEN_EVENTS,
+    EnterpriseFilter,
+    EventFilter,
+)
 from partners.forms import EnterpriseForm, EventForm, EventImportForm, ReasonForm
 from partners.imports import IMPORT_COLUMNS, ImportRejected, events_import
 from partners.models import CooperationEvent, Enterprise, EvidenceFile
@@ -33,6 +39,12 @@ def _query_without_page(request) -> str:
     return query.urlencode()
 
 
+def _filtered(filterset):
+    """The filtered rows, or none at all when a filter could not be applied: a list that
+    silently ignored a bad filter would look like an answer to the question asked."""
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+
 def _download(content: bytes, fmt: str, stem: str) -> HttpResponse:
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
@@ -51,7 +63,7 @@ def enterprise_list(request):
         "partners/enterprise_list.html",
         {
             "filter": filterset,
-            "page": _page(request, filterset.qs),
+            "page": _page(request, _filtered(filterset)),
             "query": _query_without_page(request),
         },
     )
@@ -123,6 +135,18 @@ def _filtered_events(request):
     return EventFilter(request.GET, queryset=events, request=request)
 
 
+def _event_list_heading(filterset) -> str:
+    """The page heading names the queue the filters make up."""
+    filters = filterset.form.cleaned_data if filterset.is_valid() else {}
+    if filters.get("status") == CooperationEvent.Status.SUBMITTED:
+        return _("Awaiting verification")
+    if filters.get("mine") and filters.get("needs_action"):
+        return _("My drafts and returned events")
+    if filters.get("mine"):
+        return _("Events I logged")
+    return _("Cooperation events")
+
+
 @role_required(*STAFF_ROLES)
 def event_list(request):
     filterset = _filtered_events(request)
@@ -131,8 +155,11 @@ def event_list(request):
         "partners/event_list.html",
         {
             "filter": filterset,
-            "page": _page(request, filterset.qs),
+            "heading": _event_list_heading(filterset),
+            "page": _page(request, _filtered(filterset)),
             "query": _query_without_page(request),
+            "my_open_events": MY_OPEN_EVENTS,
+            "my_events": MY_EVENTS,
         },
     )
 
@@ -309,7 +336,7 @@ def event_import(request):
                 )
                 % {"n": result.created},
             )
-            return redirect(f"{reverse('partners:event-list')}?mine=on&status=submitted")
+            return redirect(f"{reverse('partners:event-list')}?{MY_IMPORTED_EVENTS}")
     return render(
         request,
         "partners/event_import.html",

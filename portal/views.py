@@ -2,13 +2,16 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from partners.filters import AWAITING_VERIFICATION, MY_OPEN_EVENTS
 from portal.roles import Role, has_role
 
 # Where each role starts; a user with several roles lands on the first that applies.
 ROLE_HOMES = [
     (Role.SECRETARIAT, "partners:enterprise-list", ""),
-    (Role.VERIFIER, "partners:event-list", "?status=submitted"),
-    (Role.OFFICER, "partners:event-list", "?mine=on"),
+    # The oldest submission waiting first.
+    (Role.VERIFIER, "partners:event-list", f"?{AWAITING_VERIFICATION}"),
+    # The officer's own drafts and returned events, the latest change first.
+    (Role.OFFICER, "partners:event-list", f"?{MY_OPEN_EVENTS}"),
     (Role.PANEL, "awards:panel-home", ""),
     (Role.PARTNER, "partners:my-enterprise", ""),
 ]

@@ -656,12 +656,46 @@ def test_an_officer_imports_a_good_file(client, officer, terminal, courier):
     response = _upload(client, _csv(ROW_A, ROW_B))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("partners:event-list") + "?mine=on&status=submitted"
+    # The officer's submitted events, the newest logged first: the rows just imported on top.
+    assert response["Location"] == (
+        reverse("partners:event-list") + "?mine=on&status=submitted&ordering=-created_at"
+    )
     assert set(CooperationEvent.objects.values_list("enterprise", "status", "logged_by")) == {
         (terminal.pk, Status.SUBMITTED, officer.pk),
         (courier.pk, Status.SUBMITTED, officer.pk),
     }
     assert AuditEntry.objects.filter(action="partners.event.imported", actor=officer).count() == 2
+
+
+def test_after_an_import_the_officer_sees_the_new_events_at_the_top(
+    client, officer, officer2, terminal, courier
+):
+    # Submitted before, and occurred later than anything in the file.
+    earlier = EventFactory(
+        logged_by=officer, submitted=True, occurred_on=datetime.date(2024, 12, 1)
+    )
+    CooperationEvent.objects.filter(pk=earlier.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    EventFactory(logged_by=officer2, submitted=True)
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("partners:event-import"),
+        {"file": SimpleUploadedFile("events.csv", _csv(ROW_A, ROW_B))},
+        follow=True,
+    )
+
+    imported = set(
+        CooperationEvent.objects.filter(
+            title__in=["Tip on container MSKU 1234567", "Staff attended the X-ray image course"]
+        ).values_list("pk", flat=True)
+    )
+    pks = [event.pk for event in response.context["page"].object_list]
+    assert (set(pks[:2]), pks[2:]) == (imported, [earlier.pk])
+    assert [str(m) for m in response.context["messages"]] == [
+        "2 events imported and submitted for verification."
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

@@ -8,6 +8,7 @@ The first request warms per-process caches (content types), so the counts are ex
 import pytest
 from django.urls import reverse
 
+from partners.models import CooperationEvent
 from portal.audit import audit
 from tests.factories import EnterpriseFactory, EventFactory
 
@@ -60,8 +61,28 @@ def test_enterprise_list_filtered(client, verifier, rows, query, django_assert_n
         "?event_type=intelligence_tip&significance=routine",
         "?occurred_from=2024-01-01&occurred_to=2024-12-31",
         "?status=submitted&page=2",
+        "?ordering=occurred_on",
+        "?ordering=-updated_at",
+        # The verifier's queue, and its second page.
+        "?status=submitted&ordering=submitted_at",
+        "?status=submitted&ordering=submitted_at&page=2",
+        # Where an import lands.
+        "?mine=on&status=submitted&ordering=-created_at",
     ],
-    ids=["all", "status", "mine", "search", "type", "dates", "page-2"],
+    ids=[
+        "all",
+        "status",
+        "mine",
+        "search",
+        "type",
+        "dates",
+        "page-2",
+        "oldest-occurred",
+        "last-changed",
+        "verifier-queue",
+        "verifier-queue-page-2",
+        "imported",
+    ],
 )
 def test_event_list(client, officer, rows, query, django_assert_num_queries):
     # Each event on its own enterprise, so a missing select_related shows as N queries.
@@ -81,6 +102,41 @@ def test_event_list_of_events_logged_by_different_officers(
     url = reverse("partners:event-list") + "?status=submitted"
     response = _get(client, url, django_assert_num_queries, 5)
     assert len(response.context["page"].object_list) == min(rows, 50)
+
+
+# session, user, roles, count, page
+@pytest.mark.parametrize("rows", ROWS)
+def test_the_officers_drafts_and_returned_events(client, officer, rows, django_assert_num_queries):
+    EventFactory.create_batch(rows, logged_by=officer)
+    EventFactory.create_batch(rows, logged_by=officer, status=CooperationEvent.Status.RETURNED)
+    EventFactory.create_batch(rows, logged_by=officer, submitted=True)
+    client.force_login(officer)
+    url = reverse("partners:event-list") + "?mine=on&needs_action=on&ordering=-updated_at"
+    response = _get(client, url, django_assert_num_queries, 5)
+    assert response.context["page"].paginator.count == 2 * rows
+
+
+# session, user, roles: a filter that cannot be applied shows nothing, so costs nothing more
+@pytest.mark.parametrize("rows", ROWS)
+@pytest.mark.parametrize("query", ["?status=bogus", "?ordering=title", "?occurred_from=x"])
+def test_event_list_with_an_invalid_filter(client, officer, rows, query, django_assert_num_queries):
+    EventFactory.create_batch(rows, logged_by=officer, submitted=True)
+    client.force_login(officer)
+    url = reverse("partners:event-list") + query
+    response = _get(client, url, django_assert_num_queries, 3)
+    assert response.context["page"].paginator.count == 0
+
+
+# session, user, roles
+@pytest.mark.parametrize("rows", ROWS)
+def test_enterprise_list_with_an_invalid_filter(
+    client, secretariat, rows, django_assert_num_queries
+):
+    EnterpriseFactory.create_batch(rows)
+    client.force_login(secretariat)
+    url = reverse("partners:enterprise-list") + "?sector=bogus"
+    response = _get(client, url, django_assert_num_queries, 3)
+    assert response.context["page"].paginator.count == 0
 
 
 def _enterprise_with_history(enterprise, officer, verifier, secretariat, rows):

@@ -43,8 +43,8 @@ def test_the_login_page_renders(client):
 @pytest.mark.parametrize(
     ("username", "landing"),
     [
-        ("officer", "/events/?mine=on"),
-        ("verifier", "/events/?status=submitted"),
+        ("officer", "/events/?mine=on&needs_action=on&ordering=-updated_at"),
+        ("verifier", "/events/?status=submitted&ordering=submitted_at"),
         ("secretariat", "/enterprises/"),
         ("panel1", "/awards/panel/"),
         ("admin", "/enterprises/"),
