@@ -222,6 +222,9 @@ class CooperationEvent(models.Model):
         indexes = [
             models.Index(fields=["enterprise", "status", "occurred_on"]),
             models.Index(fields=["status", "occurred_on"]),
+            # The verifier's queue (oldest submitted first) and the officer's own open events.
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["logged_by", "status", "updated_at"]),
         ]
         constraints = [
             models.CheckConstraint(

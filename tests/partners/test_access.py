@@ -104,8 +104,8 @@ ACCESS = [
     # Enterprises
     Access("partners:enterprise-list", "get", (LOGIN, 200, 200, 200, 403, 403, 403, 200, 403)),
     Access("partners:enterprise-create", "get", (LOGIN, 403, 403, 200, 403, 403, 403, 200, 403)),
-    Access("partners:enterprise-detail", "get", (LOGIN, 200, 200, 200, 200, 200, 404, 200, 404), _own_enterprise, case="partner1s"),  # noqa: E501
-    Access("partners:enterprise-detail", "get", (LOGIN, 200, 200, 200, 200, 404, 200, 200, 404), lambda w: [w.other_enterprise.pk], case="partner2s"),  # noqa: E501
+    Access("partners:enterprise-detail", "get", (LOGIN, 200, 200, 200, 404, 200, 404, 200, 404), _own_enterprise, case="partner1s"),  # noqa: E501
+    Access("partners:enterprise-detail", "get", (LOGIN, 200, 200, 200, 404, 404, 200, 200, 404), lambda w: [w.other_enterprise.pk], case="partner2s"),  # noqa: E501
     Access("partners:enterprise-update", "get", (LOGIN, 403, 403, 200, 403, 403, 403, 200, 403), _own_enterprise),  # noqa: E501
     Access("partners:my-enterprise", "get", (LOGIN, 403, 403, 403, 403, to(lambda w: w.enterprise.get_absolute_url()), to(lambda w: w.other_enterprise.get_absolute_url()), 403, 403)),  # noqa: E501
     # Cooperation events
