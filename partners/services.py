@@ -52,12 +52,7 @@ def enterprise_create(*, user, **fields) -> Enterprise:
 @transaction.atomic
 def enterprise_update(*, enterprise: Enterprise, user, **fields) -> Enterprise:
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    before = snapshot(enterprise, ENTERPRISE_FIELDS)
-    for name, value in fields.items():
-        setattr(enterprise, name, value)
-    enterprise.full_clean()
-    enterprise.save()
-    changes = diff(before, enterprise)
+    changes = _save_changes(enterprise, fields, ENTERPRISE_FIELDS)
     if changes:
         audit(user, "partners.enterprise.updated", enterprise, changes)
     return enterprise
@@ -87,12 +82,7 @@ def event_update(*, event: CooperationEvent, user, evidence=(), **fields) -> Coo
             _("A %(status)s event can no longer be edited.")
             % {"status": event.get_status_display().lower()}
         )
-    before = snapshot(event, EVENT_CONTENT_FIELDS)
-    for name, value in fields.items():
-        setattr(event, name, value)
-    event.full_clean()
-    event.save()
-    changes = diff(before, event)
+    changes = _save_changes(event, fields, EVENT_CONTENT_FIELDS)
     if changes:
         audit(user, "partners.event.updated", event, changes)
     for upload in evidence:
@@ -171,6 +161,16 @@ def event_withdraw(*, event: CooperationEvent, user, reason: str) -> Cooperation
         withdrawal_reason=reason.strip(),
     )
     return event
+
+
+def _save_changes(instance, fields: dict, tracked: list[str]) -> dict[str, list[str]]:
+    """Set `fields`, validate, save; return what changed among `tracked`, for the audit."""
+    before = snapshot(instance, tracked)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return diff(before, instance)
 
 
 def _lock(event: CooperationEvent) -> CooperationEvent:
