@@ -1,4 +1,5 @@
 import csv
+import re
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -18,7 +19,11 @@ from portal.models import AuditEntry
 pytestmark = pytest.mark.django_db
 
 Status = CooperationEvent.Status
+EventType = CooperationEvent.EventType
+Significance = CooperationEvent.Significance
 User = get_user_model()
+# The case numbers in the demo's restricted details: unit code / year / serial.
+CASE_REF = re.compile(r"\b[A-Z]{3,4}/20\d\d/\d{4}\b")
 
 # The demo users the issue asks for, with their role (None: the superuser).
 EXPECTED_USERS = {
@@ -75,18 +80,32 @@ def test_it_loads_every_enterprise_and_event_of_the_seed_files(seeded):
 
     assert 300 <= len(events) <= 450
     loaded = CooperationEvent.objects.values_list(
-        "enterprise__br_number", "occurred_on", "event_type", "title", "significance", "status"
+        "enterprise__br_number",
+        "occurred_on",
+        "event_type",
+        "title",
+        "significance",
+        "seizure_value_hkd",
+        "cases",
+        "arrests",
+        "status",
     )
-    assert sorted(loaded) == sorted(
+    assert sorted(loaded, key=str) == sorted(
         (
-            row["br_number"],
-            date.fromisoformat(row["occurred_on"]),
-            row["event_type"],
-            row["title"],
-            row["significance"],
-            row["status"],
-        )
-        for row in events
+            (
+                row["br_number"],
+                date.fromisoformat(row["occurred_on"]),
+                row["event_type"],
+                row["title"],
+                row["significance"],
+                Decimal(row["seizure_value_hkd"]) if row["seizure_value_hkd"] else None,
+                int(row["cases"]) if row["cases"] else None,
+                int(row["arrests"]) if row["arrests"] else None,
+                row["status"],
+            )
+            for row in events
+        ),
+        key=str,
     )
 
 
@@ -195,3 +214,72 @@ def test_it_puts_back_a_demo_password_changed_during_a_demo(seeded):
 
     partner.refresh_from_db()
     assert partner.check_password(DEMO_PASSWORD)
+
+
+def test_the_outcomes_agree_with_the_restricted_details(seeded):
+    events = CooperationEvent.objects.all()
+    mentioning_arrests = events.filter(restricted_details__icontains="arrest")
+    assert mentioning_arrests.count() >= 50
+    assert not mentioning_arrests.filter(arrests=None).exists()
+    for event in events.exclude(arrests=None):
+        counted = re.search(r"\b(\d+) arrested\b", event.restricted_details)
+        assert event.arrests == (int(counted.group(1)) if counted else 0), event.title
+    for event in events.exclude(cases=None):
+        assert len(set(CASE_REF.findall(event.restricted_details))) == event.cases, event.title
+    assert not events.filter(
+        restricted_details__icontains="seized", seizure_value_hkd=None
+    ).exists()
+    assert not events.filter(seizure_value_hkd__isnull=False, cases=None).exists()
+    # Controlled deliveries end in a seizure and arrests; trainings and security practice
+    # never have a seizure.
+    deliveries = events.filter(event_type=EventType.CONTROLLED_DELIVERY)
+    assert deliveries.exists()
+    assert not deliveries.filter(
+        Q(seizure_value_hkd=None) | Q(arrests=None) | Q(arrests=0)
+    ).exists()
+    assert not events.filter(
+        event_type__in=[EventType.TRAINING, EventType.SECURITY_PRACTICE],
+        seizure_value_hkd__isnull=False,
+    ).exists()
+
+
+def test_no_partner_summary_shows_a_case_detail(seeded):
+    events = list(CooperationEvent.objects.all())
+    case_refs = {ref for event in events for ref in CASE_REF.findall(event.restricted_details)}
+    assert len(case_refs) >= 100  # the pattern does find the demo's case numbers
+    drugs = re.compile(r"cannabis|methamphetamine|ketamine|cough medicine", re.IGNORECASE)
+    for event in events:
+        summary = event.partner_summary
+        assert not CASE_REF.search(summary), summary
+        assert not drugs.search(summary), summary
+        assert "arrest" not in summary.lower(), summary
+        assert "Inspector" not in summary and "Case officer" not in summary, summary
+
+
+def test_the_reasons_fit_the_event(seeded):
+    events = CooperationEvent.objects.select_related("enterprise")
+    reasons = events.exclude(return_reason="", withdrawal_reason="")
+    assert reasons.count() >= 30
+    for event in reasons:
+        why = f"{event.return_reason} {event.withdrawal_reason}"
+        if "significance looks too high" in why:
+            assert event.significance != Significance.ROUTINE, why
+        if "seizure value" in why:
+            assert event.seizure_value_hkd is not None, why
+        if "waybill" in why or "container number" in why:
+            assert not event.enterprise.is_intellectual_property, why
+            assert event.event_type != EventType.TRAINING, why
+        if "summary mentions case details" in why:
+            # Only on events corrected since: a summary still waiting shows no case detail.
+            assert event.status == Status.VERIFIED, why
+        if "called off" in why:
+            assert event.event_type == EventType.FACILITATION, why
+        if "part was too small" in why:
+            assert event.cases is None, why
+        if "suspended" in why:
+            assert event.enterprise.status == Enterprise.Status.SUSPENDED, why
+    # A record seizure is not returned as overrated.
+    assert not events.filter(
+        seizure_value_hkd__gte=Decimal("100000000"),
+        return_reason__icontains="significance looks too high",
+    ).exists()

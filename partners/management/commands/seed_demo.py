@@ -8,6 +8,8 @@ import csv
 import time
 import zlib
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -21,28 +23,203 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from partners import services
-from partners.imports import IMPORT_COLUMNS
-from partners.models import CooperationEvent, Enterprise, Membership
+from partners.models import CooperationEvent, Enterprise, Membership, Sector
 from partners.services import ENTERPRISE_FIELDS
 from portal.demo import DEMO_PASSWORD, DEMO_USERS
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
-EVENT_COLUMNS = [*IMPORT_COLUMNS, "status"]
+# seeds/events.csv is the demo's own format, written by scripts/make_demo_events.py and read
+# only here; it is not the event import format (partners/imports.py, docs/import.md), which it
+# does not change. It has the import's columns, then `arrests` (the import takes none) and
+# `status`, the workflow state each event is taken to.
+EVENT_COLUMNS = [
+    "br_number",
+    "event_type",
+    "occurred_on",
+    "significance",
+    "title",
+    "partner_summary",
+    "restricted_details",
+    "seizure_value_hkd",
+    "cases",
+    "arrests",
+    "status",
+]
 Status = CooperationEvent.Status
+EventType = CooperationEvent.EventType
+Significance = CooperationEvent.Significance
+CASE_WORK = {
+    EventType.CONTROLLED_DELIVERY,
+    EventType.INTELLIGENCE_TIP,
+    EventType.DETECTION_ASSISTANCE,
+}
+# Where a logistics partner's shipment is identified (what a verifier asks for when missing).
+SHIPMENT_NUMBER = {
+    Sector.CARGO_TERMINAL: "container number",
+    Sector.SHIPPING_LINE: "container number",
+    Sector.AIR_CARGO: "air waybill number",
+    Sector.EXPRESS_COURIER: "air waybill number",
+    Sector.FREIGHT_FORWARDER: "container or air waybill number",
+    Sector.WAREHOUSING: "container number",
+}
 
-RETURN_REASONS = [
-    "The seizure value does not match the case file; please check it.",
-    "The partner summary names the consignee. Move case details to the restricted notes.",
-    "The date differs from the operation log; please confirm it.",
-    "Please add the liaison officer's note as evidence before resubmitting.",
+
+def _record(event: dict) -> str:
+    """The record an event's facts are checked against."""
+    if event["cases"] is not None:
+        return "case file"
+    return {
+        EventType.TRAINING: "attendance sheet",
+        EventType.SECURITY_PRACTICE: "audit report",
+        EventType.DATA_SHARING: "data-sharing log",
+        EventType.FACILITATION: "operating unit's request",
+        EventType.DETECTION_ASSISTANCE: "examination record",
+    }.get(event["event_type"], "liaison log")
+
+
+def _evidence(event: dict) -> str:
+    if event["cases"] is not None:
+        return "case officer's memo"
+    return {
+        EventType.TRAINING: "attendance sheet",
+        EventType.SECURITY_PRACTICE: "audit report",
+        EventType.DATA_SHARING: "feed summary for the period",
+        EventType.FACILITATION: "operating unit's request",
+    }.get(event["event_type"], "liaison officer's note")
+
+
+def _any_event(event: dict) -> bool:
+    return True
+
+
+def _shipment(event: dict) -> bool:
+    return event["event_type"] in CASE_WORK and event["enterprise"].sector in SHIPMENT_NUMBER
+
+
+def _seizure(event: dict) -> bool:
+    return event["seizure_value_hkd"] is not None
+
+
+def _case_work(event: dict) -> bool:
+    return event["event_type"] in CASE_WORK
+
+
+def _disputable_significance(event: dict) -> bool:
+    # Nobody calls a nine-figure seizure too significant.
+    return event["significance"] != Significance.ROUTINE and (
+        event["seizure_value_hkd"] or 0
+    ) < Decimal("100000000")
+
+
+def _share_of_others_work(event: dict) -> bool:
+    # A training or a security measure is the enterprise's own; an event that opened a case
+    # was no small part.
+    return event["cases"] is None and event["event_type"] not in {
+        EventType.TRAINING,
+        EventType.SECURITY_PRACTICE,
+    }
+
+
+def _small_part(event: dict) -> bool:
+    return event["significance"] == Significance.ROUTINE and _share_of_others_work(event)
+
+
+def _overrated_part(event: dict) -> bool:
+    return _disputable_significance(event) and _share_of_others_work(event)
+
+
+def _facilitation(event: dict) -> bool:
+    return event["event_type"] == EventType.FACILITATION
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A reason a verifier returns or an officer withdraws an event, and the events it fits
+    (`fits`). The text may name the event's {record}, {evidence} and {shipment_number}.
+    `withdrawal`: the officer's answer when the event is withdrawn after this return."""
+
+    text: str
+    fits: Callable[[dict], bool] = _any_event
+    withdrawal: str = ""
+
+    def format(self, event: dict) -> str:
+        return self.text.format(
+            record=_record(event),
+            evidence=_evidence(event),
+            shipment_number=SHIPMENT_NUMBER.get(event["enterprise"].sector, ""),
+        )
+
+
+SIGNIFICANCE_TOO_HIGH = Reason(
     "The significance looks too high for the partner's part; please review it.",
+    _disputable_significance,
+)
+DATE_DIFFERS = Reason("The date does not match the {record}; please confirm it.")
+VALUE_DIFFERS = Reason("The seizure value does not match the case file; please check it.", _seizure)
+DUPLICATE = Reason("This may duplicate another record of the same event; please check it.")
+# Returned, and still waiting for the officer: what the verifier asks for is still missing.
+RETURN_REASONS = [
+    Reason(
+        "The {shipment_number} is missing from the restricted details; please add it so the "
+        "shipment can be traced.",
+        _shipment,
+    ),
+    Reason("Please attach the {evidence} as evidence before resubmitting."),
+    DATE_DIFFERS,
+    VALUE_DIFFERS,
+    SIGNIFICANCE_TOO_HIGH,
+    DUPLICATE,
 ]
+# Returned, corrected and verified: only reasons whose correction leaves nothing to see.
+CORRECTED_RETURN_REASONS = [
+    Reason(
+        "The partner summary mentions case details; move them to the restricted details.",
+        _case_work,
+    ),
+    Reason(
+        "The partner summary does not say what the enterprise's staff did; please describe "
+        "their part.",
+        _share_of_others_work,
+    ),
+    DATE_DIFFERS,
+    VALUE_DIFFERS,
+    SIGNIFICANCE_TOO_HIGH,
+]
+WRONG_ENTERPRISE = "Logged against the wrong enterprise."
+DUPLICATE_WITHDRAWN = "Duplicate of an event already recorded."
+PART_TOO_SMALL = "On review the enterprise's part was too small to record."
+# Returned, then withdrawn by the officer: the withdrawal answers the return.
+RETURN_THEN_WITHDRAWAL = [
+    Reason(DUPLICATE.text, withdrawal=DUPLICATE_WITHDRAWN),
+    Reason("The {record} names another enterprise; please check.", withdrawal=WRONG_ENTERPRISE),
+    Reason(
+        "The enterprise's part is not clear from the record; please say what its staff did.",
+        _small_part,
+        withdrawal=PART_TOO_SMALL,
+    ),
+    Reason(SIGNIFICANCE_TOO_HIGH.text, _overrated_part, withdrawal=PART_TOO_SMALL),
+]
+# Withdrawn by the officer before any verifier looked at it.
 WITHDRAWAL_REASONS = [
-    "Duplicate of an event already recorded.",
-    "Logged against the wrong enterprise.",
-    "The operation was called off; there is nothing to record.",
-    "On review the enterprise's part was too small to record.",
+    Reason(DUPLICATE_WITHDRAWN),
+    Reason(WRONG_ENTERPRISE),
+    Reason(
+        "The operation was called off before the arrangement was used; there is nothing to record.",
+        _facilitation,
+    ),
+    Reason(PART_TOO_SMALL, _small_part),
 ]
+# Suspended enterprises' unverified events were withdrawn after the suspension.
+SUSPENSION_WITHDRAWAL = (
+    "The enterprise was suspended from the partnership before this event was verified."
+)
+
+
+def fitting(reasons: list[Reason], event: dict, rank: int) -> Reason:
+    """The `rank`-th (modulo) of the reasons that fit `event` (every list has some that fit
+    every event)."""
+    fit = [reason for reason in reasons if reason.fits(event)]
+    return fit[rank % len(fit)]
 
 
 class Command(BaseCommand):
@@ -199,7 +376,9 @@ def event_fields(row: dict[str, str], enterprises) -> dict:
     enterprise = enterprises.get(row["br_number"])
     if enterprise is None:
         raise ValueError(f"no enterprise with BR number {row['br_number']}")
-    value, cases = row["seizure_value_hkd"].strip(), row["cases"].strip()
+    value, cases, arrests = (
+        row[name].strip() for name in ("seizure_value_hkd", "cases", "arrests")
+    )
     return {
         "enterprise": enterprise,
         "event_type": row["event_type"],
@@ -210,6 +389,7 @@ def event_fields(row: dict[str, str], enterprises) -> dict:
         "restricted_details": row["restricted_details"],
         "seizure_value_hkd": Decimal(value) if value else None,
         "cases": int(cases) if cases else None,
+        "arrests": int(arrests) if arrests else None,
     }
 
 
@@ -218,30 +398,40 @@ def record_event(fields: dict, status: str, users, *, checksum: int) -> Cooperat
 
     `checksum`, stable for the row, picks the officer, the path and the reasons, so the demo
     shows both officers at work, some events verified after a round trip, and withdrawals
-    at every stage."""
+    at every stage. The reasons fit the event (see the lists above)."""
     if status not in Status.values:
         raise ValueError(f'unknown status "{status}"')
     officer = users["officer2" if checksum % 3 == 0 else "officer"]
     verifier = users["verifier"]
     path = checksum // 3 % 3
-    return_reason = RETURN_REASONS[checksum // 9 % len(RETURN_REASONS)]
-    withdrawal_reason = WITHDRAWAL_REASONS[checksum // 9 % len(WITHDRAWAL_REASONS)]
+    round_trip = status == Status.VERIFIED and checksum // 9 % 8 == 0
+    rank = checksum // 72  # the reason, independent of the officer, the path and round_trip
+    suspended = fields["enterprise"].status == Enterprise.Status.SUSPENDED
+    withdrawal = (
+        SUSPENSION_WITHDRAWAL
+        if suspended
+        else fitting(WITHDRAWAL_REASONS, fields, rank).format(fields)
+    )
 
     event = services.event_create(user=officer, **fields)
     if status == Status.DRAFT:
         return event
     if status == Status.WITHDRAWN and path == 0:  # withdrawn before it was ever submitted
-        return services.event_withdraw(event=event, user=officer, reason=withdrawal_reason)
+        return services.event_withdraw(event=event, user=officer, reason=withdrawal)
     event = services.event_submit(event=event, user=officer)
     if status == Status.SUBMITTED:
         return event
-    round_trip = status == Status.VERIFIED and checksum // 9 % 8 == 0
-    if status == Status.RETURNED or round_trip or (status == Status.WITHDRAWN and path == 1):
-        event = services.event_return(event=event, user=verifier, reason=return_reason)
-    if status == Status.RETURNED:
-        return event
+    if status == Status.WITHDRAWN and path == 1:  # returned, then withdrawn in answer
+        returned = fitting(RETURN_REASONS if suspended else RETURN_THEN_WITHDRAWAL, fields, rank)
+        event = services.event_return(event=event, user=verifier, reason=returned.format(fields))
+        withdrawal = withdrawal if suspended else returned.withdrawal
     if status == Status.WITHDRAWN:
-        return services.event_withdraw(event=event, user=officer, reason=withdrawal_reason)
+        return services.event_withdraw(event=event, user=officer, reason=withdrawal)
+    if status == Status.RETURNED:
+        reason = fitting(RETURN_REASONS, fields, rank).format(fields)
+        return services.event_return(event=event, user=verifier, reason=reason)
     if round_trip:
+        reason = fitting(CORRECTED_RETURN_REASONS, fields, rank).format(fields)
+        event = services.event_return(event=event, user=verifier, reason=reason)
         event = services.event_submit(event=event, user=officer)
     return services.event_verify(event=event, user=verifier)
