@@ -12,6 +12,7 @@ from partners.querysets import (
     EnterpriseQuerySet,
     EvidenceFileQuerySet,
     MembershipQuerySet,
+    NeverDeletedQuerySet,
 )
 from portal.roles import Role, has_role
 
@@ -282,6 +283,55 @@ class CooperationEvent(models.Model):
         if has_role(user, Role.SECRETARIAT):
             return True
         return self.logged_by_id == user.pk and self.status != self.Status.VERIFIED
+
+
+class EnforcementFlag(models.Model):
+    """A dated enforcement concern about an enterprise. While not cleared, it makes the
+    enterprise ineligible for any award cycle whose assessment window contains its date.
+    Flags are kept for good: clearing one records who cleared it and why."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="enforcement_flags",
+    )
+    flagged_on = models.DateField(_("date of the concern"))
+    reason = models.TextField(_("reason"))
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("raised by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cleared by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    clearance_reason = models.TextField(_("reason for clearing"), blank=True)
+
+    objects = NeverDeletedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enforcement concern")
+        verbose_name_plural = _("enforcement concerns")
+        ordering = ["-flagged_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.enterprise.name_en}: {self.flagged_on}"
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Enforcement concerns are kept; clear them instead.")
+
+    @property
+    def is_active(self) -> bool:
+        return self.cleared_at is None
 
 
 def evidence_upload_to(instance, filename):

@@ -1,0 +1,161 @@
+"""What each user may see of the award cycles, and the database computation of the scores."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Least
+
+from portal.roles import Role, has_role, user_roles
+
+SCORE = DecimalField(max_digits=12, decimal_places=4)
+ZERO = Value(Decimal(0), output_field=SCORE)
+
+
+def _is_secretariat(user) -> bool:
+    return has_role(user, Role.SECRETARIAT)
+
+
+def _is_panel_member(user) -> bool:
+    # Exact group, not has_role: a superuser is not a panel member with assignments.
+    return user.is_authenticated and Role.PANEL in user_roles(user)
+
+
+class CycleQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CycleQuerySet":
+        """The secretariat sees every cycle; a panel member the cycles they are assigned in;
+        a partner only published cycles their enterprise was nominated in."""
+        if _is_secretariat(user):
+            return self.all()
+        if _is_panel_member(user):
+            return self.filter(nominations__assignments__member=user).distinct()
+        if has_role(user, Role.PARTNER):
+            return self.filter(
+                status="published",
+                nominations__enterprise__memberships__user=user,
+                nominations__enterprise__memberships__is_active=True,
+            ).distinct()
+        return self.none()
+
+    def editable(self) -> "CycleQuerySet":
+        return self.exclude(status__in=["finalised", "published"])
+
+
+class NominationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "NominationQuerySet":
+        if _is_secretariat(user):
+            return self.all()
+        if _is_panel_member(user):
+            return self.filter(assignments__member=user)
+        if has_role(user, Role.PARTNER):
+            return self.filter(
+                cycle__status="published",
+                enterprise__memberships__user=user,
+                enterprise__memberships__is_active=True,
+            )
+        return self.none()
+
+    def active(self) -> "NominationQuerySet":
+        return self.filter(status="active")
+
+    def with_scores(self, cycle) -> "NominationQuerySet":
+        """Aggregate, in one query for the whole cycle, what the scores are made of
+        (docs/scoring.md): points_<type> (category points, capped), verified_events in the
+        window, reviews (counted: submitted, not recused) and panel_weighted (Σ w × s over the
+        counted reviews). awards.selectors.cycle_standings turns them into the scores with
+        awards.scoring, so that every page and export rounds exactly alike on any database."""
+        events = "enterprise__events__"
+        in_window = Q(
+            **{
+                f"{events}status": "verified",
+                f"{events}occurred_on__gte": cycle.window_start,
+                f"{events}occurred_on__lte": cycle.window_end,
+            }
+        )
+        multiplier = Case(
+            *[
+                When(**{f"{events}significance": level}, then=Value(value, output_field=SCORE))
+                for level, value in cycle.multipliers.items()
+            ],
+            default=ZERO,
+            output_field=SCORE,
+        )
+        points = {
+            f"points_{rule.event_type}": Least(
+                Coalesce(
+                    Sum(
+                        multiplier * Value(rule.points, output_field=SCORE),
+                        filter=in_window & Q(**{f"{events}event_type": rule.event_type}),
+                        output_field=SCORE,
+                    ),
+                    ZERO,
+                ),
+                Value(rule.cap, output_field=SCORE),
+                output_field=SCORE,
+            )
+            for rule in cycle.event_rules.all()
+        }
+        return (
+            self.filter(cycle=cycle)
+            .annotate(**points, verified_events=Count(f"{events}pk", filter=in_window))
+            .annotate(**_panel_annotations())
+        )
+
+
+def _panel_annotations() -> dict:
+    """reviews and panel_weighted. Every counted review scores every criterion, so the mean of
+    the member scores M_r = 10 Σ w s / W is 10 × panel_weighted / (W × reviews)."""
+    from awards.models import Review, ReviewScore
+
+    counted = Q(review__status="submitted") & ~Q(review__assignment__declaration="conflict")
+    weighted = (
+        ReviewScore.objects.filter(counted, review__assignment__nomination=OuterRef("pk"))
+        .values("review__assignment__nomination")
+        .annotate(total=Sum(F("score") * F("criterion__weight"), output_field=SCORE))
+        .values("total")
+    )
+    reviews = (
+        Review.objects.counted()
+        .filter(assignment__nomination=OuterRef("pk"))
+        .values("assignment__nomination")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return {
+        "reviews": Coalesce(Subquery(reviews, output_field=models.IntegerField()), 0),
+        "panel_weighted": Coalesce(Subquery(weighted, output_field=SCORE), ZERO),
+    }
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AssignmentQuerySet":
+        if _is_secretariat(user):
+            return self.all()
+        if _is_panel_member(user):
+            return self.filter(member=user)
+        return self.none()
+
+
+class ReviewQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ReviewQuerySet":
+        """The secretariat sees every review. A panel member sees their own, and other members'
+        reviews of a nominee only once their own review of it is submitted (and they are not
+        recused from it)."""
+        if _is_secretariat(user):
+            return self.all()
+        if _is_panel_member(user):
+            done = self.model.objects.filter(assignment__member=user, status="submitted").exclude(
+                assignment__declaration="conflict"
+            )
+            return self.filter(
+                Q(assignment__member=user)
+                | Q(
+                    status="submitted",
+                    assignment__nomination__in=done.values("assignment__nomination"),
+                )
+            )
+        return self.none()
+
+    def counted(self) -> "ReviewQuerySet":
+        """The reviews that make the panel score: submitted, by members not recused."""
+        return self.filter(status="submitted").exclude(assignment__declaration="conflict")

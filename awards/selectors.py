@@ -1,0 +1,108 @@
+"""Reads that put the scoring rules and the database aggregates together."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from awards import scoring
+from awards.models import Cycle, Nomination
+
+
+@dataclass(frozen=True)
+class ScoredNomination:
+    nomination: Nomination
+    category_points: dict[str, Decimal]  # event type → capped points, in the cycle's type order
+    verified_events: int
+    cooperation_score: Decimal
+    reviews: int
+    panel_score: Decimal | None
+    final_score: Decimal | None
+    pending: bool
+
+    def standing(self) -> scoring.Standing:
+        return scoring.Standing(
+            key=self,
+            br_number=self.nomination.enterprise.br_number,
+            cooperation=self.cooperation_score,
+            panel=self.panel_score,
+            final=self.final_score,
+            verified_events=self.verified_events,
+            reviews=self.reviews,
+        )
+
+
+def cycle_rules(cycle: Cycle) -> dict[str, scoring.Rule]:
+    return {
+        rule.event_type: scoring.Rule(points=rule.points, cap=rule.cap)
+        for rule in cycle.event_rules.all()
+    }
+
+
+def score_nominations(cycle: Cycle, nominations) -> list[ScoredNomination]:
+    """Scores of `nominations` (a queryset of the cycle's nominations), from one aggregate
+    query, with the arithmetic of awards.scoring."""
+    rules = cycle_rules(cycle)
+    total_weight = sum((criterion.weight for criterion in cycle.criteria.all()), Decimal(0))
+    rows = nominations.with_scores(cycle).select_related("enterprise")
+    scored = []
+    for row in rows:
+        points = {event_type: getattr(row, f"points_{event_type}") for event_type in rules}
+        cooperation = scoring.cooperation_score(points, rules)
+        panel = (
+            scoring.round2(scoring.TEN * row.panel_weighted / (total_weight * row.reviews))
+            if row.reviews and total_weight
+            else None
+        )
+        scored.append(
+            ScoredNomination(
+                nomination=row,
+                category_points=points,
+                verified_events=row.verified_events,
+                cooperation_score=cooperation,
+                reviews=row.reviews,
+                panel_score=panel,
+                final_score=(
+                    scoring.final_score(cooperation, panel, cycle.cooperation_weight)
+                    if panel is not None
+                    else None
+                ),
+                pending=row.reviews < cycle.quorum,
+            )
+        )
+    return scored
+
+
+@dataclass(frozen=True)
+class Ranking:
+    ranked: list[tuple[int, ScoredNomination]]
+    pending: list[ScoredNomination]
+
+
+def cycle_ranking(cycle: Cycle, nominations=None) -> Ranking:
+    """The live ranking of a cycle's active nominations (docs/scoring.md)."""
+    if nominations is None:
+        nominations = Nomination.objects.filter(cycle=cycle).active()
+    scored = score_nominations(cycle, nominations)
+    ranked, pending = scoring.rank([s.standing() for s in scored], cycle.quorum)
+    return Ranking(
+        ranked=[(position, standing.key) for position, standing in ranked],
+        pending=[standing.key for standing in pending],
+    )
+
+
+def awarded_streaks(cycle: Cycle, enterprise_ids) -> dict[int, int]:
+    """Streak per enterprise (docs/scoring.md): consecutive cycles, ending with `cycle`, in
+    which it was awarded. Earlier cycles count by their frozen results; `cycle` itself by its
+    frozen result once finalised, else by the secretariat's current decision. One query."""
+    from awards.models import Nomination
+
+    cycles = list(Cycle.objects.filter(year__lte=cycle.year).order_by("year"))
+    awarded = {
+        (cycle_id, enterprise_id): bool(result_awarded if result_awarded is not None else decision)
+        for cycle_id, enterprise_id, result_awarded, decision in Nomination.objects.filter(
+            cycle__in=cycles, enterprise_id__in=list(enterprise_ids), status="active"
+        ).values_list("cycle_id", "enterprise_id", "result__awarded", "awarded")
+    }
+    return {
+        enterprise_id: scoring.streak([awarded.get((c.pk, enterprise_id), False) for c in cycles])
+        for enterprise_id in enterprise_ids
+    }
