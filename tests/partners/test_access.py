@@ -5,8 +5,10 @@ Cells: an HTTP status, LOGIN (302 to the login page, back here afterwards), or
 `to(...)` (302 to that exact address). Each cell runs as its own test on fresh data.
 """
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import quote
 
@@ -219,18 +221,31 @@ def _url_names(patterns, namespace=""):
             yield f"{namespace}{pattern.name or f'<unnamed {pattern.pattern}>'}"
 
 
+def all_access_rows() -> list[Access]:
+    """This table and the ACCESS table of every other tests/**/test_access*.py module, so a
+    view added anywhere without its access rows breaks the build."""
+    rows = list(ACCESS)
+    tests_dir = Path(__file__).resolve().parent.parent
+    for path in sorted(tests_dir.rglob("test_access*.py")):
+        module_name = ".".join(path.relative_to(tests_dir.parent).with_suffix("").parts)
+        if module_name != __name__:
+            rows += getattr(importlib.import_module(module_name), "ACCESS", [])
+    return rows
+
+
 def test_every_url_has_an_access_row():
     project_urls = {
         name
         for name in _url_names(get_resolver().url_patterns)
         if name.split(":")[0] not in NAMESPACES_WITHOUT_ROWS
     }
-    assert project_urls - {row.url_name for row in ACCESS} == set()
+    assert project_urls - {row.url_name for row in all_access_rows()} == set()
 
 
 def test_every_post_only_view_has_a_post_row():
-    post_only = {row.url_name for row in ACCESS if row.expected == ALL_405}
-    posted = {row.url_name for row in ACCESS if row.method == "post"}
+    rows = all_access_rows()
+    post_only = {row.url_name for row in rows if row.expected == ALL_405}
+    posted = {row.url_name for row in rows if row.method == "post"}
     assert post_only - posted == set()
 
 
