@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -126,6 +127,33 @@ class Cycle(models.Model):
 
     def get_absolute_url(self):
         return reverse("awards:cycle-detail", args=[self.year])
+
+    def clean(self):
+        # Runs after the field validators, so any value here may be missing or invalid.
+        errors = {}
+        start, end = self.window_start, self.window_end
+        nominate, score = self.nomination_deadline, self.scoring_deadline
+        if start and end and start > end:
+            errors["window_end"] = _("The assessment window cannot end before it starts.")
+        if nominate and start and nominate < start:
+            errors["nomination_deadline"] = _(
+                "Nominations cannot close before the assessment window opens."
+            )
+        if score and nominate and score < nominate:
+            errors["scoring_deadline"] = _("Scoring cannot close before nominations do.")
+        elif score and end and score < end:
+            errors["scoring_deadline"] = _(
+                "Scoring cannot close before the assessment window does: the panel scores "
+                "the whole record."
+            )
+        for name in ("multiplier_routine", "multiplier_notable", "multiplier_major"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                errors[name] = _("A multiplier must be greater than 0.")
+        if self.awards_planned is not None and self.awards_planned < 1:
+            errors["awards_planned"] = _("Plan at least one award.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_frozen(self) -> bool:
