@@ -58,12 +58,27 @@ class NominationQuerySet(models.QuerySet):
     def active(self) -> "NominationQuerySet":
         return self.filter(status="active")
 
-    def with_scores(self, cycle) -> "NominationQuerySet":
+    def scores_visible_to(self, user) -> "NominationQuerySet":
+        """The nominations whose scores and rank the user may see: the secretariat every one;
+        a panel member those they reviewed themselves, submitted and not recused (other
+        members' scores only after their own). Partners see results in a later issue."""
+        if _is_secretariat(user):
+            return self.all()
+        if _is_panel_member(user):
+            from awards.models import Review
+
+            own = Review.objects.counted().filter(assignment__member=user)
+            return self.filter(pk__in=own.values("assignment__nomination"))
+        return self.none()
+
+    def with_scores(self, cycle, rules=None) -> "NominationQuerySet":
         """Aggregate, in one query for the whole cycle, what the scores are made of
         (docs/scoring.md): points_<type> (category points, capped), verified_events in the
         window, reviews (counted: submitted, not recused) and panel_weighted (Σ w × s over the
         counted reviews). awards.selectors.cycle_standings turns them into the scores with
-        awards.scoring, so that every page and export rounds exactly alike on any database."""
+        awards.scoring, so that every page and export rounds exactly alike on any database.
+        `rules` (EventTypeRule objects, possibly unsaved) replace the cycle's own: the what-if
+        panel of the ranking page scores with settings that are never saved."""
         events = "enterprise__events__"
         in_window = Q(
             **{
@@ -93,7 +108,7 @@ class NominationQuerySet(models.QuerySet):
                 Value(rule.cap, output_field=SCORE),
                 output_field=SCORE,
             )
-            for rule in cycle.event_rules.all()
+            for rule in (cycle.event_rules.all() if rules is None else rules)
         }
         return (
             self.filter(cycle=cycle)

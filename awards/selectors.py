@@ -30,19 +30,21 @@ class ScoredNomination:
         )
 
 
-def cycle_rules(cycle: Cycle) -> dict[str, scoring.Rule]:
+def cycle_rules(cycle: Cycle, rules=None) -> dict[str, scoring.Rule]:
     return {
         rule.event_type: scoring.Rule(points=rule.points, cap=rule.cap)
-        for rule in cycle.event_rules.all()
+        for rule in (cycle.event_rules.all() if rules is None else rules)
     }
 
 
-def score_nominations(cycle: Cycle, nominations) -> list[ScoredNomination]:
+def score_nominations(cycle: Cycle, nominations, rules=None) -> list[ScoredNomination]:
     """Scores of `nominations` (a queryset of the cycle's nominations), from one aggregate
-    query, with the arithmetic of awards.scoring."""
-    rules = cycle_rules(cycle)
+    query, with the arithmetic of awards.scoring. `rules` (EventTypeRule objects, possibly
+    unsaved) replace the cycle's own, for a what-if that is never saved."""
+    rule_rows = list(cycle.event_rules.all() if rules is None else rules)
+    rows = nominations.with_scores(cycle, rule_rows).select_related("enterprise")
+    rules = cycle_rules(cycle, rule_rows)
     total_weight = sum((criterion.weight for criterion in cycle.criteria.all()), Decimal(0))
-    rows = nominations.with_scores(cycle).select_related("enterprise")
     scored = []
     for row in rows:
         points = {event_type: getattr(row, f"points_{event_type}") for event_type in rules}
@@ -77,11 +79,12 @@ class Ranking:
     pending: list[ScoredNomination]
 
 
-def cycle_ranking(cycle: Cycle, nominations=None) -> Ranking:
-    """The live ranking of a cycle's active nominations (docs/scoring.md)."""
+def cycle_ranking(cycle: Cycle, nominations=None, rules=None) -> Ranking:
+    """The live ranking of a cycle's active nominations (docs/scoring.md). `rules` as in
+    score_nominations."""
     if nominations is None:
         nominations = Nomination.objects.filter(cycle=cycle).active()
-    scored = score_nominations(cycle, nominations)
+    scored = score_nominations(cycle, nominations, rules)
     ranked, pending = scoring.rank([s.standing() for s in scored], cycle.quorum)
     return Ranking(
         ranked=[(position, standing.key) for position, standing in ranked],
