@@ -13,6 +13,10 @@ workflow state `seed_demo` drives each event to through the services. Plain Pyth
 Every row is checked before the file is written (`check`): the outcome columns agree with the
 restricted details (arrests, seizure, cases), and the partner-visible summary carries no case
 detail (goods, case numbers, arrests, officers' names, vessels).
+
+The events of 2025, up to the demo's present (the 2025 award cycle in panel review, see
+awards/demo.py), come from generators of their own (`generate_2025`), so that the rows of
+2022-2024 stay exactly as they were; they follow them in the file.
 """
 
 import csv
@@ -23,6 +27,10 @@ from pathlib import Path
 
 SEED = 20245191  # picked so the counts per year and status stay close to the earlier file
 TEXT_SEED = 20241019  # for the texts and outcomes
+SEED_2025, TEXT_SEED_2025 = 20250822, 20251023  # the 2025 events, drawn apart
+# The last day of the 2025 events: the demo's present is late August 2025 (awards/demo.py),
+# and an event is logged, and its on-site checks dated, within about three weeks.
+LAST_DAY_2025 = date(2025, 7, 31)
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 COLUMNS = [
     "br_number",
@@ -827,8 +835,72 @@ def generate() -> list[dict[str, str]]:
     return rows
 
 
+def status_for_2025(rng: random.Random, day: date) -> str:
+    """As `status_for`, a year on: the last weeks before the demo's present still have work in
+    the pipeline."""
+    if day >= date(2025, 7, 1):
+        weights = {"verified": 40, "submitted": 26, "draft": 20, "returned": 10, "withdrawn": 4}
+    elif day >= date(2025, 6, 1):
+        weights = {"verified": 72, "submitted": 12, "draft": 6, "returned": 6, "withdrawn": 4}
+    else:
+        weights = {"verified": 90, "withdrawn": 6, "returned": 4}
+    return pick(rng, weights)
+
+
+def generate_2025(keys: set) -> list[dict[str, str]]:
+    """The events of 2025 up to LAST_DAY_2025, checked, in file order. `keys` are those of the
+    earlier rows, which no new row may repeat. Suspended enterprises no longer cooperate."""
+    rng = random.Random(SEED_2025)
+    writer = Writer(random.Random(TEXT_SEED_2025))
+    with (SEEDS / "enterprises.csv").open(encoding="utf-8") as f:
+        enterprises = [e for e in csv.DictReader(f) if e["status"] == "active"]
+
+    first = date(2025, 1, 1)
+    days = (LAST_DAY_2025 - first).days + 1
+    rows = []
+    for enterprise in enterprises:
+        br = enterprise["br_number"]
+        if br in STRONG:
+            count = rng.randint(5, 8)
+        elif br in MEDIUM:
+            count = rng.randint(3, 4)
+        elif rng.random() < 0.5:
+            count = rng.randint(1, 4)
+        else:
+            count = rng.randint(0, 1)
+        made = 0
+        while made < count:
+            event_type = pick(rng, TYPES_BY_SECTOR[enterprise["sector"]])
+            day = first + timedelta(days=rng.randrange(days))
+            significance = pick(rng, SIGNIFICANCE_WEIGHTS[event_type])
+            text = writer.describe(br, event_type, enterprise["sector"], day, significance)
+            key = (br, day.isoformat(), event_type, text["title"])
+            if key in keys:
+                continue
+            keys.add(key)
+            made += 1
+            rows.append(
+                {
+                    "br_number": br,
+                    "event_type": event_type,
+                    "occurred_on": day.isoformat(),
+                    "significance": significance,
+                    **text,
+                    "status": status_for_2025(rng, day),
+                }
+            )
+
+    for row in rows:
+        check(row)
+    rows.sort(key=lambda r: (r["occurred_on"], r["br_number"], r["event_type"], r["title"]))
+    return rows
+
+
 def main() -> None:
     rows = generate()
+    rows += generate_2025(
+        {(r["br_number"], r["occurred_on"], r["event_type"], r["title"]) for r in rows}
+    )
     with (SEEDS / "events.csv").open("w", encoding="utf-8", newline="") as f:
         out = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
         out.writeheader()

@@ -78,7 +78,7 @@ def test_it_loads_every_enterprise_and_event_of_the_seed_files(seeded):
     assert set(Enterprise.objects.values_list("sector", flat=True)) == set(Sector.values)
     assert {e.is_intellectual_property for e in Enterprise.objects.all()} == {True, False}
 
-    assert 300 <= len(events) <= 450
+    assert 400 <= len(events) <= 550
     loaded = CooperationEvent.objects.values_list(
         "enterprise__br_number",
         "occurred_on",
@@ -109,13 +109,13 @@ def test_it_loads_every_enterprise_and_event_of_the_seed_files(seeded):
     )
 
 
-def test_the_demo_events_cover_every_status_and_three_years(seeded):
+def test_the_demo_events_cover_every_status_and_four_years(seeded):
     statuses = Counter(CooperationEvent.objects.values_list("status", flat=True))
     assert set(statuses) == set(Status.values)
     assert min(statuses.values()) >= 3
     assert statuses.most_common(1)[0][0] == Status.VERIFIED
     years = {day.year for day in CooperationEvent.objects.values_list("occurred_on", flat=True)}
-    assert years == {2022, 2023, 2024}
+    assert years == {2022, 2023, 2024, 2025}
 
 
 def test_every_demo_user_has_their_role_and_the_demo_password(seeded):
