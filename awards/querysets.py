@@ -40,6 +40,21 @@ class CycleQuerySet(models.QuerySet):
     def editable(self) -> "CycleQuerySet":
         return self.exclude(status__in=["finalised", "published"])
 
+    def with_nomination_count(self) -> "CycleQuerySet":
+        """`nominations_count`: the cycle's active nominations. A subquery, not Count(), so
+        that the joins of visible_to() cannot multiply or narrow it."""
+        from awards.models import Nomination
+
+        active = (
+            Nomination.objects.filter(cycle=OuterRef("pk"), status="active")
+            .values("cycle")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            nominations_count=Coalesce(Subquery(active, output_field=models.IntegerField()), 0)
+        )
+
 
 class NominationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "NominationQuerySet":
