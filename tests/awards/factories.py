@@ -12,19 +12,9 @@ from awards.models import (
     Review,
     ReviewScore,
 )
+from awards.services.cycles import DEFAULT_RULES
 from partners.models import CooperationEvent
 from tests.factories import EnterpriseFactory, UserFactory
-
-# The defaults of a new cycle's event-type rules: (points per event, cap).
-DEFAULT_RULES = {
-    "controlled_delivery": (Decimal("10"), Decimal("30")),
-    "intelligence_tip": (Decimal("5"), Decimal("20")),
-    "detection_assistance": (Decimal("5"), Decimal("20")),
-    "facilitation": (Decimal("3"), Decimal("12")),
-    "data_sharing": (Decimal("4"), Decimal("16")),
-    "security_practice": (Decimal("2"), Decimal("6")),
-    "training": (Decimal("1"), Decimal("4")),
-}
 
 
 class CycleFactory(factory.django.DjangoModelFactory):
