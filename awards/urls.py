@@ -1,6 +1,6 @@
 from django.urls import path
 
-from awards.views import cycles, panel
+from awards.views import cycles, panel, ranking
 
 app_name = "awards"
 
@@ -23,6 +23,24 @@ panel_urls = [
 ]
 
 # Ranking, decisions, finalisation and publication (awards/views/ranking.py)
-ranking_urls = []
+ranking_urls = [
+    path("cycles/<int:year>/ranking/", ranking.ranking_detail, name="ranking-detail"),
+    path("cycles/<int:year>/ranking/what-if/", ranking.ranking_what_if, name="ranking-what-if"),
+    path(
+        "cycles/<int:year>/ranking/normalised/",
+        ranking.ranking_normalised,
+        name="ranking-normalised",
+    ),
+    path("cycles/<int:year>/ranking/export/", ranking.ranking_export, name="ranking-export"),
+    path("cycles/<int:year>/decisions/", ranking.decision_list, name="decision-list"),
+    path("cycles/<int:year>/decisions/<int:pk>/", ranking.decision_update, name="decision-update"),
+    path(
+        "cycles/<int:year>/decisions/apply-suggestion/",
+        ranking.decision_apply_suggestion,
+        name="decision-apply-suggestion",
+    ),
+    path("cycles/<int:year>/finalise/", ranking.cycle_finalise, name="cycle-finalise"),
+    path("cycles/<int:year>/publish/", ranking.cycle_publish, name="cycle-publish"),
+]
 
 urlpatterns = [*cycle_urls, *nomination_urls, *panel_urls, *ranking_urls]

@@ -1,0 +1,48 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from awards.exports import RANKING_COLUMNS, ranking_export_rows
+from awards.models import Cycle
+from awards.ranking import ranking_of
+from portal.exports import FORMATS, render_table
+
+
+class Command(BaseCommand):
+    help = (
+        "Export a cycle's ranking as CSV or XLSX: one row per nomination, pending ones without "
+        "a rank; the frozen snapshot once the cycle is finalised. Without --output the file "
+        "goes to standard output, and nothing else does."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cycle", type=int, required=True, metavar="YEAR")
+        parser.add_argument("--format", dest="fmt", choices=FORMATS, default="csv")
+        parser.add_argument("--output", type=Path, metavar="FILE")
+
+    def handle(self, *args, cycle, fmt, output, **options):
+        try:
+            cycle = Cycle.objects.get(year=cycle)
+        except Cycle.DoesNotExist:
+            raise CommandError(f"There is no cycle {cycle}.") from None
+        ranking = ranking_of(cycle)
+        content = render_table(RANKING_COLUMNS, ranking_export_rows(ranking), fmt)
+        if output is None:
+            # Bytes, for CSV too: the text layer would translate newlines and re-encode.
+            stream = getattr(self.stdout, "buffer", None)
+            if stream is None:
+                raise CommandError("Standard output does not accept bytes; use --output FILE.")
+            self.stdout.flush()
+            stream.write(content)
+            stream.flush()
+        else:
+            try:
+                output.write_bytes(content)
+            except OSError as exc:
+                raise CommandError(f"Cannot write {output}: {exc.strerror}.") from exc
+        # Messages go to stderr so that standard output stays a clean file.
+        kind = "frozen snapshot" if ranking.frozen else "live ranking"
+        self.stderr.write(
+            f"{len(ranking.rows)} nominations of {cycle.year} exported as {fmt} ({kind}).",
+            style_func=self.style.SUCCESS,
+        )

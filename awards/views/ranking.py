@@ -1,0 +1,235 @@
+"""Ranking, what-if, reviewer normalisation, decisions, finalisation, publication, export."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from awards.exports import RANKING_COLUMNS, ranking_export_rows
+from awards.forms.ranking import DecisionForm, WhatIfForm
+from awards.models import Cycle, Nomination
+from awards.normalisation import HARSH_LENIENT_THRESHOLD, normalise
+from awards.ranking import cycle_member_scores, live_ranking, ranking_of, what_if
+from awards.services import decisions as services
+from portal.exports import CONTENT_TYPES, FORMATS, render_table
+from portal.roles import Role, role_required
+
+User = get_user_model()
+
+
+def _cycle(request, year) -> Cycle:
+    return get_object_or_404(Cycle.objects.visible_to(request.user), year=year)
+
+
+def _decisions_url(cycle, nomination=None) -> str:
+    url = reverse("awards:decision-list", args=[cycle.year])
+    return f"{url}#nomination-{nomination.pk}" if nomination else url
+
+
+# Ranking
+
+
+@role_required(Role.SECRETARIAT, Role.PANEL)
+def ranking_detail(request, year):
+    cycle = _cycle(request, year)
+    ranking = ranking_of(cycle, visible=Nomination.objects.scores_visible_to(request.user))
+    return render(
+        request,
+        "awards/ranking/ranking.html",
+        {
+            "cycle": cycle,
+            "ranking": ranking,
+            "what_if_form": None if cycle.is_frozen else WhatIfForm(cycle=cycle),
+        },
+    )
+
+
+@role_required(Role.SECRETARIAT)
+def ranking_what_if(request, year):
+    """The what-if panel: an htmx request gets the panel alone, a plain GET (no JavaScript)
+    the page around it. Nothing is ever saved."""
+    cycle = _cycle(request, year)
+    form = WhatIfForm(request.GET or None, cycle=cycle)
+    rows = None
+    if not cycle.is_frozen and form.is_valid():
+        rows = what_if(cycle, **form.settings())
+    template = "awards/ranking/_what_if.html" if request.htmx else "awards/ranking/what_if.html"
+    return render(request, template, {"cycle": cycle, "form": form, "rows": rows})
+
+
+@role_required(Role.SECRETARIAT)
+def ranking_normalised(request, year):
+    cycle = _cycle(request, year)
+    ranking = ranking_of(cycle)
+    member_scores = cycle_member_scores(cycle)
+    stats = normalise(member_scores)
+    members = User.objects.in_bulk({member for member, _ in member_scores})
+    reviewers = sorted(
+        stats.reviewers.values(), key=lambda r: (r.offset or 0, members[r.member].username)
+    )
+    return render(
+        request,
+        "awards/ranking/normalised.html",
+        {
+            "cycle": cycle,
+            "rows": [(row, stats.nominee_mean_z.get(row.nomination.pk)) for row in ranking.rows],
+            "reviewers": [(members[r.member], r) for r in reviewers],
+            "stats": stats,
+            "threshold": HARSH_LENIENT_THRESHOLD,
+        },
+    )
+
+
+@role_required(Role.SECRETARIAT)
+def ranking_export(request, year):
+    cycle = _cycle(request, year)
+    fmt = request.GET.get("format", "csv")
+    if fmt not in FORMATS:
+        fmt = "csv"
+    content = render_table(RANKING_COLUMNS, ranking_export_rows(ranking_of(cycle)), fmt)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="ranking-{cycle.year}.{fmt}"'
+    return response
+
+
+# Decisions
+
+
+@role_required(Role.SECRETARIAT)
+def decision_list(request, year):
+    cycle = _cycle(request, year)
+    ranking = ranking_of(cycle)
+    editable = cycle.status == Cycle.Status.REVIEW
+    rows = [
+        (row, DecisionForm.for_nomination(row.nomination) if editable else None)
+        for row in ranking.rows
+    ]
+    return render(
+        request,
+        "awards/ranking/decisions.html",
+        {
+            "cycle": cycle,
+            "ranking": ranking,
+            "ranked_rows": rows[: len(ranking.ranked)],
+            "pending_rows": rows[len(ranking.ranked) :],
+            "editable": editable,
+            "awarded_count": sum(1 for row in ranking.rows if row.awarded),
+            "may_approve": _may_approve(cycle, request.user),
+        },
+    )
+
+
+def _may_approve(cycle, user) -> bool:
+    try:
+        services.publication_refusal(cycle, user)
+    except (ValidationError, PermissionDenied):
+        return False
+    return True
+
+
+@require_POST
+@role_required(Role.SECRETARIAT)
+def decision_update(request, year, pk):
+    cycle = _cycle(request, year)
+    nomination = get_object_or_404(
+        Nomination.objects.visible_to(request.user).select_related("enterprise", "cycle"),
+        cycle=cycle,
+        pk=pk,
+    )
+    form = DecisionForm.for_nomination(nomination, request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Choose awarded or not awarded for %(enterprise)s.")
+            % {"enterprise": nomination.enterprise.name_en},
+        )
+        return redirect(_decisions_url(cycle, nomination))
+    try:
+        services.nomination_decide(
+            nomination=nomination,
+            user=request.user,
+            awarded=form.cleaned_data["awarded"],
+            rationale=form.cleaned_data["rationale"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Decision on %(enterprise)s saved.") % {"enterprise": nomination.enterprise.name_en},
+        )
+    return redirect(_decisions_url(cycle, nomination))
+
+
+@require_POST
+@role_required(Role.SECRETARIAT)
+def decision_apply_suggestion(request, year):
+    cycle = _cycle(request, year)
+    try:
+        changed = services.decisions_apply_suggestion(cycle=cycle, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Suggestion applied: %(n)d decision changed.",
+                "Suggestion applied: %(n)d decisions changed.",
+                changed,
+            )
+            % {"n": changed},
+        )
+    return redirect(_decisions_url(cycle))
+
+
+# Finalisation and publication
+
+
+@role_required(Role.SECRETARIAT)
+def cycle_finalise(request, year):
+    """GET asks for confirmation and lists what stands in the way; POST finalises."""
+    cycle = _cycle(request, year)
+    if request.method == "POST":
+        try:
+            services.cycle_finalise(cycle=cycle, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(_decisions_url(cycle))
+        messages.success(request, _("The cycle is finalised: its results are frozen."))
+        return redirect("awards:ranking-detail", cycle.year)
+    ranking = live_ranking(cycle) if not cycle.is_frozen else None
+    return render(
+        request,
+        "awards/ranking/finalise_confirm.html",
+        {
+            "cycle": cycle,
+            "problems": services.finalisation_problems(cycle, ranking) if ranking else [],
+            "ranking": ranking,
+            "awarded": [row for row in ranking.rows if row.awarded] if ranking else [],
+        },
+    )
+
+
+@role_required(Role.SECRETARIAT)
+def cycle_publish(request, year):
+    """Four eyes: only a secretariat user other than the one who finalised may approve."""
+    cycle = _cycle(request, year)
+    if request.method == "POST":
+        try:
+            services.cycle_publish(cycle=cycle, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(_decisions_url(cycle))
+        messages.success(request, _("Publication approved: the cycle is published."))
+        return redirect("awards:ranking-detail", cycle.year)
+    try:
+        services.publication_refusal(cycle, request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(_decisions_url(cycle))
+    return render(request, "awards/ranking/publish_confirm.html", {"cycle": cycle})
