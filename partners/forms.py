@@ -136,3 +136,30 @@ class EventImportForm(forms.Form):
         if upload.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return upload
+
+
+class EnforcementFlagForm(forms.Form):
+    flagged_on = forms.DateField(
+        label=_("Date of the concern"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "While the concern is not cleared, the enterprise is ineligible for any award cycle "
+            "whose assessment window contains this date."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("raise", _("Raise the concern"), css_class="btn-warning"))
+
+    def clean_flagged_on(self):
+        from django.utils import timezone
+
+        flagged_on = self.cleaned_data["flagged_on"]
+        if flagged_on > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return flagged_on

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.querysets import (
     CooperationEventQuerySet,
+    EnforcementFlagQuerySet,
     EnterpriseQuerySet,
     EvidenceFileQuerySet,
     MembershipQuerySet,
-    NeverDeletedQuerySet,
 )
 from portal.roles import Role, has_role
 
@@ -316,7 +316,7 @@ class EnforcementFlag(models.Model):
     )
     clearance_reason = models.TextField(_("reason for clearing"), blank=True)
 
-    objects = NeverDeletedQuerySet.as_manager()
+    objects = EnforcementFlagQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enforcement concern")

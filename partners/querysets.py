@@ -51,3 +51,9 @@ class EvidenceFileQuerySet(NeverDeletedQuerySet):
             return self.none()
         event_model = self.model._meta.get_field("event").related_model
         return self.filter(event__in=event_model.objects.visible_to(user))
+
+
+class EnforcementFlagQuerySet(NeverDeletedQuerySet):
+    def visible_to(self, user) -> "EnforcementFlagQuerySet":
+        """Enforcement concerns are for customs staff only: never the partner, nor the panel."""
+        return self if is_staff_member(user) else self.none()

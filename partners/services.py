@@ -1,5 +1,6 @@
 """Every write to the cooperation record: audited, in a transaction, checked by the workflow."""
 
+import datetime
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.evidence import sha256_of, validate_evidence
-from partners.models import CooperationEvent, Enterprise, EvidenceFile
+from partners.models import CooperationEvent, EnforcementFlag, Enterprise, EvidenceFile
 from portal.audit import audit, diff, snapshot
-from portal.roles import Role, has_role
+from portal.roles import Role, has_role, is_staff_member
 
 Status = CooperationEvent.Status
 
@@ -161,6 +162,47 @@ def event_withdraw(*, event: CooperationEvent, user, reason: str) -> Cooperation
         withdrawal_reason=reason.strip(),
     )
     return event
+
+
+@transaction.atomic
+def enforcement_flag_raise(
+    *, enterprise: Enterprise, user, flagged_on: datetime.date, reason: str
+) -> EnforcementFlag:
+    """Raise a dated enforcement concern. While not cleared, it makes the enterprise
+    ineligible for any award cycle whose window contains its date (awards.eligibility)."""
+    if not is_staff_member(user):
+        raise PermissionDenied(_("Only customs staff raise enforcement concerns."))
+    if flagged_on > timezone.localdate():
+        raise ValidationError(_("The date of the concern cannot be in the future."))
+    if not reason.strip():
+        raise ValidationError(_("Say what the concern is."))
+    flag = EnforcementFlag.objects.create(
+        enterprise=enterprise, flagged_on=flagged_on, reason=reason.strip(), raised_by=user
+    )
+    audit(
+        user,
+        "partners.enforcement_flag.raised",
+        flag,
+        {"flagged_on": ["", flagged_on.isoformat()]},
+        flag.reason,
+    )
+    return flag
+
+
+@transaction.atomic
+def enforcement_flag_clear(*, flag: EnforcementFlag, user, reason: str) -> EnforcementFlag:
+    """Clear a concern: it stays on record, with who cleared it, when and why."""
+    if not has_role(user, Role.SECRETARIAT):
+        raise PermissionDenied(_("Only the secretariat clears enforcement concerns."))
+    flag = EnforcementFlag.objects.select_for_update().get(pk=flag.pk)
+    if not flag.is_active:
+        raise ValidationError(_("This concern was already cleared."))
+    if not reason.strip():
+        raise ValidationError(_("Say why the concern is cleared."))
+    flag.cleared_at, flag.cleared_by, flag.clearance_reason = timezone.now(), user, reason.strip()
+    flag.save(update_fields=["cleared_at", "cleared_by", "clearance_reason"])
+    audit(user, "partners.enforcement_flag.cleared", flag, None, flag.clearance_reason)
+    return flag
 
 
 def _save_changes(instance, fields: dict, tracked: list[str]) -> dict[str, list[str]]:

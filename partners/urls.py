@@ -9,6 +9,12 @@ urlpatterns = [
     path("enterprises/new/", views.enterprise_create, name="enterprise-create"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
     path("enterprises/<int:pk>/edit/", views.enterprise_update, name="enterprise-update"),
+    path(
+        "enterprises/<int:pk>/concerns/new/",
+        views.enforcement_flag_create,
+        name="enforcement-flag-create",
+    ),
+    path("concerns/<int:pk>/clear/", views.enforcement_flag_clear, name="enforcement-flag-clear"),
     path("my-enterprise/", views.my_enterprise, name="my-enterprise"),
     path("events/", views.event_list, name="event-list"),
     path("events/export/", views.event_export, name="event-export"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from awards.history import enterprise_award_history
 from partners import services
 from partners.exports import EXPORT_COLUMNS, event_export_rows, import_template_rows
 from partners.filters import (
@@ -18,9 +19,15 @@ from partners.filters import (
     EnterpriseFilter,
     EventFilter,
 )
-from partners.forms import EnterpriseForm, EventForm, EventImportForm, ReasonForm
+from partners.forms import (
+    EnforcementFlagForm,
+    EnterpriseForm,
+    EventForm,
+    EventImportForm,
+    ReasonForm,
+)
 from partners.imports import IMPORT_COLUMNS, ImportRejected, events_import
-from partners.models import CooperationEvent, Enterprise, EvidenceFile
+from partners.models import CooperationEvent, EnforcementFlag, Enterprise, EvidenceFile
 from portal.exports import CONTENT_TYPES, FORMATS, render_table
 from portal.models import AuditEntry
 from portal.roles import STAFF_ROLES, Role, is_staff_member, role_required
@@ -77,16 +84,22 @@ def enterprise_detail(request, pk):
         .filter(enterprise=enterprise)
         .select_related("logged_by")
     )
+    staff_view = is_staff_member(request.user)
     return render(
         request,
         "partners/enterprise_detail.html",
         {
             "enterprise": enterprise,
             "page": _page(request, events, 25),
-            "staff_view": is_staff_member(request.user),
+            "staff_view": staff_view,
             "audit_entries": AuditEntry.objects.visible_to(request.user)
             .for_object(enterprise)
             .select_related("actor")[:100],
+            # Customs staff only: partners never see concerns raised about them.
+            "enforcement_flags": EnforcementFlag.objects.visible_to(request.user)
+            .filter(enterprise=enterprise)
+            .select_related("raised_by", "cleared_by"),
+            "award_history": enterprise_award_history(enterprise) if staff_view else None,
         },
     )
 
@@ -122,6 +135,52 @@ def enterprise_update(request, pk):
         return redirect(enterprise)
     return render(
         request, "partners/enterprise_form.html", {"form": form, "enterprise": enterprise}
+    )
+
+
+# Enforcement concerns
+
+
+@role_required(*STAFF_ROLES)
+def enforcement_flag_create(request, pk):
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
+    form = EnforcementFlagForm(request.POST or None)
+    if form.is_valid():
+        services.enforcement_flag_raise(
+            enterprise=enterprise, user=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Enforcement concern raised."))
+        return redirect(f"{enterprise.get_absolute_url()}#concerns-heading")
+    return render(
+        request, "partners/enforcement_flag_form.html", {"form": form, "enterprise": enterprise}
+    )
+
+
+@role_required(Role.SECRETARIAT)
+def enforcement_flag_clear(request, pk):
+    flag = get_object_or_404(
+        EnforcementFlag.objects.visible_to(request.user).select_related("enterprise", "raised_by"),
+        pk=pk,
+    )
+    back = f"{flag.enterprise.get_absolute_url()}#concerns-heading"
+    if not flag.is_active:
+        messages.error(request, _("This concern was already cleared."))
+        return redirect(back)
+    form = ReasonForm(request.POST or None, submit_label=_("Clear the concern"))
+    if form.is_valid():
+        try:
+            services.enforcement_flag_clear(
+                flag=flag, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Enforcement concern cleared."))
+        return redirect(back)
+    return render(
+        request,
+        "partners/enforcement_flag_form.html",
+        {"form": form, "enterprise": flag.enterprise, "flag": flag},
     )
 
 

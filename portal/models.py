@@ -20,6 +20,12 @@ ACTION_LABELS = {
     "partners.event.verified": _("Verified"),
     "partners.event.returned": _("Returned to the officer"),
     "partners.event.withdrawn": _("Withdrawn"),
+    "partners.enforcement_flag.raised": _("Enforcement concern raised"),
+    "partners.enforcement_flag.cleared": _("Enforcement concern cleared"),
+    "awards.nomination.created": _("Nominated"),
+    "awards.nomination.created_in_bulk": _("Nominated in bulk (at least this many events)"),
+    "awards.nomination.reinstated": _("Nominated again"),
+    "awards.nomination.withdrawn": _("Nomination withdrawn"),
 }
 
 

@@ -152,14 +152,15 @@ def _enterprise_with_history(enterprise, officer, verifier, secretariat, rows):
         )
 
 
-# session, user, roles, enterprise, event count, event page, audit entries
+# session, user, roles, enterprise, event count, event page, audit entries, enforcement
+# concerns, nominations (none: no award history to compute; see test_enforcement_flags.py)
 @pytest.mark.parametrize("rows", [1, 10, 30])
 def test_enterprise_detail_for_staff(
     client, enterprise, officer, verifier, secretariat, rows, django_assert_num_queries
 ):
     _enterprise_with_history(enterprise, officer, verifier, secretariat, rows)
     client.force_login(secretariat)
-    response = _get(client, enterprise.get_absolute_url(), django_assert_num_queries, 7)
+    response = _get(client, enterprise.get_absolute_url(), django_assert_num_queries, 9)
     assert len(response.context["page"].object_list) == min(rows, 25)
     assert len(response.context["audit_entries"]) == rows
 

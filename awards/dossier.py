@@ -1,0 +1,157 @@
+"""The dossier of a nomination: the verified events behind its cooperation score, with the points
+each one earned, the category points and caps, and the score itself.
+
+The numbers come from awards.selectors.score_nominations, the computation the ranking uses, so
+the dossier and the ranking can never disagree; the points of each event (p_k × multiplier) are
+laid out beside them to show where the category points come from.
+
+Rendered by templates/awards/nominations/_dossier.html, which the secretariat's dossier page
+and the panel's review pages include:
+
+    dossier = nomination_dossier(nomination, show_restricted=assignment.may_see_dossier)
+    {% include "awards/nominations/_dossier.html" with dossier=dossier %}
+
+Restricted details (and outcomes) are copied into the dossier only when `show_restricted`, so
+a template cannot show what was never loaded.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.urls import reverse
+
+from awards.eligibility import Eligibility, enterprise_eligibility
+from awards.models import Cycle, Nomination, NominationResult
+from awards.selectors import score_nominations
+from partners.models import CooperationEvent, Enterprise
+
+
+@dataclass(frozen=True)
+class DossierEvent:
+    pk: int
+    occurred_on: datetime.date
+    title: str
+    significance: str
+    significance_label: str
+    multiplier: Decimal
+    points: Decimal  # p_k × multiplier(significance), before the category's cap
+    partner_summary: str
+    # Only when the dossier may show restricted details; otherwise empty.
+    restricted_details: str = ""
+    seizure_value_hkd: Decimal | None = None
+    cases: int | None = None
+    arrests: int | None = None
+
+    @property
+    def url(self) -> str:
+        return reverse("partners:event-detail", args=[self.pk])
+
+
+@dataclass(frozen=True)
+class DossierCategory:
+    event_type: str
+    label: str
+    points_per_event: Decimal | None  # None: the cycle gives this type no points
+    cap: Decimal | None
+    events: list[DossierEvent]
+    earned: Decimal  # Σ p_k × multiplier over the events
+    points: Decimal  # P_k = min(c_k, earned), as score_nominations computed it
+
+    @property
+    def capped(self) -> bool:
+        return self.cap is not None and self.earned > self.cap
+
+
+@dataclass(frozen=True)
+class Dossier:
+    nomination: Nomination
+    cycle: Cycle
+    enterprise: Enterprise
+    eligibility: Eligibility
+    categories: list[DossierCategory]
+    total_points: Decimal  # Σ_k P_k
+    total_cap: Decimal  # Σ_k c_k
+    cooperation_score: Decimal
+    verified_events: int
+    show_restricted: bool
+    result: NominationResult | None  # the frozen snapshot, once the cycle is finalised
+
+
+def nomination_dossier(nomination: Nomination, *, show_restricted: bool) -> Dossier:
+    """Everything the dossier shows. A fixed number of queries, whatever the number of events
+    (fewer if the nomination comes with its cycle, enterprise, result and the cycle's rules and
+    criteria already loaded)."""
+    cycle, enterprise = nomination.cycle, nomination.enterprise
+    rules = {rule.event_type: rule for rule in cycle.event_rules.all()}
+    [scored] = score_nominations(cycle, Nomination.objects.filter(pk=nomination.pk))
+
+    events = CooperationEvent.objects.verified().filter(
+        enterprise=enterprise,
+        occurred_on__gte=cycle.window_start,
+        occurred_on__lte=cycle.window_end,
+    )
+    if not show_restricted:
+        events = events.defer("restricted_details", "seizure_value_hkd", "cases", "arrests")
+    by_type: dict[str, list[DossierEvent]] = {}
+    multipliers = cycle.multipliers
+    for event in events.order_by("occurred_on", "pk"):
+        rule = rules.get(event.event_type)
+        multiplier = multipliers[event.significance]
+        restricted = (
+            {
+                "restricted_details": event.restricted_details,
+                "seizure_value_hkd": event.seizure_value_hkd,
+                "cases": event.cases,
+                "arrests": event.arrests,
+            }
+            if show_restricted
+            else {}
+        )
+        by_type.setdefault(event.event_type, []).append(
+            DossierEvent(
+                pk=event.pk,
+                occurred_on=event.occurred_on,
+                title=event.title,
+                significance=event.significance,
+                significance_label=event.get_significance_display(),
+                multiplier=multiplier,
+                points=rule.points * multiplier if rule else Decimal(0),
+                partner_summary=event.partner_summary,
+                **restricted,
+            )
+        )
+
+    # The types in the order of the scores (the cycle's rules), then any type without a rule.
+    labels = dict(CooperationEvent.EventType.choices)
+    order = list(scored.category_points) + [t for t in by_type if t not in rules]
+    categories = [
+        DossierCategory(
+            event_type=event_type,
+            label=labels.get(event_type, event_type),
+            points_per_event=rules[event_type].points if event_type in rules else None,
+            cap=rules[event_type].cap if event_type in rules else None,
+            events=by_type.get(event_type, []),
+            earned=sum((e.points for e in by_type.get(event_type, [])), Decimal(0)),
+            points=scored.category_points.get(event_type, Decimal(0)),
+        )
+        for event_type in order
+    ]
+    try:
+        result = nomination.result
+    except ObjectDoesNotExist:
+        result = None
+    return Dossier(
+        nomination=nomination,
+        cycle=cycle,
+        enterprise=enterprise,
+        eligibility=enterprise_eligibility(cycle, enterprise),
+        categories=categories,
+        total_points=sum(scored.category_points.values(), Decimal(0)),
+        total_cap=sum((rule.cap for rule in rules.values()), Decimal(0)),
+        cooperation_score=scored.cooperation_score,
+        verified_events=scored.verified_events,
+        show_restricted=show_restricted,
+        result=result,
+    )

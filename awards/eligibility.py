@@ -1,0 +1,73 @@
+"""Who may be nominated in a cycle: the one place the eligibility rule is stated.
+
+An enterprise is ineligible for a cycle if it is suspended, or if staff raised an enforcement
+concern about it, dated inside the cycle's assessment window, that has not been cleared.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from partners.models import EnforcementFlag, Enterprise
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def eligible(self) -> bool:
+        return not self.reasons
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def eligibility_of(cycle, enterprises: Iterable[Enterprise]) -> dict[int, Eligibility]:
+    """Eligibility for `cycle` of each of `enterprises` (already loaded), by enterprise id.
+    One query, whatever the number of enterprises."""
+    enterprises = list(enterprises)
+    concerns: dict[int, list[str]] = {}
+    for flag in active_concerns_in_window(cycle, [e.pk for e in enterprises]):
+        concerns.setdefault(flag.enterprise_id, []).append(
+            _("Enforcement concern of %(date)s: %(reason)s")
+            % {"date": flag.flagged_on.isoformat(), "reason": flag.reason}
+        )
+    result = {}
+    for enterprise in enterprises:
+        reasons = [_("Suspended")] if enterprise.status == Enterprise.Status.SUSPENDED else []
+        result[enterprise.pk] = Eligibility(tuple(reasons + concerns.get(enterprise.pk, [])))
+    return result
+
+
+def enterprise_eligibility(cycle, enterprise: Enterprise) -> Eligibility:
+    return eligibility_of(cycle, [enterprise])[enterprise.pk]
+
+
+def active_concerns_in_window(cycle, enterprise_ids) -> QuerySet:
+    """The concerns that make an enterprise ineligible for `cycle`: not cleared, and dated
+    inside the assessment window (both ends included), oldest first."""
+    return EnforcementFlag.objects.filter(
+        enterprise_id__in=list(enterprise_ids),
+        cleared_at__isnull=True,
+        flagged_on__gte=cycle.window_start,
+        flagged_on__lte=cycle.window_end,
+    ).order_by("flagged_on", "pk")
+
+
+def with_verified_events_in_window(enterprises: QuerySet, cycle) -> QuerySet:
+    """`enterprises` annotated with `verified_in_window`: their verified events that occurred
+    inside the cycle's window, counted as the scores count them (Nomination.with_scores)."""
+    return enterprises.annotate(
+        verified_in_window=Count(
+            "events",
+            filter=Q(
+                events__status="verified",
+                events__occurred_on__gte=cycle.window_start,
+                events__occurred_on__lte=cycle.window_end,
+            ),
+        )
+    )

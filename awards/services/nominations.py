@@ -1,0 +1,123 @@
+"""Nominating enterprises in a cycle, in bulk, and withdrawing nominations."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from awards.eligibility import (
+    eligibility_of,
+    enterprise_eligibility,
+    with_verified_events_in_window,
+)
+from awards.models import Cycle, Nomination
+from awards.services import ensure_cycle_editable
+from partners.models import Enterprise
+from portal.audit import audit, audit_many
+
+
+@transaction.atomic
+def nomination_create(*, cycle: Cycle, enterprise: Enterprise, user) -> Nomination:
+    """Nominate one enterprise; a withdrawn nomination of it is reinstated."""
+    cycle = ensure_cycle_editable(cycle)
+    eligibility = enterprise_eligibility(cycle, enterprise)
+    if not eligibility.eligible:
+        raise ValidationError(
+            _("%(enterprise)s cannot be nominated: %(reason)s")
+            % {"enterprise": enterprise.name_en, "reason": eligibility.reason}
+        )
+    nomination = (
+        Nomination.objects.select_for_update().filter(cycle=cycle, enterprise=enterprise).first()
+    )
+    if nomination is None:
+        nomination = Nomination.objects.create(
+            cycle=cycle, enterprise=enterprise, nominated_by=user
+        )
+        audit(user, "awards.nomination.created", nomination)
+        return nomination
+    if nomination.status == Nomination.Status.ACTIVE:
+        raise ValidationError(
+            _("%(enterprise)s is already nominated.") % {"enterprise": enterprise.name_en}
+        )
+    # The reason it was withdrawn stays in the audit trail.
+    old_reason = nomination.withdrawal_reason
+    nomination.status, nomination.withdrawal_reason = Nomination.Status.ACTIVE, ""
+    nomination.save(update_fields=["status", "withdrawal_reason"])
+    audit(
+        user,
+        "awards.nomination.reinstated",
+        nomination,
+        {"status": [Nomination.Status.WITHDRAWN, Nomination.Status.ACTIVE]},
+        old_reason,
+    )
+    return nomination
+
+
+def bulk_candidates(cycle: Cycle, min_events: int) -> list[Enterprise]:
+    """Who "nominate in bulk" would nominate: every eligible active enterprise with at least
+    `min_events` verified events in the window and no nomination in the cycle yet (a withdrawn
+    nomination was a decision; it is reinstated only one by one). Two queries."""
+    enterprises = list(
+        with_verified_events_in_window(
+            Enterprise.objects.filter(status=Enterprise.Status.ACTIVE).exclude(
+                nominations__cycle=cycle
+            ),
+            cycle,
+        )
+        .filter(verified_in_window__gte=min_events)
+        .order_by("name_en", "pk")
+    )
+    eligibility = eligibility_of(cycle, enterprises)
+    return [enterprise for enterprise in enterprises if eligibility[enterprise.pk].eligible]
+
+
+@transaction.atomic
+def nominations_bulk_create(
+    *, cycle: Cycle, min_events: int, user, expected: int | None = None
+) -> list[Nomination]:
+    """Nominate every candidate of `bulk_candidates`. With `expected` (the number the user
+    was shown before confirming), refuse if the candidates have changed in number since."""
+    if min_events < 0:
+        raise ValidationError(_("The number of events cannot be negative."))
+    cycle = ensure_cycle_editable(cycle)
+    candidates = bulk_candidates(cycle, min_events)
+    if expected is not None and len(candidates) != expected:
+        raise ValidationError(
+            ngettext(
+                "The list changed since you checked it: %(n)d enterprise would now be "
+                "nominated. Check it again.",
+                "The list changed since you checked it: %(n)d enterprises would now be "
+                "nominated. Check it again.",
+                len(candidates),
+            )
+            % {"n": len(candidates)}
+        )
+    nominations = Nomination.objects.bulk_create(
+        Nomination(cycle=cycle, enterprise=enterprise, nominated_by=user)
+        for enterprise in candidates
+    )
+    for nomination, enterprise in zip(nominations, candidates, strict=True):
+        nomination.enterprise = enterprise  # for the audit entries' names
+    # The note is the threshold: the action's label says what it means, in each reader's language.
+    audit_many(user, "awards.nomination.created_in_bulk", nominations, str(min_events))
+    return nominations
+
+
+@transaction.atomic
+def nomination_withdraw(*, nomination: Nomination, user, reason: str) -> Nomination:
+    ensure_cycle_editable(nomination.cycle)
+    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    if nomination.status == Nomination.Status.WITHDRAWN:
+        raise ValidationError(_("This nomination was already withdrawn."))
+    if not reason.strip():
+        raise ValidationError(_("Say why the nomination is withdrawn."))
+    nomination.status, nomination.withdrawal_reason = Nomination.Status.WITHDRAWN, reason.strip()
+    nomination.save(update_fields=["status", "withdrawal_reason"])
+    audit(
+        user,
+        "awards.nomination.withdrawn",
+        nomination,
+        {"status": [Nomination.Status.ACTIVE, Nomination.Status.WITHDRAWN]},
+        nomination.withdrawal_reason,
+    )
+    return nomination

@@ -1,0 +1,173 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from awards.dossier import nomination_dossier
+from awards.eligibility import eligibility_of, with_verified_events_in_window
+from awards.forms.nominations import (
+    BulkConfirmForm,
+    BulkNominationForm,
+    NominateForm,
+    WithdrawNominationForm,
+)
+from awards.models import Cycle, Nomination
+from awards.services import nominations as services
+from partners.models import Enterprise
+from portal.models import AuditEntry
+from portal.roles import Role, role_required
+
+
+def _cycle(request, year) -> Cycle:
+    return get_object_or_404(Cycle.objects.visible_to(request.user), year=year)
+
+
+def _list_url(cycle: Cycle) -> str:
+    return reverse("awards:nomination-list", args=[cycle.year])
+
+
+@role_required(Role.SECRETARIAT)
+def nomination_list(request, year):
+    """Every enterprise of the registry with its eligibility, its verified events in the window
+    and its nomination in this cycle. A fixed number of queries."""
+    cycle = _cycle(request, year)
+    enterprises = list(
+        with_verified_events_in_window(Enterprise.objects.visible_to(request.user), cycle).order_by(
+            "name_en", "pk"
+        )
+    )
+    eligibility = eligibility_of(cycle, enterprises)
+    nominations = {}
+    for nomination in Nomination.objects.visible_to(request.user).filter(cycle=cycle):
+        nomination.cycle = cycle  # for its address, without a query per row
+        nominations[nomination.enterprise_id] = nomination
+    rows = [
+        (enterprise, eligibility[enterprise.pk], nominations.get(enterprise.pk))
+        for enterprise in enterprises
+    ]
+    active = sum(1 for n in nominations.values() if n.status == Nomination.Status.ACTIVE)
+    return render(
+        request,
+        "awards/nominations/list.html",
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "nominated": active,
+            "ineligible_nominated": sum(
+                1
+                for enterprise, eligible, nomination in rows
+                if nomination and nomination.status == "active" and not eligible.eligible
+            ),
+            "bulk_form": BulkNominationForm(),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.SECRETARIAT)
+def nomination_create(request, year):
+    cycle = _cycle(request, year)
+    form = NominateForm(request.POST, enterprises=Enterprise.objects.visible_to(request.user))
+    if not form.is_valid():
+        messages.error(request, _("Choose an enterprise to nominate."))
+        return redirect(_list_url(cycle))
+    enterprise = form.cleaned_data["enterprise"]
+    try:
+        services.nomination_create(cycle=cycle, enterprise=enterprise, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("%(enterprise)s nominated.") % {"enterprise": enterprise.name_en}
+        )
+    return redirect(_list_url(cycle))
+
+
+@role_required(Role.SECRETARIAT)
+def nomination_bulk(request, year):
+    """GET ?min_events=N shows who would be nominated; the confirmation posts the number shown."""
+    cycle = _cycle(request, year)
+    if request.method == "POST":
+        confirm = BulkConfirmForm(request.POST)
+        if not confirm.is_valid():
+            messages.error(request, _("Check the list again before confirming."))
+            return redirect(reverse("awards:nomination-bulk", args=[cycle.year]))
+        try:
+            created = services.nominations_bulk_create(
+                cycle=cycle,
+                min_events=confirm.cleaned_data["min_events"],
+                expected=confirm.cleaned_data["expected"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            query = f"?min_events={confirm.cleaned_data['min_events']}"
+            return redirect(reverse("awards:nomination-bulk", args=[cycle.year]) + query)
+        messages.success(
+            request,
+            ngettext("%(n)d enterprise nominated.", "%(n)d enterprises nominated.", len(created))
+            % {"n": len(created)},
+        )
+        return redirect(_list_url(cycle))
+
+    form = BulkNominationForm(request.GET or None)
+    candidates = confirm = None
+    if form.is_valid():
+        min_events = form.cleaned_data["min_events"]
+        candidates = services.bulk_candidates(cycle, min_events)
+        confirm = BulkConfirmForm(initial={"min_events": min_events, "expected": len(candidates)})
+    return render(
+        request,
+        "awards/nominations/bulk.html",
+        {"cycle": cycle, "form": form, "candidates": candidates, "confirm": confirm},
+    )
+
+
+def _nomination(request, year, pk) -> Nomination:
+    return get_object_or_404(
+        Nomination.objects.visible_to(request.user)
+        .filter(cycle__year=year)
+        .select_related("cycle", "enterprise", "nominated_by", "result")
+        .prefetch_related("cycle__event_rules", "cycle__criteria"),
+        pk=pk,
+    )
+
+
+@role_required(Role.SECRETARIAT)
+def dossier(request, year, pk):
+    nomination = _nomination(request, year, pk)
+    return render(
+        request,
+        "awards/nominations/dossier.html",
+        {
+            "nomination": nomination,
+            "cycle": nomination.cycle,
+            "dossier": nomination_dossier(nomination, show_restricted=True),
+            "withdraw_form": WithdrawNominationForm(),
+            "audit_entries": AuditEntry.objects.visible_to(request.user)
+            .for_object(nomination)
+            .select_related("actor"),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.SECRETARIAT)
+def nomination_withdraw(request, year, pk):
+    nomination = _nomination(request, year, pk)
+    form = WithdrawNominationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason."))
+        return redirect(nomination)
+    try:
+        services.nomination_withdraw(
+            nomination=nomination, user=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Nomination withdrawn."))
+    return redirect(nomination)
