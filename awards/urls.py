@@ -1,6 +1,6 @@
 from django.urls import path
 
-from awards.views import cycles, panel, ranking
+from awards.views import cycles, nominations, panel, ranking
 
 app_name = "awards"
 
@@ -15,7 +15,29 @@ cycle_urls = [
 ]
 
 # Nominations, eligibility and dossiers (awards/views/nominations.py)
-nomination_urls = []
+nomination_urls = [
+    path(
+        "cycles/<int:year>/nominations/",
+        nominations.nomination_list,
+        name="nomination-list",
+    ),
+    path(
+        "cycles/<int:year>/nominations/new/",
+        nominations.nomination_create,
+        name="nomination-create",
+    ),
+    path(
+        "cycles/<int:year>/nominations/bulk/",
+        nominations.nomination_bulk,
+        name="nomination-bulk",
+    ),
+    path("cycles/<int:year>/nominations/<int:pk>/", nominations.dossier, name="dossier"),
+    path(
+        "cycles/<int:year>/nominations/<int:pk>/withdraw/",
+        nominations.nomination_withdraw,
+        name="nomination-withdraw",
+    ),
+]
 
 # Panel review (awards/views/panel.py)
 panel_urls = [
