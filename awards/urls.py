@@ -42,6 +42,20 @@ nomination_urls = [
 # Panel review (awards/views/panel.py)
 panel_urls = [
     path("panel/", panel.panel_home, name="panel-home"),
+    path("panel/<int:year>/nominees/<int:pk>/", panel.panel_nominee, name="panel-nominee"),
+    path(
+        "panel/<int:year>/nominees/<int:pk>/declare/",
+        panel.panel_declare,
+        name="panel-declare",
+    ),
+    path("panel/<int:year>/nominees/<int:pk>/review/", panel.panel_review, name="panel-review"),
+    path("cycles/<int:year>/panel/", panel.panel_progress, name="panel-progress"),
+    path("cycles/<int:year>/panel/assign/", panel.panel_assign, name="panel-assign"),
+    path(
+        "cycles/<int:year>/panel/reviews.xlsx",
+        panel.panel_reviews_export,
+        name="panel-reviews-export",
+    ),
 ]
 
 # Ranking, decisions, finalisation and publication (awards/views/ranking.py)

@@ -1,9 +1,268 @@
-from django.shortcuts import render
+"""Panel review: the member's nominees, declarations and reviews; the secretariat's assignment,
+progress and export."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from awards.forms.panel import AssignmentForm, DeclarationForm, ReviewForm
+from awards.models import Assignment, Cycle, Nomination, Review
+from awards.progress import (
+    DISAGREEMENT_RANGE,
+    DISAGREEMENT_SD,
+    cycle_progress,
+    review_export_columns,
+    review_export_rows,
+    rounded_member_score,
+)
+from awards.selectors import score_nominations
+from awards.services import panel as services
+from partners.models import CooperationEvent
+from portal.exports import CONTENT_TYPES, render_table
 from portal.roles import Role, role_required
+
+Declaration = Assignment.Declaration
+
+
+# The panel member's pages
 
 
 @role_required(Role.PANEL)
 def panel_home(request):
-    """The panel's start page; assigned nominees appear here once award cycles exist (#3)."""
-    return render(request, "awards/panel_home.html")
+    """The member's assigned nominees, by cycle: declaration, review and deadline."""
+    assignments = (
+        Assignment.objects.visible_to(request.user)
+        .filter(member=request.user, nomination__status=Nomination.Status.ACTIVE)
+        .exclude(nomination__cycle__status=Cycle.Status.DRAFT)
+        .select_related("nomination__cycle", "nomination__enterprise", "review")
+        .order_by("-nomination__cycle__year", "nomination__enterprise__name_en")
+    )
+    return render(
+        request,
+        "awards/panel/home.html",
+        {"assignments": assignments, "today": services.hong_kong_today()},
+    )
+
+
+def _own_assignment(request, year: int, pk: int) -> Assignment:
+    """The member's own assignment on nomination `pk` of cycle `year`; anyone else's is 404."""
+    return get_object_or_404(
+        Assignment.objects.visible_to(request.user)
+        .filter(member=request.user)
+        .select_related("nomination__cycle", "nomination__enterprise")
+        .prefetch_related("nomination__cycle__criteria", "nomination__cycle__event_rules"),
+        nomination__cycle__year=year,
+        nomination_id=pk,
+    )
+
+
+def _own_review(assignment: Assignment) -> Review | None:
+    return Review.objects.filter(assignment=assignment).prefetch_related("scores").first()
+
+
+def _review_open(assignment: Assignment, review: Review | None) -> bool:
+    cycle = assignment.nomination.cycle
+    return (
+        assignment.declaration == Declaration.NO_CONFLICT
+        and cycle.status == Cycle.Status.REVIEW
+        and assignment.nomination.status == Nomination.Status.ACTIVE
+        and not services.scoring_closed(cycle)
+        and (review is None or review.status == Review.Status.DRAFT)
+    )
+
+
+def _nominee_page(request, assignment, declaration_form=None, review_form=None):
+    """The member's page of one nominee. Before a declaration: only the declaration form.
+    Recused: only their declaration. Otherwise the dossier, their review, and, once theirs is
+    submitted, the other members' scores."""
+    nomination, cycle = assignment.nomination, assignment.nomination.cycle
+    context = {"assignment": assignment, "nomination": nomination, "cycle": cycle}
+    if assignment.declaration != Declaration.CONFLICT:
+        context["declaration_form"] = declaration_form or DeclarationForm(assignment=assignment)
+    if assignment.may_see_dossier:
+        criteria = list(cycle.criteria.all())
+        review = _own_review(assignment)
+        own_submitted = review is not None and review.status == Review.Status.SUBMITTED
+        # Other members' reviews: visible_to shows them only once the member's own review is
+        # submitted (and never to a recused member); a recused member's review is not shown.
+        others = (
+            Review.objects.visible_to(request.user)
+            .counted()
+            .filter(assignment__nomination=nomination)
+            .exclude(assignment__member=request.user)
+            .prefetch_related("scores")
+            .order_by("submitted_at", "pk")
+        )
+        [scored] = score_nominations(cycle, Nomination.objects.filter(pk=nomination.pk))
+        labels = dict(CooperationEvent.EventType.choices)
+        if _review_open(assignment, review):
+            review_form = review_form or ReviewForm(
+                initial=ReviewForm.initial_from(review), criteria=criteria
+            )
+        else:
+            review_form = None
+        context.update(
+            criteria=criteria,
+            review=review,
+            own_scores=_scores_by_criterion(review, criteria),
+            review_form=review_form,
+            others=[_scores_by_criterion(other, criteria) for other in others]
+            if own_submitted
+            else [],
+            own_submitted=own_submitted,
+            scored=scored,
+            breakdown=[
+                (labels[rule.event_type], scored.category_points[rule.event_type], rule.cap)
+                for rule in cycle.event_rules.all()
+            ],
+            scoring_closed=services.scoring_closed(cycle),
+        )
+    return render(request, "awards/panel/nominee.html", context)
+
+
+def _scores_by_criterion(review, criteria) -> dict | None:
+    if review is None:
+        return None
+    scores = {score.criterion_id: score.score for score in review.scores.all()}
+    return {
+        "review": review,
+        "scores": [scores.get(criterion.pk) for criterion in criteria],
+        "rows": [(criterion, scores.get(criterion.pk)) for criterion in criteria],
+        "member_score": rounded_member_score(
+            scores, {criterion.pk: criterion.weight for criterion in criteria}
+        ),
+    }
+
+
+@role_required(Role.PANEL)
+def panel_nominee(request, year, pk):
+    return _nominee_page(request, _own_assignment(request, year, pk))
+
+
+@require_POST
+@role_required(Role.PANEL)
+def panel_declare(request, year, pk):
+    assignment = _own_assignment(request, year, pk)
+    form = DeclarationForm(request.POST, assignment=assignment)
+    if not form.is_valid():
+        return _nominee_page(request, assignment, declaration_form=form)
+    try:
+        services.assignment_declare(
+            assignment=assignment,
+            user=request.user,
+            declaration=form.cleaned_data["declaration"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if form.cleaned_data["declaration"] == Declaration.CONFLICT:
+            messages.success(request, _("Conflict declared: you are recused from this nominee."))
+        else:
+            messages.success(request, _("No conflict declared: the dossier is open to you."))
+    return redirect("awards:panel-nominee", year, pk)
+
+
+@require_POST
+@role_required(Role.PANEL)
+def panel_review(request, year, pk):
+    assignment = _own_assignment(request, year, pk)
+    criteria = list(assignment.nomination.cycle.criteria.all())
+    form = ReviewForm(request.POST, criteria=criteria)
+    if not form.is_valid():
+        return _nominee_page(request, assignment, review_form=form)
+    submit = form.submitting()
+    try:
+        services.review_save(
+            assignment=assignment,
+            user=request.user,
+            scores=form.scores(),
+            comment=form.cleaned_data["comment"],
+            submit=submit,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Review submitted.") if submit else _("Draft saved."))
+    return redirect("awards:panel-nominee", year, pk)
+
+
+# The secretariat's pages
+
+
+def _cycle(request, year) -> Cycle:
+    return get_object_or_404(
+        Cycle.objects.visible_to(request.user).prefetch_related("criteria", "event_rules"),
+        year=year,
+    )
+
+
+def _progress_page(request, cycle, form=None):
+    progress = cycle_progress(cycle)
+    if form is None:
+        members = len(progress.members) or services.panel_members().count()
+        share = -(-len(progress.nominees) * cycle.quorum // members) if members else None
+        form = AssignmentForm(initial={"max_load": share})
+    return render(
+        request,
+        "awards/panel/progress.html",
+        {
+            "cycle": cycle,
+            "progress": progress,
+            "form": form,
+            "assignable": cycle.status in (Cycle.Status.NOMINATIONS, Cycle.Status.REVIEW),
+            "disagreement_range": DISAGREEMENT_RANGE,
+            "disagreement_sd": DISAGREEMENT_SD,
+        },
+    )
+
+
+@role_required(Role.SECRETARIAT)
+def panel_progress(request, year):
+    return _progress_page(request, _cycle(request, year))
+
+
+@require_POST
+@role_required(Role.SECRETARIAT)
+def panel_assign(request, year):
+    cycle = _cycle(request, year)
+    form = AssignmentForm(request.POST)
+    if not form.is_valid():
+        return _progress_page(request, cycle, form)
+    try:
+        outcome = services.assignments_create(
+            cycle=cycle,
+            user=request.user,
+            mode=form.cleaned_data["mode"],
+            max_load=form.cleaned_data["max_load"],
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _progress_page(request, cycle, form)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s assignment added.", "%(count)s assignments added.", len(outcome.created)
+        )
+        % {"count": len(outcome.created)},
+    )
+    if outcome.below_quorum:
+        messages.warning(
+            request,
+            _("Even with every panel member, these nominees stay below the quorum: %(names)s.")
+            % {"names": ", ".join(n.enterprise.name_en for n in outcome.below_quorum)},
+        )
+    return redirect("awards:panel-progress", year)
+
+
+@role_required(Role.SECRETARIAT)
+def panel_reviews_export(request, year):
+    cycle = _cycle(request, year)
+    content = render_table(review_export_columns(cycle), review_export_rows(cycle), "xlsx")
+    response = HttpResponse(content, content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="panel-reviews-{cycle.year}.xlsx"'
+    return response

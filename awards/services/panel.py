@@ -1,0 +1,302 @@
+"""Panel review: assigning members to nominees, conflict declarations, reviews."""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from awards import assignment as planning
+from awards.models import (
+    SCORE_MAX,
+    SCORE_MIN,
+    Assignment,
+    Cycle,
+    Nomination,
+    PanelCriterion,
+    Review,
+    ReviewScore,
+)
+from awards.services import ensure_cycle_editable
+from portal.audit import audit, audit_many
+from portal.roles import Role, has_role
+
+Declaration = Assignment.Declaration
+
+# The scoring deadline is a date: scoring closes at the end of that day in Hong Kong, wherever
+# the server or the member happens to be.
+HONG_KONG = zoneinfo.ZoneInfo("Asia/Hong_Kong")
+
+
+class AssignmentMode(models.TextChoices):
+    ALL = "all", gettext_lazy("Every panel member reviews every nominee")
+    BALANCED = "balanced", gettext_lazy("Balanced: the quorum for each nominee, loads spread")
+
+
+def panel_members():
+    """The users who can be assigned: active members of the Panel group."""
+    return get_user_model().objects.filter(groups__name=Role.PANEL, is_active=True)
+
+
+def hong_kong_today(now: datetime.datetime | None = None) -> datetime.date:
+    return (now or timezone.now()).astimezone(HONG_KONG).date()
+
+
+def scoring_closed(cycle: Cycle, now: datetime.datetime | None = None) -> bool:
+    """Past the end of the scoring deadline's day, Hong Kong time (no deadline: never)."""
+    return cycle.scoring_deadline is not None and hong_kong_today(now) > cycle.scoring_deadline
+
+
+def days_to_deadline(cycle: Cycle, now: datetime.datetime | None = None) -> int | None:
+    """0 on the deadline's day itself, negative once it has passed; None without a deadline."""
+    if cycle.scoring_deadline is None:
+        return None
+    return (cycle.scoring_deadline - hong_kong_today(now)).days
+
+
+# Assignments
+
+
+@dataclass(frozen=True)
+class AssignmentOutcome:
+    created: list[Assignment]
+    below_quorum: list[Nomination]  # only with every member on every nominee: too few members
+
+
+@transaction.atomic
+def assignments_create(
+    *, cycle: Cycle, user, mode: str, max_load: int | None = None
+) -> AssignmentOutcome:
+    """Assign the panel to the cycle's active nominees: every member to every nominee, or
+    balanced (awards.assignment). Only adds: existing assignments, declarations and reviews
+    stay, so re-running after members declare conflicts tops the nominees back up to the
+    quorum. A balanced assignment that cannot give every nominee the quorum writes nothing."""
+    if not has_role(user, Role.SECRETARIAT):
+        raise PermissionDenied(_("Only the secretariat assigns the panel."))
+    cycle = ensure_cycle_editable(cycle)
+    if cycle.status not in (Cycle.Status.NOMINATIONS, Cycle.Status.REVIEW):
+        raise ValidationError(
+            _("The panel is assigned once nominations are open, until the cycle is finalised.")
+        )
+    nominations = {n.pk: n for n in Nomination.objects.filter(cycle=cycle).active()}
+    if not nominations:
+        raise ValidationError(_("There are no active nominees to assign."))
+    members = {m.pk: m for m in panel_members()}
+    if not members:
+        raise ValidationError(_("Nobody is in the Panel group yet."))
+    existing = list(
+        Assignment.objects.filter(nomination__in=list(nominations)).values_list(
+            "nomination_id", "member_id", "declaration"
+        )
+    )
+    pairs = [(n, m) for n, m, _declaration in existing]
+    recused = [(n, m) for n, m, declaration in existing if declaration == Declaration.CONFLICT]
+    if mode == AssignmentMode.ALL:
+        plan = planning.full_assignment(nominations, members, existing=pairs, recused=recused)
+    elif mode == AssignmentMode.BALANCED:
+        if not max_load or max_load < 1:
+            raise ValidationError(_("Set a maximum load of at least 1."))
+        try:
+            plan = planning.balanced_assignment(
+                nominations,
+                members,
+                quorum=cycle.quorum,
+                max_load=max_load,
+                existing=pairs,
+                recused=recused,
+            )
+        except planning.InfeasibleAssignment as infeasible:
+            message = _infeasible_message(infeasible, nominations, cycle, max_load)
+            raise ValidationError(message) from infeasible
+    else:
+        raise ValueError(f"unknown assignment mode {mode!r}")
+    created = Assignment.objects.bulk_create(
+        Assignment(nomination_id=n, member_id=m) for n, m in plan
+    )
+    for row in created:
+        # The audit names both sides; the rows came from these dictionaries.
+        row.nomination, row.member = nominations[row.nomination_id], members[row.member_id]
+    note = f"{mode}" + (f", max load {max_load}" if mode == AssignmentMode.BALANCED else "")
+    audit_many(user, "awards.assignment.created", created, note=note)
+    short = planning.below_quorum(
+        nominations, members, quorum=cycle.quorum, pairs=pairs + plan, recused=recused
+    )
+    return AssignmentOutcome(created, [nominations[s.nominee] for s in short])
+
+
+def _infeasible_message(infeasible, nominations, cycle, max_load) -> str:
+    def names(shortfalls):
+        return "; ".join(
+            _("%(nominee)s (%(reachable)s of %(quorum)s)")
+            % {
+                "nominee": nominations[s.nominee].enterprise.name_en,
+                "reachable": s.reachable,
+                "quorum": cycle.quorum,
+            }
+            for s in shortfalls
+        )
+
+    if infeasible.impossible:
+        return _(
+            "Nothing was assigned: these nominees cannot reach the quorum of %(quorum)s with "
+            "any load, because too few panel members are free of a declared conflict: "
+            "%(nominees)s. Add panel members or lower the quorum."
+        ) % {"quorum": cycle.quorum, "nominees": names(infeasible.impossible)}
+    return _(
+        "Nothing was assigned: with a maximum load of %(max_load)s these nominees cannot all "
+        "reach the quorum of %(quorum)s: %(nominees)s. A maximum load of %(needed)s would be "
+        "enough."
+    ) % {
+        "max_load": max_load,
+        "quorum": cycle.quorum,
+        "nominees": names(infeasible.short),
+        "needed": infeasible.load_needed,
+    }
+
+
+# Declarations
+
+
+@transaction.atomic
+def assignment_declare(
+    *, assignment: Assignment, user, declaration: str, reason: str = ""
+) -> Assignment:
+    """A member's declaration on one nominee: no conflict, or a conflict with its reason.
+    "No conflict" can still become "conflict" (the member's review then stops counting), but
+    a declared conflict is final."""
+    assignment = _lock_own_assignment(assignment, user)
+    reason = reason.strip()
+    if declaration not in (Declaration.NO_CONFLICT, Declaration.CONFLICT):
+        raise ValidationError(_("Declare either no conflict or a conflict of interest."))
+    if assignment.declaration == Declaration.CONFLICT:
+        raise ValidationError(
+            _(
+                "A declared conflict cannot be withdrawn: you were kept from this nominee's "
+                "dossier and scores because of it, and taking it back would let a member who "
+                "knows of a conflict score anyway. If it was declared by mistake, ask the "
+                "secretariat."
+            )
+        )
+    if assignment.declaration == declaration:
+        raise ValidationError(_("You have already declared this."))
+    if declaration == Declaration.CONFLICT and not reason:
+        raise ValidationError(_("Say what the conflict of interest is."))
+    before = {"declaration": assignment.declaration}
+    assignment.declaration = declaration
+    assignment.conflict_reason = reason if declaration == Declaration.CONFLICT else ""
+    assignment.declared_at = timezone.now()
+    assignment.save(update_fields=["declaration", "conflict_reason", "declared_at"])
+    audit(
+        user,
+        "awards.assignment.declared",
+        assignment,
+        {"declaration": [before["declaration"], declaration]},
+        assignment.conflict_reason,
+    )
+    return assignment
+
+
+# Reviews
+
+
+@transaction.atomic
+def review_save(
+    *,
+    assignment: Assignment,
+    user,
+    scores: dict[int, int | None],
+    comment: str = "",
+    submit: bool = False,
+) -> Review:
+    """Save the member's review of one nominee as a draft (any criteria may be left out), or
+    submit it (every criterion scored). A submitted review is final; nothing is saved after
+    the scoring deadline or outside the cycle's review stage."""
+    assignment = _lock_own_assignment(assignment, user)
+    cycle = assignment.nomination.cycle
+    if cycle.status != Cycle.Status.REVIEW:
+        raise ValidationError(_("Reviews are entered only while the cycle is in panel review."))
+    if assignment.nomination.status != Nomination.Status.ACTIVE:
+        raise ValidationError(_("This nomination was withdrawn."))
+    if assignment.declaration == Declaration.PENDING:
+        raise PermissionDenied(_("Declare whether you have a conflict of interest first."))
+    if assignment.declaration == Declaration.CONFLICT:
+        raise PermissionDenied(_("You declared a conflict of interest with this nominee."))
+    if scoring_closed(cycle):
+        raise ValidationError(
+            _("Scoring closed at the end of %(date)s.")
+            % {"date": cycle.scoring_deadline.isoformat()}
+        )
+    review = Review.objects.select_for_update().filter(assignment=assignment).first()
+    if review is not None and review.status == Review.Status.SUBMITTED:
+        raise ValidationError(_("This review was submitted; it can no longer be changed."))
+    criteria = {c.pk: c for c in PanelCriterion.objects.filter(cycle=cycle)}
+    scores = _checked_scores(scores, criteria, submit)
+    if review is None:
+        review = Review(assignment=assignment)
+        old_scores, old_comment = {}, ""
+    else:
+        old_scores = dict(review.scores.values_list("criterion_id", "score"))
+        old_comment = review.comment
+    review.comment = comment.strip()
+    if submit:
+        review.status, review.submitted_at = Review.Status.SUBMITTED, timezone.now()
+    review.save()
+    review.scores.exclude(criterion_id__in=list(scores)).delete()  # cleared in a draft
+    for criterion_id, score in scores.items():
+        if old_scores.get(criterion_id) != score:
+            ReviewScore.objects.update_or_create(
+                review=review, criterion_id=criterion_id, defaults={"score": score}
+            )
+    changes = {
+        criteria[pk].name_en: [_blank(old_scores.get(pk)), _blank(scores.get(pk))]
+        for pk in criteria
+        if old_scores.get(pk) != scores.get(pk)
+    }
+    if old_comment != review.comment:
+        changes["comment"] = [old_comment, review.comment]
+    if submit:
+        changes["status"] = [Review.Status.DRAFT, Review.Status.SUBMITTED]
+    audit(user, "awards.review.submitted" if submit else "awards.review.saved", review, changes)
+    return review
+
+
+def _blank(score) -> str:
+    return "" if score is None else str(score)
+
+
+def _checked_scores(scores, criteria, submit) -> dict[int, int]:
+    unknown = set(scores) - set(criteria)
+    if unknown:
+        raise ValidationError(_("These are not criteria of this cycle."))
+    given = {pk: score for pk, score in scores.items() if score is not None}
+    for score in given.values():
+        if not isinstance(score, int) or not SCORE_MIN <= score <= SCORE_MAX:
+            raise ValidationError(
+                _("Each score is a whole number from %(min)s to %(max)s.")
+                % {"min": SCORE_MIN, "max": SCORE_MAX}
+            )
+    missing = [criteria[pk].name_en for pk in criteria if pk not in given]
+    if submit and missing:
+        raise ValidationError(
+            _("Score every criterion before submitting; missing: %(names)s.")
+            % {"names": ", ".join(missing)}
+        )
+    return given
+
+
+def _lock_own_assignment(assignment: Assignment, user) -> Assignment:
+    """Lock the cycle (no writes to a finalised cycle) and the assignment, which must be the
+    user's own: a member declares and reviews only for themselves."""
+    if assignment.member_id != user.pk or not has_role(user, Role.PANEL):
+        raise PermissionDenied(_("This is another panel member's assignment."))
+    ensure_cycle_editable(assignment.nomination.cycle)
+    return (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("nomination__cycle", "nomination__enterprise")
+        .get(pk=assignment.pk)
+    )

@@ -1,0 +1,136 @@
+"""Who may open the panel's pages: the member's nominees, declarations and reviews, and the
+secretariat's assignment, progress and export.
+
+Rows in the format of tests/partners/test_access.py, whose completeness test collects ACCESS.
+The panel member (panel1) has three nominees in a cycle under review: one still to declare,
+one declared free of conflict, one recused; a fourth nominee is not theirs.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from awards.models import Cycle
+from tests.awards.factories import AssignmentFactory, CycleFactory, NominationFactory
+from tests.factories import EnterpriseFactory, UserFactory
+from tests.partners.test_access import ALL_405, LOGIN, ROLES, Access, to
+from tests.partners.test_access import _expected_outcome as expected_outcome
+from tests.partners.test_access import _outcome as outcome
+
+pytestmark = pytest.mark.django_db
+
+
+def _year(w):
+    return [w.cycle.year]
+
+
+def _nominee(name):
+    return lambda w: [w.cycle.year, getattr(w, name).pk]
+
+
+def _back_to(name):
+    return to(lambda w: reverse("awards:panel-nominee", args=[w.cycle.year, getattr(w, name).pk]))
+
+
+PROGRESS = to(lambda w: reverse("awards:panel-progress", args=[w.cycle.year]))
+SECRETARIAT_ONLY = (LOGIN, 403, 403, 200, 403, 403, 403, 200, 403)
+# Only the member's own assignment: the superuser holds the Panel role but has none.
+MEMBER_ONLY = (LOGIN, 403, 403, 403, 200, 403, 403, 404, 403)
+NOT_THEIRS = (LOGIN, 403, 403, 403, 404, 403, 403, 404, 403)
+SCORES = "every criterion"  # replaced by a score for each of the cycle's criteria
+
+# fmt: off
+ACCESS = [
+    #      url name, method, (anonymous, officer, verifier, secretariat, panel, partner1, partner2, superuser, no_role)  # noqa: E501
+    Access("awards:panel-nominee", "get", MEMBER_ONLY, _nominee("undeclared"), case="undeclared"),
+    Access("awards:panel-nominee", "get", MEMBER_ONLY, _nominee("declared"), case="declared"),
+    Access("awards:panel-nominee", "get", MEMBER_ONLY, _nominee("recused"), case="recused"),
+    Access("awards:panel-nominee", "get", NOT_THEIRS, _nominee("unassigned"), case="unassigned"),
+    Access("awards:panel-declare", "get", ALL_405, _nominee("undeclared")),
+    Access("awards:panel-declare", "post", (LOGIN, 403, 403, 403, _back_to("undeclared"), 403, 403, 404, 403), _nominee("undeclared"), data={"declaration": "no_conflict"}),  # noqa: E501
+    Access("awards:panel-declare", "post", (LOGIN, 403, 403, 403, _back_to("declared"), 403, 403, 404, 403), _nominee("declared"), data={"declaration": "conflict", "reason": "My brother joined its board."}, case="late-conflict"),  # noqa: E501
+    Access("awards:panel-declare", "post", NOT_THEIRS, _nominee("unassigned"), data={"declaration": "no_conflict"}, case="unassigned"),  # noqa: E501
+    Access("awards:panel-review", "get", ALL_405, _nominee("declared")),
+    Access("awards:panel-review", "post", (LOGIN, 403, 403, 403, _back_to("declared"), 403, 403, 404, 403), _nominee("declared"), data={"comment": "Strong record.", "save": "1"}, case="draft"),  # noqa: E501
+    Access("awards:panel-review", "post", (LOGIN, 403, 403, 403, _back_to("declared"), 403, 403, 404, 403), _nominee("declared"), data={SCORES: 7, "submit": "1"}, case="submit"),  # noqa: E501
+    # Declare first; and never for a nominee one is recused from.
+    Access("awards:panel-review", "post", (LOGIN, 403, 403, 403, 403, 403, 403, 404, 403), _nominee("undeclared"), data={SCORES: 7, "submit": "1"}, case="undeclared"),  # noqa: E501
+    Access("awards:panel-review", "post", (LOGIN, 403, 403, 403, 403, 403, 403, 404, 403), _nominee("recused"), data={SCORES: 7, "submit": "1"}, case="recused"),  # noqa: E501
+    Access("awards:panel-review", "post", NOT_THEIRS, _nominee("unassigned"), data={SCORES: 7, "submit": "1"}, case="unassigned"),  # noqa: E501
+    Access("awards:panel-progress", "get", SECRETARIAT_ONLY, _year),
+    Access("awards:panel-assign", "get", ALL_405, _year),
+    Access("awards:panel-assign", "post", (LOGIN, 403, 403, PROGRESS, 403, 403, 403, PROGRESS, 403), _year, data={"mode": "balanced", "max_load": 4}),  # noqa: E501
+    Access("awards:panel-reviews-export", "get", SECRETARIAT_ONLY, _year),
+]
+# fmt: on
+
+
+@pytest.fixture
+def world(
+    officer, verifier, secretariat, panel_member, partner_user, other_partner_user, enterprise
+):
+    cycle = CycleFactory(year=2024, status=Cycle.Status.REVIEW, quorum=1)
+    panel2 = UserFactory(username="panel2", roles=["Panel"])
+
+    def nominee(name):
+        return NominationFactory(
+            cycle=cycle, enterprise=EnterpriseFactory(name_en=name), nominated_by=secretariat
+        )
+
+    undeclared = NominationFactory(cycle=cycle, enterprise=enterprise, nominated_by=secretariat)
+    declared = NominationFactory(
+        cycle=cycle,
+        enterprise=other_partner_user.membership.enterprise,
+        nominated_by=secretariat,
+    )
+    recused, unassigned = nominee("Recused Limited"), nominee("Unassigned Limited")
+    AssignmentFactory(nomination=undeclared, member=panel_member, declaration="pending")
+    AssignmentFactory(nomination=declared, member=panel_member, declaration="no_conflict")
+    AssignmentFactory(
+        nomination=recused,
+        member=panel_member,
+        declaration="conflict",
+        conflict_reason="Former employer.",
+    )
+    AssignmentFactory(nomination=unassigned, member=panel2, declaration="no_conflict")
+    return SimpleNamespace(
+        users={
+            "officer": officer,
+            "verifier": verifier,
+            "secretariat": secretariat,
+            "panel": panel_member,
+            "partner1": partner_user,
+            "partner2": other_partner_user,
+            "superuser": UserFactory(username="admin", is_superuser=True, is_staff=True),
+            "no_role": UserFactory(username="newcomer"),
+        },
+        cycle=cycle,
+        undeclared=undeclared,
+        declared=declared,
+        recused=recused,
+        unassigned=unassigned,
+    )
+
+
+def _data(row, world) -> dict:
+    data = dict(row.data)
+    if SCORES in data:
+        score = data.pop(SCORES)
+        data.update({f"criterion_{c.pk}": score for c in world.cycle.criteria.all()})
+    return data
+
+
+@pytest.mark.parametrize(
+    ("row", "role"),
+    [pytest.param(row, role, id=f"{row.id}-{role}") for row in ACCESS for role in ROLES],
+)
+def test_access(client, world, row, role):
+    url = reverse(row.url_name, args=row.args(world))
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    response = getattr(client, row.method)(url, _data(row, world))
+    assert outcome(response) == expected_outcome(row.expected[ROLES.index(role)], url, world)
+    # A redirect back with an error message would be a refusal in disguise.
+    assert [m.level_tag for m in get_messages(response.wsgi_request)] in ([], ["success"])
