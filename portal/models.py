@@ -26,6 +26,10 @@ ACTION_LABELS = {
     "awards.nomination.created_in_bulk": _("Nominated in bulk (at least this many events)"),
     "awards.nomination.reinstated": _("Nominated again"),
     "awards.nomination.withdrawn": _("Nomination withdrawn"),
+    "awards.assignment.created": _("Assigned to the panel member"),
+    "awards.assignment.declared": _("Conflict of interest declared"),
+    "awards.review.saved": _("Review draft saved"),
+    "awards.review.submitted": _("Review submitted"),
 }
 
 
