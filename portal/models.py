@@ -27,7 +27,7 @@ ACTION_LABELS = {
     "awards.nomination.reinstated": _("Nominated again"),
     "awards.nomination.withdrawn": _("Nomination withdrawn"),
     "awards.assignment.created": _("Assigned to the panel member"),
-    "awards.assignment.declared": _("Conflict of interest declared"),
+    "awards.assignment.declared": _("Declared on conflicts of interest"),
     "awards.review.saved": _("Review draft saved"),
     "awards.review.submitted": _("Review submitted"),
 }
