@@ -96,25 +96,24 @@ def read_settings(text: str, year: int | None = None) -> tuple[dict, dict, list[
         "window_start": reader.date(data.get("window_start"), "window_start"),
         "window_end": reader.date(data.get("window_end"), "window_end"),
         "cooperation_weight": reader.decimal(
-            data.get("cooperation_weight"), "cooperation_weight", Cycle, "cooperation_weight"
+            data.get("cooperation_weight"),
+            "cooperation_weight",
+            Cycle,
+            "cooperation_weight",
+            between=(Decimal(0), Decimal(1)),
         ),
         "quorum": reader.integer(data.get("quorum"), "quorum", Cycle, "quorum"),
         "awards_planned": reader.integer(
             data.get("awards_planned"), "awards_planned", Cycle, "awards_planned"
         ),
     }
-    weight = fields["cooperation_weight"]
-    if weight is not None and not Decimal(0) <= weight <= Decimal(1):
-        reader.problem("cooperation_weight", _("must be between 0 and 1."))
     multipliers = reader.obj(
         data.get("significance_multipliers"), "significance_multipliers", list(MULTIPLIER_FIELDS)
     )
     for key, name in MULTIPLIER_FIELDS.items():
-        value = None if multipliers is None else multipliers.get(key)
+        value = (multipliers or {}).get(key)  # a missing one is reported by obj()
         path = f"significance_multipliers.{key}"
-        fields[name] = (
-            reader.decimal(value, path, Cycle, name, positive=True) if multipliers else None
-        )
+        fields[name] = reader.decimal(value, path, Cycle, name, positive=True)
     rules = _read_rules(reader, data.get("event_types"))
     criteria = _read_criteria(reader, data.get("panel_criteria"))
     if "status" in data and data["status"] not in Status.values:
@@ -139,7 +138,7 @@ def read_settings(text: str, year: int | None = None) -> tuple[dict, dict, list[
 
 def _read_rules(reader: "_SettingsReader", value) -> dict:
     event_types = reader.obj(
-        value, "event_types", EventType.values, unknown=_("unknown event type")
+        value, "event_types", EventType.values, unknown=_("unknown event type.")
     )
     rules = {}
     for code in EventType.values:
@@ -204,7 +203,7 @@ class _SettingsReader:
             return None
         for name in value:
             if name not in keys:
-                self.problem(_join(key, name), unknown or _("unknown key"))
+                self.problem(_join(key, name), unknown or _("unknown key."))
         for name in keys:
             if name not in value:
                 self.problem(_join(key, name), _("missing."))
@@ -229,7 +228,7 @@ class _SettingsReader:
             return None
         return self._clean(value, key, model, name)
 
-    def decimal(self, value, key, model, name, positive=False) -> Decimal | None:
+    def decimal(self, value, key, model, name, positive=False, between=None) -> Decimal | None:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float):
@@ -245,6 +244,13 @@ class _SettingsReader:
             return None
         if positive and number <= 0:
             self.problem(key, _("must be greater than 0."))
+            return None
+        if between and not between[0] <= number <= between[1]:
+            self.problem(
+                key,
+                _("must be between %(low)s and %(high)s.")
+                % {"low": between[0], "high": between[1]},
+            )
             return None
         return self._clean(number, key, model, name)
 
