@@ -367,3 +367,25 @@ def test_a_draft_cycle_has_nobody_to_assign_yet(secretariat):
     _members(1)
     with pytest.raises(ValidationError):
         assignments_create(cycle=cycle, user=secretariat, mode=AssignmentMode.ALL)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_secretaries_assigning_at_once_assign_once(secretariat):
+    from tests.concurrency import run_at_once
+
+    cycle = CycleFactory(year=2024, status=Cycle.Status.REVIEW, quorum=2)
+    _nominees(cycle, 4)
+    _members(4)
+    other = UserFactory(username="secretariat2", roles=["Secretariat"])
+    outcomes = run_at_once(
+        lambda: assignments_create(
+            cycle=cycle, user=secretariat, mode=AssignmentMode.BALANCED, max_load=2
+        ),
+        lambda: assignments_create(
+            cycle=cycle, user=other, mode=AssignmentMode.BALANCED, max_load=2
+        ),
+    )
+    assert outcomes == ["ok", "ok"]  # the second waited for the first, then had nothing to add
+    assert Assignment.objects.count() == 8
+    assert set(Counter(Assignment.objects.values_list("member", flat=True)).values()) == {2}
+    assert AuditEntry.objects.filter(action="awards.assignment.created").count() == 8

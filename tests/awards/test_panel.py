@@ -684,3 +684,29 @@ def test_nominee_page_queries(
     client.force_login(declared.member)
     response = _count_queries(client, _page(nomination), django_assert_num_queries, 11)
     assert len(response.context["others"]) == reviews
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submitting_twice_at_once_submits_once(panel_member):
+    from tests.concurrency import run_at_once
+
+    cycle = CycleFactory(year=2024, status=Cycle.Status.REVIEW)
+    nomination = NominationFactory(cycle=cycle)
+    assignment = AssignmentFactory(nomination=nomination, member=panel_member)
+    scores = _scores(list(cycle.criteria.all()), 7, 8)
+    outcomes = run_at_once(
+        *[
+            lambda: review_save(
+                assignment=assignment, user=panel_member, scores=scores, submit=True
+            )
+            for _ in range(2)
+        ]
+    )
+    assert sorted(map(str, outcomes)) == [
+        "['This review was submitted; it can no longer be changed.']",
+        "ok",
+    ]
+    review = Review.objects.get()
+    assert review.status == "submitted"
+    assert review.scores.count() == 2
+    assert AuditEntry.objects.filter(action="awards.review.submitted").count() == 1
