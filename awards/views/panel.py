@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from awards.dossier import nomination_dossier
 from awards.forms.panel import AssignmentForm, DeclarationForm, ReviewForm
 from awards.models import Assignment, Cycle, Nomination, Review
 from awards.progress import (
@@ -21,7 +22,6 @@ from awards.progress import (
 )
 from awards.selectors import score_nominations
 from awards.services import panel as services
-from partners.models import CooperationEvent
 from portal.exports import CONTENT_TYPES, render_table
 from portal.roles import Role, role_required
 
@@ -98,7 +98,6 @@ def _nominee_page(request, assignment, declaration_form=None, review_form=None):
             .order_by("submitted_at", "pk")
         )
         [scored] = score_nominations(cycle, Nomination.objects.filter(pk=nomination.pk))
-        labels = dict(CooperationEvent.EventType.choices)
         if _review_open(assignment, review):
             review_form = review_form or ReviewForm(
                 initial=ReviewForm.initial_from(review), criteria=criteria
@@ -115,10 +114,7 @@ def _nominee_page(request, assignment, declaration_form=None, review_form=None):
             else [],
             own_submitted=own_submitted,
             scored=scored,
-            breakdown=[
-                (labels[rule.event_type], scored.category_points[rule.event_type], rule.cap)
-                for rule in cycle.event_rules.all()
-            ],
+            dossier=nomination_dossier(nomination, show_restricted=True),
             scoring_closed=services.scoring_closed(cycle),
         )
     return render(request, "awards/panel/nominee.html", context)

@@ -98,7 +98,7 @@ def test_the_dossier_stays_closed_until_the_member_declares(client, assignment, 
     client.force_login(assignment.member)
     response = client.get(_page(nomination))
     assert response.status_code == 200
-    assert "scored" not in response.context
+    assert "dossier" not in response.context
     assert "review_form" not in response.context
     assert RESTRICTED not in response.text
     assert SUMMARY not in response.text
@@ -106,13 +106,16 @@ def test_the_dossier_stays_closed_until_the_member_declares(client, assignment, 
     assert 'name="declaration"' in response.text
 
 
-def test_declaring_no_conflict_opens_the_dossier(client, assignment, nomination):
+def test_declaring_no_conflict_opens_the_dossier_with_its_restricted_details(
+    client, assignment, nomination
+):
     client.force_login(assignment.member)
     response = client.post(_declare(nomination), {"declaration": "no_conflict"})
     assert response.status_code == 302
     assert _refresh(assignment).declaration == "no_conflict"
     page = client.get(_page(nomination))
-    assert page.context["scored"].cooperation_score == D("4.63")  # 100 × 5 / 108
+    assert RESTRICTED in page.text
+    assert page.context["dossier"].cooperation_score == D("4.63")  # 100 × 5 / 108
     assert page.context["review_form"] is not None
     entry = AuditEntry.objects.get(action="awards.assignment.declared")
     assert entry.changes == {"declaration": ["pending", "no_conflict"]}
@@ -129,7 +132,7 @@ def test_a_recused_member_sees_no_restricted_details_and_cannot_score(
     assert page.status_code == 200
     assert RESTRICTED not in page.text
     assert SUMMARY not in page.text
-    assert "scored" not in page.context
+    assert "dossier" not in page.context
     assert "You are recused from this nominee" in page.text
     data = {f"criterion_{c.pk}": 8 for c in criteria} | {"submit": "1"}
     assert client.post(_review(nomination), data).status_code == 403
@@ -668,7 +671,8 @@ def test_panel_home_queries(client, cycle, nominees, django_assert_num_queries):
 
 
 # session, user, roles, the assignment with its nominee and cycle, criteria, rules, own review,
-# its scores, other reviews, their scores, the scores (aggregate)
+# its scores, other reviews, their scores, the panel score (aggregate), the dossier: its
+# aggregate, events, frozen result, enforcement concerns
 @pytest.mark.parametrize("reviews", [1, 6])
 def test_nominee_page_queries(
     client, declared, nomination, criteria, reviews, officer, verifier, django_assert_num_queries
@@ -682,7 +686,7 @@ def test_nominee_page_queries(
         assignment=declared, user=declared.member, scores=_scores(criteria, 6, 6), submit=True
     )
     client.force_login(declared.member)
-    response = _count_queries(client, _page(nomination), django_assert_num_queries, 11)
+    response = _count_queries(client, _page(nomination), django_assert_num_queries, 15)
     assert len(response.context["others"]) == reviews
 
 
