@@ -4,7 +4,7 @@ posted together and saved in one transaction by awards.services.cycles."""
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -224,5 +224,4 @@ class AdvanceForm(forms.Form):
 
     def __init__(self, *args, cycle: Cycle, **kwargs):
         super().__init__(*args, initial={"from_status": cycle.status}, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("advance", self.STEP_LABELS[cycle.status]))
+        self.submit_label = self.STEP_LABELS[cycle.status]

@@ -105,7 +105,7 @@ def cycle_update(
     _require_cycle_fields(fields)
     cycle = ensure_cycle_editable(cycle)
     before = snapshot(cycle, CYCLE_FIELDS)
-    rules_before, criteria_before = _rules_text(cycle), _criteria_text(cycle)
+    rules_before, criteria_before = rules_text(cycle), criteria_text(cycle)
     for name, value in fields.items():
         setattr(cycle, name, value)
     _full_clean(cycle)
@@ -121,7 +121,7 @@ def cycle_update(
     if criteria is not None:
         _save_criteria(cycle, criteria)
     for key, old in (("event rules", rules_before), ("panel criteria", criteria_before)):
-        new = _rules_text(cycle) if key == "event rules" else _criteria_text(cycle)
+        new = rules_text(cycle) if key == "event rules" else criteria_text(cycle)
         if old != new:
             changes[key] = [old, new]
     if changes:
@@ -378,12 +378,12 @@ def _save_criteria(cycle: Cycle, criteria: Criteria) -> None:
         criterion.save()
 
 
-def _rules_text(cycle: Cycle) -> str:
+def rules_text(cycle: Cycle) -> str:
     rules = EventTypeRule.objects.filter(cycle=cycle).order_by("event_type")
     return "; ".join(f"{rule.event_type} {rule.points} / {rule.cap}" for rule in rules)
 
 
-def _criteria_text(cycle: Cycle) -> str:
+def criteria_text(cycle: Cycle) -> str:
     return "; ".join(
         f"{c.name_en} / {c.name_zh} ×{c.weight}"
         for c in PanelCriterion.objects.filter(cycle=cycle).order_by("position", "pk")

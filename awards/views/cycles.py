@@ -173,7 +173,7 @@ def cycle_reopen(request, year):
     cycle = _cycle(request, year)
     if "reopen" not in cycle_actions(cycle, request.user):
         raise PermissionDenied(_("Only a finalised cycle can be reopened."))
-    form = ReasonForm(request.POST or None, submit_label=_("Reopen the cycle"))
+    form = ReasonForm(request.POST or None, submit_label="")
     if form.is_valid():
         try:
             cycle = services.cycle_reopen(

@@ -14,7 +14,7 @@ from awards.services.cycles import DEFAULT_RULES
 from portal.models import AuditEntry
 from tests.awards.cycle_data import cycle_form_data, locked_cycle_form_data
 from tests.awards.factories import AssignmentFactory, CycleFactory, NominationFactory
-from tests.factories import EnterpriseFactory
+from tests.factories import EnterpriseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -797,3 +797,111 @@ def test_the_navigation_leads_the_secretariat_and_panel_to_the_cycles(
     for user, shown in ((secretariat, True), (panel_member, True), (officer, False)):
         client.force_login(user)
         assert (link in client.get(reverse("password_change")).text) is shown
+
+
+# Admin
+
+
+def _admin_data(cycle, **changes) -> dict:
+    data = {
+        name: "" if getattr(cycle, name) is None else str(getattr(cycle, name))
+        for name in services.CYCLE_FIELDS
+    }
+    rules = list(cycle.event_rules.all())
+    criteria = list(cycle.criteria.all())
+    for prefix, rows in (("event_rules", rules), ("criteria", criteria)):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(len(rows)),
+                f"{prefix}-INITIAL_FORMS": str(len(rows)),
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+        for index, row in enumerate(rows):
+            data[f"{prefix}-{index}-id"] = str(row.pk)
+            data[f"{prefix}-{index}-cycle"] = str(cycle.pk)
+    for index, rule in enumerate(rules):
+        data[f"event_rules-{index}-points"] = str(rule.points)
+        data[f"event_rules-{index}-cap"] = str(rule.cap)
+    for index, criterion in enumerate(criteria):
+        for name in ("position", "name_en", "name_zh", "description_en", "description_zh"):
+            data[f"criteria-{index}-{name}"] = str(getattr(criterion, name))
+        data[f"criteria-{index}-weight"] = str(criterion.weight)
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def admin_user():
+    return UserFactory(username="admin", is_superuser=True, is_staff=True)
+
+
+def test_the_admin_edits_a_draft_cycles_settings_and_audits_them(client, admin_user):
+    cycle = CycleFactory(year=2026)
+    training = [r.event_type for r in cycle.event_rules.all()].index("training")
+    client.force_login(admin_user)
+    url = reverse("admin:awards_cycle_change", args=[cycle.pk])
+    data = _admin_data(cycle, title_en="EEPA 2026", **{f"event_rules-{training}-cap": "5"})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    cycle.refresh_from_db()
+    assert cycle.title_en == "EEPA 2026"
+    assert rules_of(cycle)["training"] == (D("1.00"), D("5.00"))
+    updates = entries(cycle, "awards.cycle.updated")
+    assert [sorted(e.changes) for e in updates] == [["title_en"], ["event rules"]]
+    assert updates[1].changes["event rules"][1].endswith("training 1.00 / 5.00")
+    assert {e.note for e in updates} == {"admin"}
+
+
+def test_the_admin_applies_the_same_checks(client, admin_user):
+    cycle = CycleFactory(year=2026)
+    client.force_login(admin_user)
+    url = reverse("admin:awards_cycle_change", args=[cycle.pk])
+    data = _admin_data(
+        cycle, window_end="2025-01-01", **{"criteria-0-DELETE": "on", "criteria-1-DELETE": "on"}
+    )  # noqa: E501
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "window_end": ["The assessment window cannot end before it starts."]
+    }
+    assert response.context["inline_admin_formsets"][1].formset.non_form_errors() == [
+        "A cycle needs at least one panel criterion."
+    ]
+
+
+def test_in_the_admin_a_cycle_in_review_keeps_its_scoring_settings(client, admin_user):
+    cycle = CycleFactory(year=2026, status=Status.REVIEW)
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:awards_cycle_change", args=[cycle.pk]))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "window_start" not in form.fields and "cooperation_weight" in form.fields
+    for inline in response.context["inline_admin_formsets"]:
+        assert not inline.has_change_permission and not inline.has_add_permission
+
+
+def test_the_admin_only_views_finalised_cycles_and_the_records_of_the_review(
+    client, admin_user, secretariat
+):
+    cycle = finalised_cycle(secretariat)
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:awards_cycle_change", args=[cycle.pk]), {})
+    assert response.status_code == 403
+    assert client.get(reverse("admin:awards_cycle_change", args=[cycle.pk])).status_code == 200
+    assert client.get(reverse("admin:awards_cycle_add")).status_code == 403
+    result = NominationResult.objects.filter(nomination__cycle=cycle).first()
+    for name, pk in (
+        ("nominationresult", result.pk),
+        ("nomination", result.nomination_id),
+    ):
+        assert client.get(reverse(f"admin:awards_{name}_change", args=[pk])).status_code == 200
+        assert client.post(reverse(f"admin:awards_{name}_change", args=[pk]), {}).status_code == 403  # noqa: E501
+        assert (
+            client.post(
+                reverse(f"admin:awards_{name}_delete", args=[pk]), {"post": "yes"}
+            ).status_code
+            == 403
+        )  # noqa: E501
+    assert NominationResult.objects.filter(pk=result.pk).exists()
