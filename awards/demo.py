@@ -35,6 +35,7 @@ import json
 import random
 import zlib
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -120,17 +121,17 @@ def at_hour(day: date, rng: random.Random, first: int = 9, last: int = 17) -> da
 
 class History:
     """Moves the audit entries the services just wrote to when the step happened in the story
-    (demo-data shaping, see the module docstring)."""
+    (demo-data shaping, see the module docstring): those written since the run began (later
+    than `mark`) and not moved yet (stamped after the demo's present)."""
 
-    def __init__(self):
+    def __init__(self, present: datetime):
+        self.present = present
         self.mark = AuditEntry.objects.aggregate(last=Max("pk"))["last"] or 0
 
     def at(self, moment: datetime) -> None:
-        written = AuditEntry.objects.filter(pk__gt=self.mark)
-        last = written.aggregate(last=Max("pk"))["last"]
-        if last is not None:
-            written.update(created_at=moment)
-            self.mark = last
+        AuditEntry.objects.filter(pk__gt=self.mark, created_at__gt=self.present).update(
+            created_at=moment
+        )
 
 
 # Seeded records back-dated
@@ -295,7 +296,7 @@ class Run:
 
 
 def run_cycle(spec: dict, users: dict, plan: dict) -> Cycle:
-    run = Run(spec, plan, users, History(), random.Random(f"eepa-demo-{spec['year']}"))
+    run = Run(spec, plan, users, History(present(plan)), random.Random(f"eepa-demo-{spec['year']}"))
     create(run)
     nominate(run)
     review(run)
@@ -366,7 +367,7 @@ def nominate(run: Run) -> None:
 
 def review(run: Run) -> None:
     """Panel review: every member on every nominee; each declares, then scores and submits
-    (in the cycle in review, as far as the plan's progress says)."""
+    (in the cycle still in review, as far as the plan's `progress` says)."""
     opened = local(run.spec["review_open_at"])
     user = run.secretariat
     run.cycle = cycle_advance(cycle=run.cycle, user=user, from_status=Status.NOMINATIONS)
@@ -376,13 +377,12 @@ def review(run: Run) -> None:
     if outcome.below_quorum:
         raise CommandError(f"{run.cycle}: fewer panel members than the quorum")
 
-    panel = run.spec["panel"]
-    impressions = panel["impressions"]
+    impressions = run.spec["panel"]["impressions"]
     nominees = list(
         Nomination.objects.filter(cycle=run.cycle)
         .active()
         .select_related("enterprise")
-        .order_by("enterprise__name_en")
+        .order_by("enterprise__name_en")  # the order of the panel's pages
     )
     names = {n.enterprise.br_number for n in nominees}
     if names != set(impressions):
@@ -391,85 +391,96 @@ def review(run: Run) -> None:
             f"the nominees; missing {sorted(names - set(impressions))}, "
             f"not nominated {sorted(set(impressions) - names)}"
         )
-    conflicts = {(c["member"], c["br_number"]): c["reason"] for c in panel["conflicts"]}
-    criteria = list(run.cycle.criteria.all())
     assignments = {
         (a.member.username, a.nomination_id): a
-        for a in Assignment.objects.filter(nomination__cycle=run.cycle).select_related("member")
+        for a in Assignment.objects.filter(nomination__cycle=run.cycle).select_related(
+            "member", "nomination__enterprise"
+        )
     }
-    # Scoring ends at the deadline, or for the cycle still in review at the demo's present.
-    deadline = run.cycle.scoring_deadline
-    last_day = deadline - timedelta(days=1) if deadline else present(run.plan).date()
     with scoring_open(run.cycle):
         for order, username in enumerate(PANEL):
-            member = run.users[username]
-            progress = panel.get("progress", {}).get(username)
-            declared = progress["declared"] if progress else len(nominees)
-            submitted = progress["submitted"] if progress else len(nominees)
-            drafts = progress["drafts"] if progress else 0
-            # Each member declares on every nominee in one sitting, in the first week.
-            sitting = workday(at_hour(opened.date() + timedelta(days=1 + 2 * order), run.rng))
-            for index, nomination in enumerate(nominees[:declared]):
-                assignment = assignments[(username, nomination.pk)]
-                reason = conflicts.get((username, nomination.enterprise.br_number), "")
-                moment = sitting + timedelta(minutes=3 * index)
-                assignment_declare(
-                    assignment=assignment,
-                    user=member,
-                    declaration=Declaration.CONFLICT if reason else Declaration.NO_CONFLICT,
-                    reason=reason,
-                )
-                run.history.at(moment)
-                Assignment.objects.filter(pk=assignment.pk).update(declared_at=moment)
-                assignment.declaration = Declaration.CONFLICT if reason else Declaration.NO_CONFLICT
-            # Then scores them one by one from the second week to the end.
-            first_day = opened.date() + timedelta(days=8 + order)
-            days = (last_day - first_day).days
-            scorable = [
-                n
-                for n in nominees[:declared]
-                if assignments[(username, n.pk)].declaration == Declaration.NO_CONFLICT
-            ]
-            for index, nomination in enumerate(scorable[: submitted + drafts]):
-                day = first_day + timedelta(days=days * index // max(len(scorable), 1))
-                moment = min(workday(at_hour(day, run.rng)), local(run.plan["present"]))
-                submit = index < submitted
-                scores = member_scores(
-                    run.cycle.year,
-                    nomination.enterprise.br_number,
-                    username,
-                    impressions[nomination.enterprise.br_number],
-                    run.plan["panel_leniency"][username],
-                    len(criteria),
-                )
-                if not submit:  # a draft: the last criterion not scored yet
-                    scores[-1] = None
-                saved = review_save(
-                    assignment=assignments[(username, nomination.pk)],
-                    user=member,
-                    scores={c.pk: score for c, score in zip(criteria, scores, strict=True)},
-                    comment=review_comment(run.rng, scores) if submit else "",
-                    submit=submit,
-                )
-                run.history.at(moment)
-                Review.objects.filter(pk=saved.pk).update(
-                    submitted_at=moment if submit else None, updated_at=moment
-                )
+            progress = run.spec["panel"].get("progress", {}).get(username, {})
+            member, mine = run.users[username], [assignments[(username, n.pk)] for n in nominees]
+            declared = declare(run, member, mine[: progress.get("declared", len(mine))], order)
+            score(
+                run,
+                member,
+                [a for a in declared if a.declaration == Declaration.NO_CONFLICT],
+                order,
+                submitted=progress.get("submitted", len(mine)),
+                drafts=progress.get("drafts", 0),
+            )
 
 
-class scoring_open:
+def declare(run: Run, member, assignments: list[Assignment], order: int) -> list[Assignment]:
+    """`member` declares on each of `assignments` in one sitting in the review's first week
+    (the `order`-th member two days after the one before): a conflict where the plan names
+    one, with its reason, else no conflict. Returns the assignments as declared."""
+    conflicts = {(c["member"], c["br_number"]): c["reason"] for c in run.spec["panel"]["conflicts"]}
+    opened = local(run.spec["review_open_at"])
+    sitting = workday(at_hour(opened.date() + timedelta(days=1 + 2 * order), run.rng))
+    declared = []
+    for index, assignment in enumerate(assignments):
+        reason = conflicts.get((member.username, assignment.nomination.enterprise.br_number), "")
+        assignment = assignment_declare(
+            assignment=assignment,
+            user=member,
+            declaration=Declaration.CONFLICT if reason else Declaration.NO_CONFLICT,
+            reason=reason,
+        )
+        assignment.declared_at = sitting + timedelta(minutes=3 * index)
+        run.history.at(assignment.declared_at)
+        declared.append(assignment)
+    Assignment.objects.bulk_update(declared, ["declared_at"])
+    return declared
+
+
+def score(run: Run, member, assignments, order: int, *, submitted: int, drafts: int) -> None:
+    """`member` scores the first `submitted` of `assignments` and submits each, then saves
+    the next `drafts` as drafts, one by one from the review's second week to the scoring
+    deadline (for the cycle still in review: to the demo's present)."""
+    criteria = list(run.cycle.criteria.all())
+    deadline, now = run.cycle.scoring_deadline, present(run.plan)
+    first_day = local(run.spec["review_open_at"]).date() + timedelta(days=8 + order)
+    days = ((deadline - timedelta(days=1)) if deadline else now.date()) - first_day
+    saved = []
+    for index, assignment in enumerate(assignments[: submitted + drafts]):
+        br_number = assignment.nomination.enterprise.br_number
+        day = first_day + days * index // max(len(assignments), 1)
+        moment = min(workday(at_hour(day, run.rng)), now)
+        submit = index < submitted
+        scores = member_scores(
+            run.cycle.year,
+            br_number,
+            member.username,
+            run.spec["panel"]["impressions"][br_number],
+            run.plan["panel_leniency"][member.username],
+            len(criteria),
+        )
+        if not submit:  # a draft: the last criterion not scored yet
+            scores[-1] = None
+        review = review_save(
+            assignment=assignment,
+            user=member,
+            scores={c.pk: s for c, s in zip(criteria, scores, strict=True)},
+            comment=review_comment(run.rng, scores) if submit else "",
+            submit=submit,
+        )
+        run.history.at(moment)
+        review.submitted_at, review.updated_at = (moment if submit else None), moment
+        saved.append(review)
+    Review.objects.bulk_update(saved, ["submitted_at", "updated_at"])
+
+
+@contextmanager
+def scoring_open(cycle: Cycle):
     """The reviews of a past cycle are entered now, long after its scoring deadline, which
-    review_save would rightly refuse: the deadline is lifted while the demo enters them and put
+    review_save rightly refuses: the deadline is lifted while the demo enters them and put
     back afterwards (demo-data shaping, not a user action; the audit trail never sees it)."""
-
-    def __init__(self, cycle: Cycle):
-        self.cycle, self.deadline = cycle, cycle.scoring_deadline
-
-    def __enter__(self):
-        Cycle.objects.filter(pk=self.cycle.pk).update(scoring_deadline=None)
-
-    def __exit__(self, *exc):
-        Cycle.objects.filter(pk=self.cycle.pk).update(scoring_deadline=self.deadline)
+    deadline = cycle.scoring_deadline
+    Cycle.objects.filter(pk=cycle.pk).update(scoring_deadline=None)
+    yield
+    Cycle.objects.filter(pk=cycle.pk).update(scoring_deadline=deadline)
 
 
 def member_scores(

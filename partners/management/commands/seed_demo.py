@@ -1,4 +1,5 @@
-"""Load the demo data: the demo users, seeds/enterprises.csv and seeds/events.csv.
+"""Load the demo data: the demo users, seeds/enterprises.csv, seeds/events.csv and the award
+cycles of seeds/cycles.json (awards/demo.py).
 
 Idempotent: a second run finds everything in place and writes nothing. Enterprises and events
 go through the services, so the audit trail and the workflow states are the real thing.
@@ -22,6 +23,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from awards.demo import backdate_seeded_records, seed_award_cycles
+from awards.models import Cycle
 from partners import services
 from partners.models import CooperationEvent, Enterprise, Membership, Sector
 from partners.services import ENTERPRISE_FIELDS
@@ -223,7 +226,10 @@ def fitting(reasons: list[Reason], event: dict, rank: int) -> Reason:
 
 
 class Command(BaseCommand):
-    help = "Load the demo users, enterprises and cooperation events from seeds/ (idempotent)."
+    help = (
+        "Load the demo users, enterprises, cooperation events and award cycles from seeds/ "
+        "(idempotent)."
+    )
 
     def handle(self, *args, **options):
         started = time.monotonic()
@@ -236,6 +242,12 @@ class Command(BaseCommand):
             )
             memberships_changed = seed_memberships(users, enterprises)
             events_created = seed_events(event_rows, enterprises, users)
+            # The award cycles (awards/demo.py), after giving the seeded records their history.
+            backdate_seeded_records(
+                [event_key(row) for _, row in event_rows],
+                [row["br_number"].strip() for _, row in enterprise_rows],
+            )
+            cycles_created = seed_award_cycles(users)
 
         by_status = Counter(CooperationEvent.objects.values_list("status", flat=True))
         self.stdout.write(
@@ -247,6 +259,8 @@ class Command(BaseCommand):
             "in seeds created)\n"
             "  by status: "
             + ", ".join(f"{status} {by_status[status]}" for status in Status.values)
+            + f"\nAward cycles: {Cycle.objects.count()} "
+            f"({', '.join(map(str, cycles_created)) or 'none'} created)"
             + f"\nDone in {time.monotonic() - started:.1f} s."
         )
 
@@ -370,6 +384,16 @@ def seed_events(rows, enterprises, users) -> int:
             raise CommandError(f"events.csv row {number}: {exc}") from exc
         created += 1
     return created
+
+
+def event_key(row: dict[str, str]) -> tuple:
+    """What tells a seeded event apart: (BR number, date occurred, type, title)."""
+    return (
+        row["br_number"],
+        date.fromisoformat(row["occurred_on"]),
+        row["event_type"],
+        row["title"],
+    )
 
 
 def event_fields(row: dict[str, str], enterprises) -> dict:
