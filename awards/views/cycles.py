@@ -18,7 +18,8 @@ Status = Cycle.Status
 
 
 def cycle_actions(cycle: Cycle, user) -> set[str]:
-    """What `user` may do to the cycle from its page: edit, advance, reopen."""
+    """What `user` may do to the cycle from its page: edit, advance, reopen; and the next
+    steps on the decisions pages: finalise, publish (which check the rest themselves)."""
     if not has_role(user, Role.SECRETARIAT):
         return set()
     actions = set()
@@ -26,8 +27,10 @@ def cycle_actions(cycle: Cycle, user) -> set[str]:
         actions.add("edit")
     if cycle.status in services.ADVANCES:
         actions.add("advance")
+    if cycle.status == Status.REVIEW:
+        actions.add("finalise")
     if cycle.status == Status.FINALISED:
-        actions.add("reopen")
+        actions.update({"reopen", "publish"})
     return actions
 
 

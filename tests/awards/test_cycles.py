@@ -568,7 +568,8 @@ def test_a_cycle_in_review_says_what_is_fixed_and_how_it_moves_on(client, secret
     cycle = CycleFactory(year=2026, status=Status.REVIEW)
     client.force_login(secretariat)
     response = client.get(cycle.get_absolute_url())
-    assert response.context["actions"] == {"edit"}
+    assert response.context["actions"] == {"edit", "finalise"}
+    assert "/awards/cycles/2026/finalise/" in response.text
     assert "A cycle in review moves on when the secretariat finalises its decisions." in (
         response.text
     )
@@ -579,8 +580,9 @@ def test_a_finalised_cycle_offers_to_reopen_and_no_edit(client, secretariat):
     cycle = finalised_cycle(secretariat)
     client.force_login(secretariat)
     response = client.get(cycle.get_absolute_url())
-    assert response.context["actions"] == {"reopen"}
+    assert response.context["actions"] == {"reopen", "publish"}
     assert "/awards/cycles/2023/reopen/" in response.text
+    assert "/awards/cycles/2023/publish/" in response.text
     assert "/awards/cycles/2023/edit/" not in response.text
 
 
