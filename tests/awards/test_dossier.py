@@ -137,6 +137,19 @@ def test_the_dossier_says_why_the_enterprise_is_ineligible(nomination, officer):
     assert dossier.eligibility.reasons == ("Enforcement concern of 2024-05-02: False manifest",)
 
 
+def test_a_finalised_dossier_shows_the_frozen_result_beside_the_live_numbers(
+    client, nomination, secretariat
+):
+    Cycle.objects.filter(pk=nomination.cycle_id).update(status=Cycle.Status.FINALISED)
+    _result(nomination, 4, "61.50", False, 0)  # frozen at 50.00; events changed since
+    client.force_login(secretariat)
+    content = client.get(nomination.get_absolute_url()).content.decode()
+    assert "cooperation score 50.00" in content
+    assert "rank 4" in content
+    assert "the live numbers below differ from the frozen result, which stands" in content
+    assert "Withdraw the nomination" not in content  # nothing changes once finalised
+
+
 # session, user, roles, nomination with its cycle, rules, criteria, the score aggregate,
 # events, concerns, audit entries
 @pytest.mark.parametrize("events", [1, 10])

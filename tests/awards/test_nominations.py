@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -168,6 +168,20 @@ def test_a_withdrawn_nomination_is_reinstated(cycle, enterprise, secretariat):
     assert (again.status, again.withdrawal_reason) == (Nomination.Status.ACTIVE, "")
     entry = AuditEntry.objects.for_object(nomination).first()
     assert (entry.action, entry.note) == ("awards.nomination.reinstated", "Asked to wait a year")
+
+
+def test_only_the_secretariat_nominates_and_withdraws(cycle, enterprise, officer, panel_member):
+    nomination = NominationFactory(cycle=cycle, enterprise=EnterpriseFactory())
+    for user in (officer, panel_member):
+        with pytest.raises(PermissionDenied):
+            nomination_create(cycle=cycle, enterprise=enterprise, user=user)
+        with pytest.raises(PermissionDenied):
+            nominations_bulk_create(cycle=cycle, min_events=0, user=user)
+        with pytest.raises(PermissionDenied):
+            nomination_withdraw(nomination=nomination, user=user, reason="No")
+    assert list(Nomination.objects.all()) == [nomination]
+    nomination.refresh_from_db()
+    assert nomination.status == Nomination.Status.ACTIVE
 
 
 # Withdrawing
