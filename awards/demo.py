@@ -158,7 +158,6 @@ def backdate_seeded_records(event_keys, br_numbers, plan: dict | None = None) ->
     enterprises = list(
         Enterprise.objects.filter(created_at__gt=now, br_number__in=list(br_numbers))
     )
-    rng = random.Random(20211206)
     entered = {}
     for index, enterprise in enumerate(sorted(enterprises, key=lambda e: e.br_number)):
         moment = timezone.make_aware(ENTERPRISES_ENTERED + timedelta(minutes=7 * index))
@@ -292,6 +291,7 @@ class Run:
 
     @property
     def secretariat(self):
+        """The secretariat user who runs the cycle: the one who finalises it."""
         return self.users[self.spec.get("finalised_by", "secretariat")]
 
 
