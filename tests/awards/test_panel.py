@@ -537,6 +537,7 @@ def test_the_assignment_form_on_the_progress_page(client, secretariat, cycle):
         "Nothing was assigned: with a maximum load of 2 these nominees cannot all reach the "
         "quorum of 2: C (0 of 2). A maximum load of 3 would be enough."
     ]
+    assert "A maximum load of 3 would be enough." in refused.text
     assert not Assignment.objects.exists()
     missing = client.post(assign, {"mode": "balanced"})
     assert missing.context["form"].errors == {
