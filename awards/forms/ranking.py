@@ -85,14 +85,19 @@ class DecisionForm(forms.Form):
         label=_("Decision"),
         choices=[("yes", _("Awarded")), ("no", _("Not awarded"))],
         coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     rationale = forms.CharField(
         label=_("Rationale"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when the decision departs from the ranking."),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 2,
+                "class": "form-control form-control-sm",
+                "placeholder": _("Rationale: required when the decision departs from the ranking"),
+            }
+        ),
     )
 
     @classmethod
