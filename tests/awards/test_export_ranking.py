@@ -92,6 +92,7 @@ def test_the_columns_are_those_of_the_issue():
     assert RANKING_COLUMNS == HEADER
 
 
+@pytest.mark.smoke
 def test_the_command_writes_csv_to_standard_output_and_nothing_else(cycle, capsysbinary):
     call_command("export_ranking", "--cycle", "2024")
 

@@ -178,6 +178,7 @@ def test_finalising_checks_the_rationales_against_the_ranking_as_it_is_now(
     ]
 
 
+@pytest.mark.smoke
 def test_finalising_freezes_every_number_and_decision(secretariat, cycle, nominees):
     decisions_apply_suggestion(cycle=cycle, user=secretariat)
     nomination_decide(

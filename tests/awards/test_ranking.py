@@ -44,6 +44,7 @@ def _summary(rows):
     ]
 
 
+@pytest.mark.smoke
 def test_the_ranking_page_shows_every_number_with_pending_nominees_apart(
     client, secretariat, cycle, nominees
 ):
