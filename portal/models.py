@@ -34,6 +34,10 @@ ACTION_LABELS = {
     "awards.assignment.declared": _("Declared on conflicts of interest"),
     "awards.review.saved": _("Review draft saved"),
     "awards.review.submitted": _("Review submitted"),
+    "awards.nomination.decided": _("Award decision recorded"),
+    "awards.cycle.suggestion_applied": _("Ranking suggestion applied"),
+    "awards.cycle.finalised": _("Cycle finalised"),
+    "awards.cycle.published": _("Publication approved"),
 }
 
 
@@ -85,5 +89,7 @@ class AuditEntry(models.Model):
                 rows.append((name, old, new))
                 continue
             labels = dict(field.flatchoices) if field.choices else {}
+            if isinstance(field, models.BooleanField):
+                labels = {"True": _("Yes"), "False": _("No")}
             rows.append((field.verbose_name, labels.get(old, old), labels.get(new, new)))
         return rows

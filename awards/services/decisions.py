@@ -118,12 +118,13 @@ def decisions_apply_suggestion(*, cycle: Cycle, user) -> int:
         changed.append((nomination, diff(before, nomination)))
     Nomination.objects.bulk_update([n for n, _ in changed], DECISION_FIELDS)
     for nomination, changes in changed:
-        audit(user, "awards.nomination.decided", nomination, changes, note="suggestion applied")
+        audit(user, "awards.nomination.decided", nomination, changes, note=_("Suggestion applied"))
     audit(
         user,
         "awards.cycle.suggestion_applied",
         cycle,
-        note=f"{len(changed)} decisions changed",
+        note=ngettext("%(n)d decision changed", "%(n)d decisions changed", len(changed))
+        % {"n": len(changed)},
     )
     return len(changed)
 
@@ -207,7 +208,12 @@ def cycle_finalise(*, cycle: Cycle, user) -> Cycle:
         "awards.cycle.finalised",
         cycle,
         diff(before, cycle),
-        note=f"{awarded} awarded of {len(ranking.rows)} nominees",
+        note=ngettext(
+            "%(awarded)d awarded of %(n)d nominee",
+            "%(awarded)d awarded of %(n)d nominees",
+            len(ranking.rows),
+        )
+        % {"awarded": awarded, "n": len(ranking.rows)},
     )
     return cycle
 
