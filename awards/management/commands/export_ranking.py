@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from awards.exports import RANKING_COLUMNS, ranking_export_rows
 from awards.models import Cycle
 from awards.ranking import ranking_of
+from portal.commands import write_export
 from portal.exports import FORMATS, render_table
 
 
@@ -27,19 +28,7 @@ class Command(BaseCommand):
             raise CommandError(f"There is no cycle {cycle}.") from None
         ranking = ranking_of(cycle)
         content = render_table(RANKING_COLUMNS, ranking_export_rows(ranking), fmt)
-        if output is None:
-            # Bytes, for CSV too: the text layer would translate newlines and re-encode.
-            stream = getattr(self.stdout, "buffer", None)
-            if stream is None:
-                raise CommandError("Standard output does not accept bytes; use --output FILE.")
-            self.stdout.flush()
-            stream.write(content)
-            stream.flush()
-        else:
-            try:
-                output.write_bytes(content)
-            except OSError as exc:
-                raise CommandError(f"Cannot write {output}: {exc.strerror}.") from exc
+        write_export(self, content, output)
         # Messages go to stderr so that standard output stays a clean file.
         kind = "frozen snapshot" if ranking.frozen else "live ranking"
         self.stderr.write(

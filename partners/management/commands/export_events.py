@@ -1,9 +1,10 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from partners.exports import EXPORT_COLUMNS, event_export_rows
 from partners.models import CooperationEvent
+from portal.commands import write_export
 from portal.exports import FORMATS, render_table
 
 
@@ -21,18 +22,6 @@ class Command(BaseCommand):
         events = CooperationEvent.objects.all()
         count = events.count()
         content = render_table(EXPORT_COLUMNS, event_export_rows(events), fmt)
-        if output is None:
-            # Bytes, for CSV too: the text layer would translate newlines and re-encode.
-            stream = getattr(self.stdout, "buffer", None)
-            if stream is None:
-                raise CommandError("Standard output does not accept bytes; use --output FILE.")
-            self.stdout.flush()
-            stream.write(content)
-            stream.flush()
-        else:
-            try:
-                output.write_bytes(content)
-            except OSError as exc:
-                raise CommandError(f"Cannot write {output}: {exc.strerror}.") from exc
+        write_export(self, content, output)
         # Messages go to stderr so that standard output stays a clean file.
         self.stderr.write(f"{count} events exported as {fmt}.", style_func=self.style.SUCCESS)
