@@ -75,6 +75,7 @@ class Cycle(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
+    ceremony_date = models.DateField(_("date of the ceremony"), null=True, blank=True)
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
     finalised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -374,3 +375,73 @@ class NominationResult(models.Model):
 
     def __str__(self):
         return f"{self.nomination}: {self.final_score}"
+
+
+def certificate_upload_to(instance, filename):
+    return f"certificates/{instance.cycle_year}/{instance.serial}.pdf"
+
+
+class Certificate(models.Model):
+    """The certificate of one award. A reissue revokes the old serial and issues a new one;
+    at most one issued certificate per award, enforced by the database."""
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("Issued")
+        REVOKED = "revoked", _("Revoked")
+
+    result = models.ForeignKey(
+        NominationResult,
+        verbose_name=_("award"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    serial = models.CharField(_("serial number"), max_length=20, unique=True)  # EEPA-2024-0001
+    # 128+ bits of randomness (secrets.token_urlsafe(24) gives 192), unguessable and unlisted.
+    verification_code = models.CharField(_("verification code"), max_length=64, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ISSUED
+    )
+    pdf = models.FileField(_("PDF"), upload_to=certificate_upload_to, max_length=200, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["serial"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["result"],
+                condition=Q(status="issued"),
+                name="one_issued_certificate_per_award",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="issued") | ~Q(revocation_reason=""),
+                name="revoked_certificate_has_a_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return self.serial
+
+    @property
+    def cycle_year(self) -> int:
+        return int(self.serial.split("-")[1])

@@ -178,6 +178,9 @@ globals().update(_email)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="eepa-portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The address people reach the portal at; certificates' QR codes and links point here.
+PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", env.str, "http://127.0.0.1:8000").rstrip("/")
+
 # Celery: with no broker configured, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
