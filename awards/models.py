@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from awards.querysets import (
     AssignmentQuerySet,
+    CertificateQuerySet,
     CycleQuerySet,
     NominationQuerySet,
     ReviewQuerySet,
@@ -422,6 +423,8 @@ class Certificate(models.Model):
         related_name="+",
     )
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+
+    objects = CertificateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("certificate")

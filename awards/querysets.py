@@ -189,3 +189,20 @@ class ReviewQuerySet(models.QuerySet):
     def counted(self) -> "ReviewQuerySet":
         """The reviews that make the panel score: submitted, by members not recused."""
         return self.filter(status="submitted").exclude(assignment__declaration="conflict")
+
+
+class CertificateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CertificateQuerySet":
+        """The secretariat sees every certificate, revoked ones included; a partner only the
+        issued certificates of its own enterprise, once the cycle is published. The public
+        verification page needs no user: it looks a certificate up by its secret code."""
+        if _is_secretariat(user):
+            return self.all()
+        if has_role(user, Role.PARTNER):
+            return self.filter(
+                status="issued",
+                result__nomination__cycle__status="published",
+                result__nomination__enterprise__memberships__user=user,
+                result__nomination__enterprise__memberships__is_active=True,
+            )
+        return self.none()
