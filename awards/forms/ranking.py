@@ -101,8 +101,12 @@ class DecisionForm(forms.Form):
     )
 
     @classmethod
-    def for_nomination(cls, nomination, data=None) -> "DecisionForm":
+    def for_nomination(cls, nomination, data=None, *, pending=False) -> "DecisionForm":
         initial = {"rationale": nomination.decision_rationale}
         if nomination.awarded is not None:
             initial["awarded"] = "yes" if nomination.awarded else "no"
-        return cls(data, initial=initial, prefix=f"n{nomination.pk}")
+        form = cls(data, initial=initial, prefix=f"n{nomination.pk}")
+        if pending:
+            # Below the quorum a nominee is not ranked, so it cannot be awarded.
+            form.fields["awarded"].choices = [("no", _("Not awarded"))]
+        return form

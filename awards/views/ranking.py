@@ -106,7 +106,10 @@ def decision_list(request, year):
     ranking = ranking_of(cycle)
     editable = cycle.status == Cycle.Status.REVIEW
     rows = [
-        (row, DecisionForm.for_nomination(row.nomination) if editable else None)
+        (
+            row,
+            DecisionForm.for_nomination(row.nomination, pending=row.pending) if editable else None,
+        )
         for row in ranking.rows
     ]
     return render(

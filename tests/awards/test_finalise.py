@@ -530,3 +530,14 @@ def test_publication_is_approved_on_the_page_by_another_secretariat_user(
     assert "Publication approved: the cycle is published." in response.text
     finalised.refresh_from_db()
     assert finalised.status == "published"
+
+
+def test_the_decisions_page_offers_pending_nominees_only_not_awarded(
+    client, secretariat, cycle, nominees
+):
+    client.force_login(secretariat)
+    response = client.get(reverse("awards:decision-list", args=[2024]))
+    [(_, pending_form)] = response.context["pending_rows"]
+    ranked_form = response.context["ranked_rows"][0][1]
+    assert [value for value, _ in pending_form.fields["awarded"].choices] == ["no"]
+    assert [value for value, _ in ranked_form.fields["awarded"].choices] == ["yes", "no"]
