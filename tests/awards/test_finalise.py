@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from awards.models import Cycle, Nomination, NominationResult
@@ -367,7 +367,6 @@ def test_a_reopened_cycle_is_frozen_anew_with_one_result_per_nomination(
     assert NominationResult.objects.get(nomination=nominees["C"]).awarded is True
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_two_finalisations_at_once_cannot_both_succeed(secretariat, secretariat2, cycle, nominees):
     decisions_apply_suggestion(cycle=cycle, user=secretariat)
@@ -387,7 +386,6 @@ def test_two_finalisations_at_once_cannot_both_succeed(secretariat, secretariat2
     assert AuditEntry.objects.filter(action="awards.cycle.finalised").count() == 1
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_a_decision_racing_a_finalisation_is_either_in_the_snapshot_or_refused(
     secretariat, secretariat2, cycle, nominees
