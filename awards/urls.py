@@ -1,6 +1,6 @@
 from django.urls import path
 
-from awards.views import cycles, nominations, panel, ranking
+from awards.views import certificates, cycles, nominations, panel, ranking
 
 app_name = "awards"
 
@@ -79,4 +79,15 @@ ranking_urls = [
     path("cycles/<int:year>/publish/", ranking.cycle_publish, name="cycle-publish"),
 ]
 
-urlpatterns = [*cycle_urls, *nomination_urls, *panel_urls, *ranking_urls]
+# Certificates: partners' downloads (awards/views/certificates.py). The public verification
+# pages live at the root, /verify/ (portal/urls.py).
+certificate_urls = [
+    path(
+        "certificates/<int:pk>/download/",
+        certificates.certificate_download,
+        name="certificate-download",
+    ),
+    path("my-certificates/", certificates.my_certificates, name="my-certificates"),
+]
+
+urlpatterns = [*cycle_urls, *nomination_urls, *panel_urls, *ranking_urls, *certificate_urls]

@@ -181,6 +181,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people reach the portal at; certificates' QR codes and links point here.
 PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", env.str, "http://127.0.0.1:8000").rstrip("/")
 
+# The cache holds rate-limit counts: local memory by default (one count per process), a shared
+# Redis in production (CACHE_URL=rediscache://127.0.0.1:6379/1).
+CACHES = {"default": _env("CACHE_URL", env.cache_url, "locmemcache://")}
+# Requests per minute and client to the public certificate verification pages.
+VERIFY_RATE_LIMIT = _env("VERIFY_RATE_LIMIT", env.int, 30)
+
 # Celery: with no broker configured, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

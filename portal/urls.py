@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from awards.views import certificates
 from portal import views
 
 urlpatterns = [
@@ -22,4 +23,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("partners.urls")),
     path("awards/", include("awards.urls")),
+    # Public, no login: the address printed on every certificate (PUBLIC_BASE_URL/verify/<code>/).
+    path("verify/", certificates.certificate_verify_form, name="certificate-verify-form"),
+    # <path:>: whatever follows /verify/, slashes included, gets the same "not found" answer.
+    path("verify/<path:code>/", certificates.certificate_verify, name="certificate-verify"),
 ]

@@ -155,3 +155,11 @@ def compiled_catalogue(settings):
     # Changing LOCALE_PATHS drops the translations Django has already loaded in this process.
     settings.LOCALE_PATHS = list(settings.LOCALE_PATHS)
     return MO_FILE
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache holds rate-limit counts: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,0 +1,34 @@
+"""The public verification form: a certificate's serial and verification code, as typed."""
+
+import re
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+
+class VerifyForm(forms.Form):
+    serial = forms.CharField(
+        label=_("Serial number"),
+        max_length=20,
+        validators=[
+            RegexValidator(
+                r"^EEPA-\d{4}-\d{4}$",
+                _("Type the serial number as printed on the certificate, e.g. EEPA-2024-0001."),
+                flags=re.IGNORECASE,
+            )
+        ],
+        help_text=_("As printed on the certificate, e.g. EEPA-2024-0001."),
+    )
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=64,
+        help_text=_("Printed under the QR code of the certificate."),
+    )
+
+    def clean_serial(self) -> str:
+        return self.cleaned_data["serial"].upper()
+
+    def clean_code(self) -> str:
+        # People copy codes from PDFs with stray spaces or line breaks in them.
+        return "".join(self.cleaned_data["code"].split())
