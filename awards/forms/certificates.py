@@ -23,7 +23,9 @@ class VerifyForm(forms.Form):
     code = forms.CharField(
         label=_("Verification code"),
         max_length=64,
-        help_text=_("Printed under the QR code of the certificate."),
+        help_text=_(
+            "As printed on the certificate; it is also the end of the address its QR code opens."
+        ),
     )
 
     def clean_serial(self) -> str:

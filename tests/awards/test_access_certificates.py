@@ -106,6 +106,7 @@ def test_access(client, world, row, role):
 # The partners' side
 
 
+@pytest.mark.smoke
 def test_a_partner_downloads_its_own_certificate(client, world):
     client.force_login(world.users["partner1"])
 
@@ -135,6 +136,7 @@ def test_a_certificate_whose_pdf_is_not_ready_cannot_be_downloaded(client, world
         assert client.get(url).status_code == 404
 
 
+@pytest.mark.smoke
 def test_a_partner_lists_its_issued_certificates_of_published_cycles(client, world, secretariat):
     # Another enterprise's certificate in the same published cycle is not listed.
     certificate_of(

@@ -74,6 +74,7 @@ def _verify(client, code, **extra):
 # The certificate's page
 
 
+@pytest.mark.smoke
 def test_a_valid_certificate_shows_what_a_holder_needs_to_compare(client, certificate):
     response = _verify(client, CODE)
 
@@ -111,6 +112,7 @@ def test_the_page_reveals_no_identifier_of_the_enterprise(client, certificate, e
     assert reverse("awards:certificate-download", args=[certificate.pk]) not in page
 
 
+@pytest.mark.smoke
 def test_a_revoked_certificate_says_so_with_the_date_and_nothing_more(client, revoked):
     response = _verify(client, OTHER_CODE)
 
@@ -135,6 +137,7 @@ def test_a_revoked_certificate_does_not_lead_to_the_one_that_replaced_it(
     assert certificate.verification_code not in page
 
 
+@pytest.mark.smoke
 def test_an_unknown_code_is_not_found_and_shows_nothing(client, certificate):
     response = _verify(client, "A" * 32)
 
@@ -220,6 +223,7 @@ def test_the_form_asks_for_a_serial_and_a_code(client):
     assert _headers(response) == PRIVATE_HEADERS
 
 
+@pytest.mark.smoke
 def test_a_serial_and_its_code_lead_to_the_certificate(client, certificate):
     response = _post_form(client, "EEPA-2024-0007", CODE)
 
@@ -277,6 +281,7 @@ def limit_of_three(settings):
     settings.VERIFY_RATE_LIMIT = 3
 
 
+@pytest.mark.smoke
 def test_a_client_over_the_limit_is_asked_to_try_again_later(client, certificate, limit_of_three):
     statuses = [_verify(client, CODE).status_code for _ in range(3)]
     response = _verify(client, CODE)
