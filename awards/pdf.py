@@ -1,0 +1,103 @@
+"""Certificates as PDF, rendered by WeasyPrint from templates/awards/pdf/certificate.html.
+
+Import weasyprint inside the functions: the import is slow, and most processes never render."""
+
+import io
+from pathlib import Path
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from awards.models import Certificate
+
+CERTIFICATE_TEMPLATE = "awards/pdf/certificate.html"
+CERTIFICATE_CSS = Path(settings.BASE_DIR) / "templates" / "awards" / "pdf" / "certificate.css"
+# Another developer serves this page (issue 4, item 4); the path is part of every printed QR code.
+VERIFICATION_PATH = "/verify/{code}/"
+
+# Length classes for the names: above these the template shrinks the font (see certificate.css).
+NAME_EN_LONG, NAME_EN_VERY_LONG = 40, 60
+NAME_ZH_LONG, NAME_ZH_VERY_LONG = 14, 20
+
+
+def verification_url(certificate: Certificate) -> str:
+    """The absolute URL printed as a QR code on the certificate."""
+    return settings.PUBLIC_BASE_URL + VERIFICATION_PATH.format(code=certificate.verification_code)
+
+
+def verification_qr(certificate: Certificate) -> segno.QRCode:
+    # Error correction M: the code survives a crease or a smudge; quartile would make it denser.
+    return segno.make_qr(verification_url(certificate), error="m")
+
+
+def _length_class(name: str, long: int, very_long: int) -> str:
+    if len(name) > very_long:
+        return "very-long"
+    if len(name) > long:
+        return "long"
+    return "normal"
+
+
+def _context(certificate: Certificate) -> dict:
+    result = certificate.result
+    cycle = result.nomination.cycle
+    enterprise = result.nomination.enterprise
+    ceremony = cycle.ceremony_date
+    return {
+        "certificate": certificate,
+        "cycle": cycle,
+        "enterprise": enterprise,
+        "streak": result.streak if result.streak >= 2 else None,
+        "name_en_class": _length_class(enterprise.name_en, NAME_EN_LONG, NAME_EN_VERY_LONG),
+        "name_zh_class": _length_class(enterprise.name_zh, NAME_ZH_LONG, NAME_ZH_VERY_LONG),
+        # Both languages' formats whatever the active language: the certificate is bilingual.
+        "ceremony_en": f"{ceremony.day} {ceremony:%B %Y}" if ceremony else "",
+        "ceremony_zh": f"{ceremony.year}年{ceremony.month}月{ceremony.day}日" if ceremony else "",
+        "qr_svg": verification_qr(certificate).svg_data_uri(border=0, dark="#1a1a1a"),
+    }
+
+
+def _certificates_html(certificates) -> str:
+    return render_to_string(CERTIFICATE_TEMPLATE, {"pages": [_context(c) for c in certificates]})
+
+
+def _split_pages(pdf: bytes) -> list[bytes]:
+    from pypdf import PdfReader, PdfWriter
+
+    pages = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        writer = PdfWriter()
+        writer.add_page(page)
+        out = io.BytesIO()
+        writer.write(out)
+        pages.append(out.getvalue())
+    return pages
+
+
+def render_certificates(certificates) -> list[bytes]:
+    """One PDF per certificate, in order. All are laid out and written as one document, then
+    split page by page: writing embeds the CJK fonts, which is the slow part, so the batch
+    does it once (each file then carries the batch's glyphs; writing each page of the
+    document on its own cost 5 times as much)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    certificates = list(certificates)
+    if not certificates:
+        return []
+    fonts = FontConfiguration()
+    document = HTML(
+        string=_certificates_html(certificates), base_url=str(settings.BASE_DIR)
+    ).render(stylesheets=[CSS(filename=CERTIFICATE_CSS, font_config=fonts)], font_config=fonts)
+    if len(document.pages) != len(certificates):
+        # A name so long that it spilled onto a second page: never print that.
+        raise ValueError(
+            f"{len(certificates)} certificates laid out on {len(document.pages)} pages"
+        )
+    pdf = document.write_pdf()
+    return [pdf] if len(certificates) == 1 else _split_pages(pdf)
+
+
+def render_certificate(certificate: Certificate) -> bytes:
+    return render_certificates([certificate])[0]
