@@ -37,6 +37,9 @@ ACTION_LABELS = {
     "awards.nomination.decided": _("Award decision recorded"),
     "awards.cycle.suggestion_applied": _("Ranking suggestion applied"),
     "awards.cycle.finalised": _("Cycle finalised"),
+    "awards.certificate.issued": _("Certificate issued"),
+    "awards.certificate.revoked": _("Certificate revoked"),
+    "awards.certificate.reissued": _("Certificate reissued"),
     "awards.cycle.published": _("Publication approved"),
 }
 
