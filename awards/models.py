@@ -448,3 +448,91 @@ class Certificate(models.Model):
     @property
     def cycle_year(self) -> int:
         return int(self.serial.split("-")[1])
+
+
+class CertificateRun(models.Model):
+    """One press of "Generate certificates": a job per award still without a certificate,
+    worked off by Celery tasks in batches. Its progress is read from its jobs."""
+
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="certificate_runs"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("certificate generation")
+        verbose_name_plural = _("certificate generations")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.cycle} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class CertificateJob(models.Model):
+    """One award's certificate within a run: queued until its task issues it or gives up."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    run = models.ForeignKey(CertificateRun, on_delete=models.CASCADE, related_name="jobs")
+    result = models.ForeignKey(
+        NominationResult, verbose_name=_("award"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    error = models.TextField(_("error"), blank=True)
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("certificate job")
+        verbose_name_plural = _("certificate jobs")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "result"], name="one_job_per_award_and_run"),
+        ]
+
+    def __str__(self):
+        return f"{self.run}: {self.result_id} {self.status}"
+
+
+class CeremonyEntry(models.Model):
+    """One awardee on the ceremony's running order, with who comes up to receive the award."""
+
+    result = models.OneToOneField(
+        NominationResult,
+        verbose_name=_("award"),
+        on_delete=models.PROTECT,
+        related_name="ceremony_entry",
+    )
+    position = models.PositiveIntegerField(_("position"))  # 1 is presented first
+    representative_name = models.CharField(_("representative's name"), max_length=120, blank=True)
+    representative_title = models.CharField(
+        _("representative's title"), max_length=120, blank=True
+    )
+    pronunciation_note = models.CharField(
+        _("pronunciation note"),
+        max_length=200,
+        blank=True,
+        help_text=_("How to say the names, for the master of ceremonies."),
+    )
+    table_number = models.PositiveSmallIntegerField(_("table number"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ceremony list entry")
+        verbose_name_plural = _("ceremony list entries")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return f"{self.position}. {self.result.nomination.enterprise}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from awards.views import certificates, cycles, nominations, panel, ranking
+from awards.views import ceremony, certificates, cycles, nominations, panel, ranking
 
 app_name = "awards"
 
@@ -90,4 +90,16 @@ certificate_urls = [
     path("my-certificates/", certificates.my_certificates, name="my-certificates"),
 ]
 
-urlpatterns = [*cycle_urls, *nomination_urls, *panel_urls, *ranking_urls, *certificate_urls]
+# The ceremony's running order and its run sheet (awards/views/ceremony.py)
+ceremony_urls = [
+    path("cycles/<int:year>/ceremony/", ceremony.ceremony_list, name="ceremony-list"),
+]
+
+urlpatterns = [
+    *cycle_urls,
+    *nomination_urls,
+    *panel_urls,
+    *ranking_urls,
+    *certificate_urls,
+    *ceremony_urls,
+]
