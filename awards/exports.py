@@ -1,4 +1,9 @@
-"""The ranking export: one row per nomination, the frozen snapshot once the cycle is finalised."""
+"""The ranking export (one row per nomination, the frozen snapshot once the cycle is
+finalised) and the ZIP of a cycle's certificates."""
+
+import zipfile
+
+from django.utils.text import slugify
 
 from awards.models import EventType
 from awards.ranking import CycleRanking
@@ -48,3 +53,22 @@ def ranking_export_rows(ranking: CycleRanking) -> list[list]:
         ]
         for row in ranking.rows
     ]
+
+
+def certificate_zip_name(certificate) -> str:
+    enterprise = certificate.result.nomination.enterprise
+    return f"{certificate.serial}-{slugify(enterprise.name_en)}.pdf"
+
+
+def write_certificates_zip(certificates, archive) -> None:
+    """Write the certificates' PDFs into `archive` (a binary file) as a ZIP, with a SHA256SUMS
+    file that `sha256sum -c` checks."""
+    # PDFs are compressed already: storing them is as small, and much faster.
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zip_file:
+        for certificate in certificates:
+            with certificate.pdf.open("rb") as pdf:
+                zip_file.writestr(certificate_zip_name(certificate), pdf.read())
+        zip_file.writestr(
+            "SHA256SUMS",
+            "".join(f"{c.sha256}  {certificate_zip_name(c)}\n" for c in certificates),
+        )

@@ -473,6 +473,17 @@ class CertificateRun(models.Model):
     def __str__(self):
         return f"{self.cycle} {self.started_at:%Y-%m-%d %H:%M}"
 
+    def progress(self) -> dict:
+        """{"total", "done", "failed", "queued"} of the run's jobs, in one query."""
+        Status = CertificateJob.Status
+        counts = self.jobs.aggregate(
+            total=models.Count("pk"),
+            done=models.Count("pk", filter=Q(status=Status.DONE)),
+            failed=models.Count("pk", filter=Q(status=Status.FAILED)),
+        )
+        counts["queued"] = counts["total"] - counts["done"] - counts["failed"]
+        return counts
+
 
 class CertificateJob(models.Model):
     """One award's certificate within a run: queued until its task issues it or gives up."""
@@ -518,9 +529,7 @@ class CeremonyEntry(models.Model):
     )
     position = models.PositiveIntegerField(_("position"))  # 1 is presented first
     representative_name = models.CharField(_("representative's name"), max_length=120, blank=True)
-    representative_title = models.CharField(
-        _("representative's title"), max_length=120, blank=True
-    )
+    representative_title = models.CharField(_("representative's title"), max_length=120, blank=True)
     pronunciation_note = models.CharField(
         _("pronunciation note"),
         max_length=200,

@@ -79,9 +79,41 @@ ranking_urls = [
     path("cycles/<int:year>/publish/", ranking.cycle_publish, name="cycle-publish"),
 ]
 
-# Certificates: partners' downloads (awards/views/certificates.py). The public verification
-# pages live at the root, /verify/ (portal/urls.py).
+# Certificates: the Secretariat's pages and the partners' downloads
+# (awards/views/certificates.py). The public verification pages live at the root, /verify/
+# (portal/urls.py).
 certificate_urls = [
+    path("cycles/<int:year>/certificates/", certificates.certificate_list, name="certificate-list"),
+    path(
+        "cycles/<int:year>/certificates/generate/",
+        certificates.certificate_generate,
+        name="certificate-generate",
+    ),
+    path(
+        "cycles/<int:year>/certificates/runs/<int:pk>/",
+        certificates.certificate_run,
+        name="certificate-run",
+    ),
+    path(
+        "cycles/<int:year>/certificates/runs/<int:pk>/retry/",
+        certificates.certificate_run_retry,
+        name="certificate-run-retry",
+    ),
+    path(
+        "cycles/<int:year>/certificates/all.zip",
+        certificates.certificate_zip,
+        name="certificate-zip",
+    ),
+    path(
+        "certificates/<int:pk>/revoke/",
+        certificates.certificate_revoke,
+        name="certificate-revoke",
+    ),
+    path(
+        "certificates/<int:pk>/reissue/",
+        certificates.certificate_reissue,
+        name="certificate-reissue",
+    ),
     path(
         "certificates/<int:pk>/download/",
         certificates.certificate_download,
@@ -93,6 +125,19 @@ certificate_urls = [
 # The ceremony's running order and its run sheet (awards/views/ceremony.py)
 ceremony_urls = [
     path("cycles/<int:year>/ceremony/", ceremony.ceremony_list, name="ceremony-list"),
+    path("cycles/<int:year>/ceremony/reset/", ceremony.ceremony_reset, name="ceremony-reset"),
+    path(
+        "cycles/<int:year>/ceremony/download/",
+        ceremony.ceremony_download,
+        name="ceremony-download",
+    ),
+    # <pk>: the awardee's frozen result, which identifies it before the list is saved.
+    path("cycles/<int:year>/ceremony/<int:pk>/move/", ceremony.ceremony_move, name="ceremony-move"),
+    path(
+        "cycles/<int:year>/ceremony/<int:pk>/edit/",
+        ceremony.ceremony_entry_update,
+        name="ceremony-entry-update",
+    ),
 ]
 
 urlpatterns = [

@@ -195,6 +195,9 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Certificates rendered per Celery task: one document per batch shares the font work
+# (docs/performance.md).
+CERTIFICATE_BATCH_SIZE = _env("CERTIFICATE_BATCH_SIZE", env.int, 10)
 
 # Content-Security-Policy: no inline script anywhere; every script is a static file.
 CONTENT_SECURITY_POLICY = {

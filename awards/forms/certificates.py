@@ -34,3 +34,15 @@ class VerifyForm(forms.Form):
     def clean_code(self) -> str:
         # People copy codes from PDFs with stray spaces or line breaks in them.
         return "".join(self.cleaned_data["code"].split())
+
+
+class CertificateReasonForm(forms.Form):
+    """Why a certificate is revoked or reissued: kept with the certificate and in the audit
+    trail, never shown on the public verification page."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_('For the record, e.g. "The Chinese name was misspelt."'),
+    )

@@ -1,15 +1,18 @@
-"""Certificates: issue (idempotent, one per award), issue a whole cycle, revoke, reissue."""
+"""Certificates: issue (idempotent, one per award), issue a whole cycle, revoke, reissue, and
+generation runs worked off by Celery tasks (awards/tasks.py)."""
 
+import datetime
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from awards.models import Certificate, Cycle, NominationResult
+from awards.models import Certificate, CertificateJob, CertificateRun, Cycle, NominationResult
 from awards.pdf import render_certificates
 from portal.audit import audit
 from portal.roles import Role, has_role
@@ -119,20 +122,141 @@ def certificate_issue(*, result: NominationResult, user=None) -> Certificate:
         return existing
 
 
+def _awards(cycle: Cycle):
+    return (
+        NominationResult.objects.filter(nomination__cycle=cycle, awarded=True)
+        .select_related("nomination__cycle", "nomination__enterprise")
+        .order_by("rank", "nomination__enterprise__name_en")
+    )
+
+
 @transaction.atomic
 def certificates_issue_for_cycle(*, cycle: Cycle, user=None) -> list[Certificate]:
     """Issue every missing certificate of the cycle's awardees, rendered as one batch.
     Returns the certificates issued now (none if all were issued already)."""
     _require_secretariat(user)
     cycle = _lock_cycle(cycle.pk)
-    results = list(
-        NominationResult.objects.filter(nomination__cycle=cycle, awarded=True)
-        .select_related("nomination__cycle", "nomination__enterprise")
-        .order_by("rank", "nomination__enterprise__name_en")
-    )
+    results = list(_awards(cycle))
     issued = _issued([r.pk for r in results])
     missing = [r for r in results if r.pk not in issued]
     return _issue(cycle, missing, user) if missing else []
+
+
+# Generation runs: "Generate certificates" makes a run with a job per award still without a
+# certificate; Celery tasks work the jobs off in batches (one document per batch shares the
+# font work). Every step is idempotent: a job already done, or an award already certified by
+# anyone, is skipped, so a retried or doubled task never makes a second certificate.
+
+JobStatus = CertificateJob.Status
+# A run whose jobs have been queued this long without finishing is taken for lost (a broker
+# restart, say): pressing "Generate certificates" again queues its jobs again.
+RUN_STALLED_AFTER = datetime.timedelta(minutes=10)
+
+
+def _queue_jobs(job_ids: list[int]) -> None:
+    from awards.tasks import issue_certificate_batch
+
+    size = settings.CERTIFICATE_BATCH_SIZE
+    batches = [job_ids[i : i + size] for i in range(0, len(job_ids), size)]
+
+    def send():
+        for batch in batches:
+            issue_certificate_batch.delay(batch)
+
+    # After the commit: a worker must find the jobs the message names.
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def certificate_run_start(*, cycle: Cycle, user) -> CertificateRun | None:
+    """Queue the certificates of every award of the cycle that has none. Returns the run, the
+    run already under way if there is one (a double click starts nothing more), or None when
+    every award has its certificate."""
+    _require_secretariat(user)
+    cycle = _lock_cycle(cycle.pk)
+    active = (
+        CertificateRun.objects.filter(cycle=cycle, jobs__status=JobStatus.QUEUED).distinct().first()
+    )
+    if active:
+        queued = active.jobs.filter(status=JobStatus.QUEUED)
+        if not queued.filter(updated_at__gt=timezone.now() - RUN_STALLED_AFTER).exists():
+            _queue_jobs(list(queued.values_list("pk", flat=True)))
+        return active
+    awards = _awards(cycle)
+    issued = _issued(awards.values_list("pk", flat=True))
+    missing = [pk for pk in awards.values_list("pk", flat=True) if pk not in issued]
+    if not missing:
+        return None
+    run = CertificateRun.objects.create(cycle=cycle, started_by=user)
+    jobs = CertificateJob.objects.bulk_create(
+        CertificateJob(run=run, result_id=result_id) for result_id in missing
+    )
+    audit(user, "awards.certificate.generation_started", cycle, note=str(len(jobs)))
+    _queue_jobs([job.pk for job in jobs])
+    return run
+
+
+@transaction.atomic
+def certificate_run_retry_failed(*, run: CertificateRun, user) -> int:
+    """Queue the failed jobs of a run again; returns how many."""
+    _require_secretariat(user)
+    _lock_cycle(run.cycle_id)
+    failed = list(run.jobs.filter(status=JobStatus.FAILED).values_list("pk", flat=True))
+    CertificateJob.objects.filter(pk__in=failed).update(
+        status=JobStatus.QUEUED, error="", updated_at=timezone.now()
+    )
+    if failed:
+        audit(user, "awards.certificate.generation_retried", run.cycle, note=str(len(failed)))
+        _queue_jobs(failed)
+    return len(failed)
+
+
+def certificate_jobs_work(job_ids: list[int]) -> int:
+    """Issue the certificates of the jobs still queued, as one batch; returns how many jobs
+    this call finished. Called by the Celery task, again on a retry."""
+    with transaction.atomic():
+        jobs = list(
+            CertificateJob.objects.filter(pk__in=job_ids, status=JobStatus.QUEUED)
+            .select_related("run__started_by")
+            .order_by("pk")
+        )
+        if not jobs:
+            return 0
+        run = jobs[0].run
+        _require_secretariat(run.started_by)
+        cycle = _lock_cycle(run.cycle_id)
+        # Locked now: another worker holding the same jobs (a redelivered message) waited
+        # for the cycle lock and finds them done.
+        jobs = list(
+            CertificateJob.objects.select_for_update()
+            .filter(pk__in=[j.pk for j in jobs], status=JobStatus.QUEUED)
+            .order_by("pk")
+        )
+        results = {r.pk: r for r in _awards(cycle).filter(pk__in=[j.result_id for j in jobs])}
+        certificates = _issued(results)
+        missing = [r for pk, r in results.items() if pk not in certificates]
+        for certificate in _issue(cycle, missing, run.started_by) if missing else []:
+            certificates[certificate.result_id] = certificate
+        now = timezone.now()
+        for job in jobs:
+            job.certificate = certificates.get(job.result_id)
+            if job.certificate:
+                job.status, job.error = JobStatus.DONE, ""
+            else:  # no longer awarded: the cycle was reopened and decided again
+                job.status, job.error = JobStatus.FAILED, _("This award no longer exists.")
+            job.updated_at = now
+        CertificateJob.objects.bulk_update(jobs, ["status", "error", "certificate", "updated_at"])
+        return len(jobs)
+
+
+def certificate_jobs_fail(job_ids: list[int], error: BaseException) -> None:
+    """Give up on the jobs still queued, keeping the error for the progress page."""
+    message = str(error) or error.__class__.__name__
+    if isinstance(error, ValidationError):
+        message = " ".join(error.messages)
+    CertificateJob.objects.filter(pk__in=job_ids, status=JobStatus.QUEUED).update(
+        status=JobStatus.FAILED, error=message[:2000], updated_at=timezone.now()
+    )
 
 
 def _reason(reason: str) -> str:

@@ -1,15 +1,24 @@
-"""Certificates: the public verification pages (no login, rate-limited per client) and the
-partners' downloads of their own certificates."""
+"""Certificates: the Secretariat's page of a cycle's certificates (generation through Celery
+with live progress, ZIP of them all, revocation and reissue), the public verification pages
+(no login, rate-limited per client) and the partners' downloads of their own certificates."""
 
 import re
+import tempfile
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
-from awards.forms.certificates import VerifyForm
-from awards.models import Certificate
+from awards.exports import write_certificates_zip
+from awards.forms.certificates import CertificateReasonForm, VerifyForm
+from awards.models import Certificate, CertificateJob, CertificateRun, Cycle, NominationResult
+from awards.services import certificates as services
 from partners.models import Enterprise
 from portal.ratelimit import rate_limit
 from portal.roles import Role, role_required
@@ -124,4 +133,185 @@ def my_certificates(request):
         request,
         "awards/certificates/my_certificates.html",
         {"enterprise": enterprise, "certificates": certificates},
+    )
+
+
+# The Secretariat's certificates page of a cycle
+
+
+def _cycle(request, year) -> Cycle:
+    return get_object_or_404(Cycle.objects.visible_to(request.user), year=year)
+
+
+def _run_context(run: CertificateRun | None) -> dict:
+    if run is None:
+        return {"run": None}
+    progress = run.progress()
+    failures = (
+        run.jobs.filter(status=CertificateJob.Status.FAILED)
+        .select_related("result__nomination__enterprise")
+        .order_by("result__nomination__enterprise__name_en")
+        if progress["failed"]
+        else []
+    )
+    return {"run": run, "progress": progress, "failures": failures}
+
+
+@role_required(Role.SECRETARIAT)
+def certificate_list(request, year):
+    cycle = _cycle(request, year)
+    awards = (
+        NominationResult.objects.filter(nomination__cycle=cycle, awarded=True)
+        .select_related("nomination__enterprise")
+        .prefetch_related(
+            Prefetch("certificates", queryset=Certificate.objects.order_by("-issued_at", "-pk"))
+        )
+        .order_by("rank", "nomination__enterprise__name_en")
+    )
+    rows = [
+        {
+            "result": result,
+            "issued": next((c for c in result.certificates.all() if c.status == "issued"), None),
+            "revoked": [c for c in result.certificates.all() if c.status == "revoked"],
+        }
+        for result in awards
+    ]
+    return render(
+        request,
+        "awards/certificates/certificate_list.html",
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "missing": sum(1 for row in rows if row["issued"] is None),
+            "issued": sum(1 for row in rows if row["issued"] is not None),
+            **_run_context(cycle.certificate_runs.first()),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.SECRETARIAT)
+def certificate_generate(request, year):
+    cycle = _cycle(request, year)
+    try:
+        run = services.certificate_run_start(cycle=cycle, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if run is None:
+            messages.info(request, _("Every award of this cycle has its certificate."))
+        else:
+            messages.success(
+                request, _("Certificates are being generated; this page follows their progress.")
+            )
+    return redirect("awards:certificate-list", year=cycle.year)
+
+
+@role_required(Role.SECRETARIAT)
+def certificate_run(request, year, pk):
+    """The progress panel, polled by htmx until the run is over; then the whole page reloads
+    once, to show the new serials."""
+    cycle = _cycle(request, year)
+    run = get_object_or_404(cycle.certificate_runs, pk=pk)
+    if not request.htmx:
+        return redirect("awards:certificate-list", year=cycle.year)
+    context = {"cycle": cycle, **_run_context(run)}
+    response = render(request, "awards/certificates/_run_progress.html", context)
+    if context["progress"]["queued"] == 0 and request.GET.get("polling"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+@role_required(Role.SECRETARIAT)
+def certificate_run_retry(request, year, pk):
+    cycle = _cycle(request, year)
+    run = get_object_or_404(cycle.certificate_runs, pk=pk)
+    try:
+        count = services.certificate_run_retry_failed(run=run, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d certificate queued again.",
+                "%(count)d certificates queued again.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect("awards:certificate-list", year=cycle.year)
+
+
+@role_required(Role.SECRETARIAT)
+def certificate_zip(request, year):
+    """Every issued certificate of the cycle in one ZIP, with a SHA256SUMS file to check them.
+    Built in a temporary file: a thousand certificates would not fit in memory comfortably."""
+    cycle = _cycle(request, year)
+    certificates = list(
+        Certificate.objects.visible_to(request.user)
+        .filter(result__nomination__cycle=cycle, status=Certificate.Status.ISSUED)
+        .exclude(pdf="")
+        .select_related("result__nomination__enterprise")
+    )
+    if not certificates:
+        messages.error(request, _("No certificate of this cycle has been issued yet."))
+        return redirect("awards:certificate-list", year=cycle.year)
+    # FileResponse closes the file once it is sent.
+    archive = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
+    write_certificates_zip(certificates, archive)
+    archive.seek(0)
+    return FileResponse(
+        archive,
+        as_attachment=True,
+        filename=f"EEPA-{cycle.year}-certificates.zip",
+        content_type="application/zip",
+    )
+
+
+def _certificate_action(request, pk, *, service, template, done_message):
+    certificate = get_object_or_404(
+        Certificate.objects.visible_to(request.user).select_related(
+            "result__nomination__cycle", "result__nomination__enterprise"
+        ),
+        pk=pk,
+    )
+    cycle = certificate.result.nomination.cycle
+    form = CertificateReasonForm(request.POST or None)
+    if certificate.status == Certificate.Status.REVOKED:
+        messages.error(request, _("This certificate is revoked already."))
+        return redirect("awards:certificate-list", year=cycle.year)
+    if form.is_valid():
+        try:
+            result = service(
+                certificate=certificate, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done_message % {"old": certificate.serial, "new": result})
+            return redirect("awards:certificate-list", year=cycle.year)
+    return render(request, template, {"certificate": certificate, "cycle": cycle, "form": form})
+
+
+@role_required(Role.SECRETARIAT)
+def certificate_revoke(request, pk):
+    return _certificate_action(
+        request,
+        pk,
+        service=services.certificate_revoke,
+        template="awards/certificates/revoke.html",
+        done_message=_("Certificate %(old)s is revoked; its verification page now says so."),
+    )
+
+
+@role_required(Role.SECRETARIAT)
+def certificate_reissue(request, pk):
+    return _certificate_action(
+        request,
+        pk,
+        service=services.certificate_reissue,
+        template="awards/certificates/reissue.html",
+        done_message=_("Certificate %(old)s is revoked and %(new)s issued in its place."),
     )

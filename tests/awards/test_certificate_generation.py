@@ -1,0 +1,230 @@
+"""Generating a cycle's certificates through Celery tasks (eager here: no broker in the tests;
+tests/awards/test_certificate_worker.py runs a real worker on Redis): runs and jobs, batches,
+idempotence, retries with backoff, failures reported per award."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import FileSystemStorage
+
+from awards.models import Certificate, CertificateJob, CertificateRun, Cycle
+from awards.services.certificates import (
+    certificate_issue,
+    certificate_run_retry_failed,
+    certificate_run_start,
+)
+from awards.tasks import issue_certificate_batch, retry_delay
+from portal.models import AuditEntry
+from tests.awards.factories import CycleFactory
+from tests.awards.test_certificate_pdf import awarded_result
+
+pytestmark = pytest.mark.django_db
+
+Status = CertificateJob.Status
+
+
+@pytest.fixture
+def cycle(db):
+    return CycleFactory(year=2024, status=Cycle.Status.FINALISED)
+
+
+@pytest.fixture
+def awards(cycle):
+    return [awarded_result(cycle, name_en=f"Awardee {n} Limited") for n in range(5)]
+
+
+def start(cycle, user, django_capture_on_commit_callbacks):
+    """Start a run and let the tasks it queues after the commit run (eagerly)."""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        run = certificate_run_start(cycle=cycle, user=user)
+    return run, callbacks
+
+
+@pytest.fixture
+def storage_failing(monkeypatch):
+    """Make writing a certificate's file fail `times` times, then work again."""
+    save = FileSystemStorage._save
+
+    def fail(times):
+        failures = []
+
+        def save_or_fail(storage, name, content):
+            if len(failures) < times:
+                failures.append(name)
+                raise OSError("disk full")
+            return save(storage, name, content)
+
+        monkeypatch.setattr(FileSystemStorage, "_save", save_or_fail)
+        return failures
+
+    return fail
+
+
+def test_a_run_issues_every_missing_certificate_in_batches(
+    cycle, awards, secretariat, settings, django_capture_on_commit_callbacks
+):
+    settings.CERTIFICATE_BATCH_SIZE = 2
+    run, callbacks = start(cycle, secretariat, django_capture_on_commit_callbacks)
+    assert len(callbacks) == 1  # the tasks are queued once the jobs are committed
+    assert run.progress() == {"total": 5, "done": 5, "failed": 0, "queued": 0}
+    certificates = Certificate.objects.filter(result__nomination__cycle=cycle)
+    assert certificates.count() == 5
+    assert {c.issued_by for c in certificates} == {secretariat}
+    assert sorted(c.serial for c in certificates) == [f"EEPA-2024-000{n}" for n in range(1, 6)]
+    assert all(job.certificate for job in run.jobs.all())
+    entry = AuditEntry.objects.get(action="awards.certificate.generation_started")
+    assert (entry.actor, entry.note) == (secretariat, "5")
+
+
+def test_tasks_are_queued_only_after_the_commit(cycle, awards, secretariat):
+    # Inside the test's transaction nothing is committed, so nothing may run yet.
+    run = certificate_run_start(cycle=cycle, user=secretariat)
+    assert run.progress()["queued"] == 5
+    assert not Certificate.objects.exists()
+
+
+def test_a_second_start_starts_nothing_more(
+    cycle, awards, secretariat, django_capture_on_commit_callbacks
+):
+    first = certificate_run_start(cycle=cycle, user=secretariat)  # not run yet: under way
+    assert certificate_run_start(cycle=cycle, user=secretariat) == first
+    assert CertificateRun.objects.count() == 1
+    assert CertificateJob.objects.count() == 5
+
+
+def test_once_all_are_issued_there_is_nothing_to_start(
+    cycle, awards, secretariat, django_capture_on_commit_callbacks
+):
+    start(cycle, secretariat, django_capture_on_commit_callbacks)
+    run, _ = start(cycle, secretariat, django_capture_on_commit_callbacks)
+    assert run is None
+    assert Certificate.objects.count() == 5
+
+
+def test_a_run_covers_only_the_awards_without_a_certificate(
+    cycle, awards, secretariat, django_capture_on_commit_callbacks
+):
+    certificate_issue(result=awards[0], user=secretariat)
+    run, _ = start(cycle, secretariat, django_capture_on_commit_callbacks)
+    assert run.progress()["total"] == 4
+    assert Certificate.objects.count() == 5
+
+
+def test_a_task_run_twice_makes_one_certificate_per_award(
+    cycle, awards, secretariat, django_capture_on_commit_callbacks
+):
+    run = certificate_run_start(cycle=cycle, user=secretariat)
+    job_ids = list(run.jobs.values_list("pk", flat=True))
+    issue_certificate_batch.apply(args=[job_ids])
+    issue_certificate_batch.apply(args=[job_ids])  # a redelivered message, a double click
+    assert Certificate.objects.count() == 5
+    assert AuditEntry.objects.filter(action="awards.certificate.issued").count() == 5
+
+
+def test_an_award_certified_meanwhile_is_not_certified_twice(cycle, awards, secretariat):
+    run = certificate_run_start(cycle=cycle, user=secretariat)
+    issued = certificate_issue(result=awards[2], user=secretariat)
+    issue_certificate_batch.apply(args=[list(run.jobs.values_list("pk", flat=True))])
+    assert Certificate.objects.count() == 5
+    assert run.jobs.get(result=awards[2]).certificate == issued
+
+
+def test_a_failed_attempt_is_retried_and_yields_one_certificate_each(
+    cycle, awards, secretariat, storage_failing
+):
+    run = certificate_run_start(cycle=cycle, user=secretariat)
+    failures = storage_failing(2)  # the first two attempts fail, the third works
+    issue_certificate_batch.apply(args=[list(run.jobs.values_list("pk", flat=True))])
+    assert len(failures) == 2
+    assert run.progress() == {"total": 5, "done": 5, "failed": 0, "queued": 0}
+    assert Certificate.objects.count() == 5
+    # A failed attempt left no certificate, no file and no serial behind.
+    assert sorted(Certificate.objects.values_list("serial", flat=True)) == [
+        f"EEPA-2024-000{n}" for n in range(1, 6)
+    ]
+
+
+def test_after_the_last_retry_the_failure_is_kept_per_award(
+    cycle, awards, secretariat, storage_failing, settings, caplog
+):
+    # The batch fails every time: it is split, each award is retried on its own, and each
+    # failure is kept with its award.
+    settings.CERTIFICATE_BATCH_SIZE = 10
+    run = certificate_run_start(cycle=cycle, user=secretariat)
+    bad = run.jobs.get(result=awards[3])
+    storage_failing(100)  # every attempt fails...
+    job_ids = list(run.jobs.values_list("pk", flat=True))
+    issue_certificate_batch.apply(args=[job_ids])
+    assert run.progress() == {"total": 5, "done": 0, "failed": 5, "queued": 0}
+    assert set(run.jobs.values_list("error", flat=True)) == {"disk full"}
+    # Four attempts for the batch, then four for each award alone.
+    assert caplog.text.count("failed, retrying") == 3 + 5 * 3
+    assert not Certificate.objects.exists()
+
+    # ...and once the disk is freed, "Try the failed ones again" issues them all.
+    storage_failing(0)
+    count = certificate_run_retry_failed(run=run, user=secretariat)
+    assert count == 5
+    for job_id in run.jobs.values_list("pk", flat=True):
+        issue_certificate_batch.apply(args=[[job_id]])
+    assert run.progress()["done"] == 5
+    bad.refresh_from_db()
+    assert (bad.status, bad.error) == (Status.DONE, "")
+
+
+def test_one_bad_award_does_not_sink_its_batch(cycle, secretariat, monkeypatch):
+    from awards import pdf
+
+    good = [awarded_result(cycle, name_en=f"Good {n} Limited") for n in range(3)]
+    bad = awarded_result(cycle, name_en="Bad Limited")
+    render = pdf.render_certificates
+
+    def render_refusing_bad(certificates):
+        if any(c.result_id == bad.pk for c in certificates):
+            raise ValueError("1 certificates laid out on 2 pages")
+        return render(certificates)
+
+    monkeypatch.setattr("awards.services.certificates.render_certificates", render_refusing_bad)
+    run = certificate_run_start(cycle=cycle, user=secretariat)
+    issue_certificate_batch.apply(args=[list(run.jobs.values_list("pk", flat=True))])
+    assert run.progress() == {"total": 4, "done": 3, "failed": 1, "queued": 0}
+    failed = run.jobs.get(status=Status.FAILED)
+    assert failed.result == bad
+    assert "laid out on 2 pages" in failed.error
+    assert {c.result for c in Certificate.objects.all()} == set(good)
+
+
+def test_a_reopened_cycle_fails_the_jobs_without_retrying(cycle, awards, secretariat):
+    run = certificate_run_start(cycle=cycle, user=secretariat)
+    Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.REVIEW)
+    issue_certificate_batch.apply(args=[[run.jobs.first().pk]])
+    job = run.jobs.first()
+    assert job.status == Status.FAILED
+    assert "once the cycle is finalised" in job.error
+    assert not Certificate.objects.exists()
+
+
+def test_only_the_secretariat_starts_a_run(cycle, awards, officer, panel_member):
+    for user in (officer, panel_member):
+        with pytest.raises(PermissionDenied):
+            certificate_run_start(cycle=cycle, user=user)
+    assert not CertificateRun.objects.exists()
+
+
+def test_no_run_before_the_cycle_is_finalised(awards, secretariat):
+    cycle = awards[0].nomination.cycle
+    Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.REVIEW)
+    cycle.refresh_from_db()
+    with pytest.raises(ValidationError, match="once the cycle is finalised"):
+        certificate_run_start(cycle=cycle, user=secretariat)
+
+
+def test_the_retry_delay_grows_and_stays_bounded():
+    delays = [max(retry_delay(n) for _ in range(50)) for n in range(8)]
+    assert all(0 <= d <= 60 for d in delays)
+    assert delays[0] <= 2 < delays[3]
+
+
+def test_the_task_is_acknowledged_late_and_retried_with_backoff():
+    assert issue_certificate_batch.acks_late is True
+    assert issue_certificate_batch.reject_on_worker_lost is True
+    assert issue_certificate_batch.max_retries == 3
