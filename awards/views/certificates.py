@@ -184,7 +184,7 @@ def certificate_list(request, year):
             "rows": rows,
             "missing": sum(1 for row in rows if row["issued"] is None),
             "issued": sum(1 for row in rows if row["issued"] is not None),
-            **_run_context(cycle.certificate_runs.first()),
+            **_run_context(cycle.certificate_runs.select_related("started_by").first()),
         },
     )
 
@@ -212,7 +212,7 @@ def certificate_run(request, year, pk):
     """The progress panel, polled by htmx until the run is over; then the whole page reloads
     once, to show the new serials."""
     cycle = _cycle(request, year)
-    run = get_object_or_404(cycle.certificate_runs, pk=pk)
+    run = get_object_or_404(cycle.certificate_runs.select_related("started_by"), pk=pk)
     if not request.htmx:
         return redirect("awards:certificate-list", year=cycle.year)
     context = {"cycle": cycle, **_run_context(run)}

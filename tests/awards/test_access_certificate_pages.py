@@ -1,0 +1,274 @@
+"""The Secretariat's certificates pages of a cycle: generation and its progress, the ZIP of
+all certificates, revocation and reissue. Access rows in the format of
+tests/partners/test_access.py, whose completeness test collects ACCESS; then behaviour."""
+
+import hashlib
+import io
+import zipfile
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from awards.models import Certificate, CertificateJob, CertificateRun, Cycle
+from portal.models import AuditEntry
+from tests.awards.certificate_data import PDF, awarded_result, certificate_of
+from tests.awards.factories import CycleFactory
+from tests.factories import EnterpriseFactory, UserFactory
+from tests.partners.test_access import ALL_405, LOGIN, ROLES, Access, to
+from tests.partners.test_access import _expected_outcome as expected_outcome
+from tests.partners.test_access import _outcome as outcome
+
+pytestmark = pytest.mark.django_db
+
+LIST = to(lambda w: reverse("awards:certificate-list", args=[2024]))
+SECRETARIAT_ONLY = (LOGIN, 403, 403, 200, 403, 403, 403, 200, 403)
+SECRETARIAT_BACK_TO_LIST = (LOGIN, 403, 403, LIST, 403, 403, 403, LIST, 403)
+
+
+def _year(w):
+    return [2024]
+
+
+def _run(w):
+    return [2024, w.run.pk]
+
+
+def _issued(w):
+    return [w.issued.pk]
+
+
+# fmt: off
+ACCESS = [
+    #      url name, method, (anonymous, officer, verifier, secretariat, panel, partner1, partner2, superuser, no_role)  # noqa: E501
+    Access("awards:certificate-list", "get", SECRETARIAT_ONLY, _year),
+    Access("awards:certificate-generate", "get", ALL_405, _year),
+    Access("awards:certificate-generate", "post", SECRETARIAT_BACK_TO_LIST, _year),
+    Access("awards:certificate-run", "get", SECRETARIAT_BACK_TO_LIST, _run),
+    Access("awards:certificate-run-retry", "get", ALL_405, _run),
+    Access("awards:certificate-run-retry", "post", SECRETARIAT_BACK_TO_LIST, _run),
+    Access("awards:certificate-zip", "get", SECRETARIAT_ONLY, _year),
+    Access("awards:certificate-revoke", "get", SECRETARIAT_ONLY, _issued),
+    Access("awards:certificate-revoke", "post", SECRETARIAT_BACK_TO_LIST, _issued, data={"reason": "Name misspelt."}),  # noqa: E501
+    Access("awards:certificate-reissue", "get", SECRETARIAT_ONLY, _issued),
+]
+# fmt: on
+
+
+@pytest.fixture
+def world(officer, verifier, secretariat, panel_member, partner_user, other_partner_user):
+    """A finalised 2024 cycle: partner1's enterprise awarded and certified, another awardee
+    not yet (so that generating has work to do), and a past generation run."""
+    cycle = CycleFactory(year=2024, status=Cycle.Status.FINALISED)
+    result = awarded_result(cycle, partner_user.membership.enterprise, nominated_by=secretariat)
+    awarded_result(cycle, EnterpriseFactory(), nominated_by=secretariat, rank=2)
+    issued = certificate_of(result, serial="EEPA-2024-0001")
+    run = CertificateRun.objects.create(cycle=cycle, started_by=secretariat)
+    CertificateJob.objects.create(
+        run=run, result=result, status=CertificateJob.Status.DONE, certificate=issued
+    )
+    return SimpleNamespace(
+        users={
+            "officer": officer,
+            "verifier": verifier,
+            "secretariat": secretariat,
+            "panel": panel_member,
+            "partner1": partner_user,
+            "partner2": other_partner_user,
+            "superuser": UserFactory(username="admin", is_superuser=True, is_staff=True),
+            "no_role": UserFactory(username="newcomer"),
+        },
+        cycle=cycle,
+        result=result,
+        issued=issued,
+        run=run,
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "role"),
+    [pytest.param(row, role, id=f"{row.id}-{role}") for row in ACCESS for role in ROLES],
+)
+def test_access(client, world, row, role):
+    url = reverse(row.url_name, args=row.args(world))
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    response = getattr(client, row.method)(url, row.data)
+    assert outcome(response) == expected_outcome(row.expected[ROLES.index(role)], url, world)
+    assert [m.level_tag for m in get_messages(response.wsgi_request)] in ([], ["success"])
+
+
+# Behaviour
+
+
+@pytest.fixture
+def secretariat_client(client, world):
+    client.force_login(world.users["secretariat"])
+    return client
+
+
+def list_url(year=2024):
+    return reverse("awards:certificate-list", args=[year])
+
+
+@pytest.mark.smoke
+def test_generating_from_the_page_issues_the_missing_certificates(
+    secretariat_client, world, django_capture_on_commit_callbacks
+):
+    page = secretariat_client.get(list_url())
+    assert "Generate 1 certificate" in page.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = secretariat_client.post(reverse("awards:certificate-generate", args=[2024]))
+
+    assert response.status_code == 302
+    page = secretariat_client.get(list_url())
+    assert Certificate.objects.filter(status="issued").count() == 2
+    assert "EEPA-2024-0002" in page.text
+    assert "Generate" not in page.text
+    assert "1 of 1 certificate ready" in page.text
+    assert "Finished: every certificate is ready." in page.text
+    assert 'hx-trigger="every 2s"' not in page.text
+
+
+def test_the_progress_panel_polls_while_jobs_are_queued(secretariat_client, world):
+    response = secretariat_client.post(reverse("awards:certificate-generate", args=[2024]))
+    run = CertificateRun.objects.exclude(pk=world.run.pk).get()  # queued: nothing committed
+    page = secretariat_client.get(list_url())
+    poll = reverse("awards:certificate-run", args=[2024, run.pk]) + "?polling=1"
+    assert f'hx-get="{poll}"' in page.text
+    assert "0 of 1 certificate ready" in page.text
+
+    partial = secretariat_client.get(poll, headers={"HX-Request": "true"})
+    assert partial.status_code == 200
+    assert [t.name for t in partial.templates] == ["awards/certificates/_run_progress.html"]
+    assert "HX-Refresh" not in partial
+    assert response.status_code == 302
+
+    # Once the run is over, the poll stops and the page reloads once to show the serials.
+    run.jobs.update(status=CertificateJob.Status.FAILED, error="disk full")
+    partial = secretariat_client.get(poll, headers={"HX-Request": "true"})
+    assert partial["HX-Refresh"] == "true"
+    assert "hx-trigger" not in partial.text
+    assert "disk full" in partial.text
+    assert "Try the failed ones again" in partial.text
+
+
+def test_double_clicking_generate_starts_one_run(secretariat_client, world):
+    url = reverse("awards:certificate-generate", args=[2024])
+    secretariat_client.post(url)
+    secretariat_client.post(url)
+    assert CertificateRun.objects.count() == 2  # the earlier, finished run and the new one
+    assert CertificateJob.objects.filter(status="queued").count() == 1
+
+
+def test_generating_before_finalisation_is_refused_with_the_reason(secretariat_client, world):
+    Cycle.objects.filter(pk=world.cycle.pk).update(status=Cycle.Status.REVIEW)
+    response = secretariat_client.post(
+        reverse("awards:certificate-generate", args=[2024]), follow=True
+    )
+    assert "Certificates are issued once the cycle is finalised" in response.text
+    assert CertificateRun.objects.count() == 1
+
+
+def test_the_zip_holds_every_issued_certificate_and_their_checksums(
+    secretariat_client, world, secretariat
+):
+    other = awarded_result(world.cycle, EnterpriseFactory(name_en="Kai Tak Freight Ltd"),
+                           nominated_by=secretariat, rank=3)  # fmt: skip
+    certificate_of(other, serial="EEPA-2024-0003", pdf=PDF + b"3")
+    revoked = certificate_of(
+        other, serial="EEPA-2024-0004", status="revoked", revocation_reason="x"
+    )
+
+    response = secretariat_client.get(reverse("awards:certificate-zip", args=[2024]))
+
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"] == 'attachment; filename="EEPA-2024-certificates.zip"'
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = sorted(archive.namelist())
+    assert names == [
+        "EEPA-2024-0001-" + world.result.nomination.enterprise.name_en.lower().replace(" ", "-")
+        + ".pdf",
+        "EEPA-2024-0003-kai-tak-freight-ltd.pdf",
+        "SHA256SUMS",
+    ]  # fmt: skip
+    assert archive.read("EEPA-2024-0003-kai-tak-freight-ltd.pdf") == PDF + b"3"
+    sums = archive.read("SHA256SUMS").decode()
+    assert (
+        f"{hashlib.sha256(PDF + b'3').hexdigest()}  EEPA-2024-0003-kai-tak-freight-ltd.pdf" in sums
+    )
+    assert revoked.serial not in sums
+
+
+def test_no_zip_before_any_certificate(secretariat_client, world):
+    Certificate.objects.update(status="revoked", revocation_reason="x")
+    response = secretariat_client.get(reverse("awards:certificate-zip", args=[2024]), follow=True)
+    assert "No certificate of this cycle has been issued yet." in response.text
+
+
+def test_revoking_needs_a_reason_and_shows_on_the_verification_page(
+    secretariat_client, world, client
+):
+    url = reverse("awards:certificate-revoke", args=[world.issued.pk])
+    response = secretariat_client.post(url, {"reason": "  "})
+    assert response.status_code == 200
+    assert "This field is required." in response.text
+
+    response = secretariat_client.post(url, {"reason": "Issued to the wrong enterprise."})
+    assert response.status_code == 302
+    world.issued.refresh_from_db()
+    assert world.issued.status == "revoked"
+    assert world.issued.revocation_reason == "Issued to the wrong enterprise."
+    page = secretariat_client.get(
+        reverse("certificate-verify", args=[world.issued.verification_code])
+    )
+    assert "revoked" in page.text.lower()
+    assert "wrong enterprise" not in page.text
+
+
+def test_reissuing_after_a_name_correction_revokes_and_issues_a_new_serial(
+    secretariat_client, world
+):
+    enterprise = world.result.nomination.enterprise
+    enterprise.name_zh = "昂船洲門戶碼頭有限公司"
+    enterprise.save()
+
+    response = secretariat_client.post(
+        reverse("awards:certificate-reissue", args=[world.issued.pk]),
+        {"reason": "The Chinese name was misspelt."},
+        follow=True,
+    )
+
+    assert "Certificate EEPA-2024-0001 is revoked and EEPA-2024-0002 issued" in response.text
+    new = Certificate.objects.get(status="issued", result=world.result)
+    assert new.serial == "EEPA-2024-0002"
+    old = Certificate.objects.get(serial="EEPA-2024-0001")
+    assert (old.status, old.revocation_reason) == ("revoked", "The Chinese name was misspelt.")
+    assert AuditEntry.objects.filter(action="awards.certificate.reissued").count() == 1
+    # The list shows the new serial, and the old one struck through.
+    assert "<s>EEPA-2024-0001</s>" in response.text
+
+
+def test_a_revoked_certificate_cannot_be_revoked_again(secretariat_client, world):
+    Certificate.objects.filter(pk=world.issued.pk).update(status="revoked", revocation_reason="x")
+    response = secretariat_client.get(
+        reverse("awards:certificate-revoke", args=[world.issued.pk]), follow=True
+    )
+    assert "This certificate is revoked already." in response.text
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_the_certificates_page_takes_a_fixed_number_of_queries(
+    secretariat_client, world, secretariat, extra, django_assert_num_queries
+):
+    for n in range(extra):
+        result = awarded_result(world.cycle, EnterpriseFactory(), nominated_by=secretariat)
+        certificate_of(result, serial=f"EEPA-2024-{n + 10:04d}")
+        certificate_of(result, serial=f"EEPA-2023-{n + 10:04d}", status="revoked",
+                       revocation_reason="x")  # fmt: skip
+    # Session, user, roles, cycle, awards, their certificates, latest run, its progress.
+    with django_assert_num_queries(8):
+        response = secretariat_client.get(list_url())
+    assert len(response.context["rows"]) == 2 + extra
