@@ -5,7 +5,8 @@
 the services, as the demo users whose job it is: the secretariat creates the cycle (from 2023
 on by copying last year's settings), opens nominations and nominates, the panel members declare
 and score, the secretariat applies the ranking's suggestion (the top N), one secretariat user
-finalises and the other approves publication.
+finalises and the other approves publication. `seed_ceremony_list` then draws up the 2024
+ceremony list: the default order, a representative and a table for each awardee.
 
 Nobody is declared an awardee here: the awardees are the top N of the portal's own ranking
 (awards.selectors.cycle_ranking). The plan says who is nominated and how the panel tends to
@@ -47,7 +48,19 @@ from django.core.management.base import CommandError
 from django.db.models import Max
 from django.utils import timezone
 
-from awards.models import Assignment, Cycle, Nomination, NominationResult, Review
+from awards.models import (
+    Assignment,
+    CeremonyEntry,
+    Cycle,
+    Nomination,
+    NominationResult,
+    Review,
+)
+from awards.services.ceremony import (
+    ceremony_entries,
+    ceremony_entry_update,
+    ceremony_list_fill,
+)
 from awards.services.cycles import (
     CRITERION_FIELDS,
     cycle_advance,
@@ -242,6 +255,8 @@ def seed_award_cycles(users: dict, plan: dict | None = None) -> list[int]:
         created.append(spec["year"])
     if created:
         check_award_history(plan)
+    seed_ceremony_dates(plan)
+    seed_ceremony_list(users, plan)
     return created
 
 
@@ -533,6 +548,102 @@ def publish(run: Run) -> None:
     run.cycle = cycle_publish(cycle=run.cycle, user=run.users[run.spec["published_by"]])
     run.history.at(published)
     Cycle.objects.filter(pk=run.cycle.pk).update(published_at=published)
+
+
+# The ceremonies
+
+
+def seed_ceremony_dates(plan: dict) -> int:
+    """Each cycle's ceremony date from the plan, where none is set (demo-data shaping: the
+    date is printed on the certificates and the run sheet). Returns how many were set."""
+    return sum(
+        Cycle.objects.filter(year=spec["year"], ceremony_date=None).update(
+            ceremony_date=date.fromisoformat(spec["ceremony_on"])
+        )
+        for spec in plan["cycles"]
+        if spec.get("ceremony_on")
+    )
+
+
+CEREMONY_YEAR = 2024
+# Fictional representatives, with a pronunciation note for the master of ceremonies where the
+# name is easily said wrong.
+REPRESENTATIVES = [
+    ("Ms Chan Wing-yan", ""),
+    ("Mr Wong Ka-ming", ""),
+    ("Mr Ng Chun-hei", "Ng: one syllable, a hummed “ng” as at the end of “sing”."),
+    ("Ms Tse Hiu-tung", "Tse: “cheh”; Hiu-tung: “hew-toong”."),
+    ("Mr Kwok Chi-wai", "Kwok: “gwok”."),
+    ("Ms Au-yeung Ching-man", "Au-yeung is one double surname: “ow-yeung”."),
+    ("Mr Lee Siu-fung", ""),
+    ("Ms Lau Mei-ling", ""),
+    ("Mr Cheung Tsz-kin", "Tsz: a short “chee”."),
+    ("Ms Ho Suet-man", "Suet: “shoot”."),
+    ("Mr Leung Chun-yin", ""),
+    ("Ms Yeung Pak-yee", ""),
+    ("Mr Mak Kwan-yiu", ""),
+    ("Ms Fung Sze-wing", ""),
+    ("Mr Chow Ming-hin", ""),
+    ("Ms Siu Lok-yi", ""),
+    ("Mr Yip Wai-kit", ""),
+    ("Ms Tsang Yuk-ting", "Tsang: “jahng”."),
+    ("Mr David Lam Tak-shing", ""),
+    ("Ms Michelle Kong Wai-sum", ""),
+    ("Mr Raymond Chiu Kin-pong", ""),
+]
+TITLES = [
+    "Director of Operations",
+    "General Manager",
+    "Head of Security",
+    "Chief Executive Officer",
+    "Managing Director",
+    "Head of Customs Compliance",
+    "Chief Operating Officer",
+    "Executive Director",
+    "Regional Director, Hong Kong and Macao",
+    "Senior Manager, Trade Compliance",
+]
+AWARDEES_PER_TABLE = 3
+
+
+def seed_ceremony_list(users: dict, plan: dict | None = None) -> int:
+    """The 2024 ceremony list, through the services, as the secretariat drew it up a few weeks
+    before the ceremony: the default order, then each awardee's representative (a fictional
+    name and title, a pronunciation note for a few) and table, three awardees to a table.
+    Only once: a list that exists (perhaps rearranged during a demo) is left as it is.
+    Returns how many awardees were put on it."""
+    plan = plan or load_plan()
+    cycle = Cycle.objects.filter(year=CEREMONY_YEAR).first()
+    if (
+        cycle is None
+        or not cycle.is_frozen
+        or CeremonyEntry.objects.filter(result__nomination__cycle=cycle).exists()
+    ):
+        return 0
+    spec = next(spec for spec in plan["cycles"] if spec["year"] == CEREMONY_YEAR)
+    user = users[spec.get("finalised_by", "secretariat")]
+    rng = random.Random(f"eepa-demo-ceremony-{CEREMONY_YEAR}")
+    history = History(present(plan))
+    # About three and a half weeks before the ceremony, after the publication.
+    drawn_up = workday(at_hour(date.fromisoformat(spec["ceremony_on"]) - timedelta(days=24), rng))
+    added = ceremony_list_fill(cycle=cycle, user=user)
+    history.at(drawn_up)
+    entries = ceremony_entries(cycle)
+    people = rng.sample(REPRESENTATIVES, min(len(entries), len(REPRESENTATIVES)))
+    titles = rng.sample(TITLES, len(TITLES))
+    for index, (entry, (name, note)) in enumerate(zip(entries, people, strict=False)):
+        ceremony_entry_update(
+            result=entry.result,
+            user=user,
+            representative_name=name,
+            representative_title=titles[index % len(titles)],
+            pronunciation_note=note,
+            table_number=index // AWARDEES_PER_TABLE + 1,
+        )
+        # The replies came in over the following fortnight.
+        day = drawn_up.date() + timedelta(days=1 + 14 * index // len(entries))
+        history.at(workday(at_hour(day, rng)))
+    return added
 
 
 # The checks

@@ -41,6 +41,10 @@ ACTION_LABELS = {
     "awards.certificate.revoked": _("Certificate revoked"),
     "awards.certificate.reissued": _("Certificate reissued"),
     "awards.cycle.published": _("Publication approved"),
+    "awards.ceremony.entry_added": _("Added to the ceremony list"),
+    "awards.ceremony.moved": _("Moved on the ceremony list"),
+    "awards.ceremony.entry_updated": _("Ceremony details changed"),
+    "awards.ceremony.reset": _("Ceremony list put back in the default order"),
 }
 
 

@@ -12,6 +12,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F, Q
 
+from awards.models import CeremonyEntry, Cycle
+from awards.services.ceremony import default_order_key
 from partners.models import CooperationEvent, Enterprise, Membership, Sector
 from portal.demo import DEMO_PASSWORD
 from portal.models import AuditEntry
@@ -193,6 +195,8 @@ def snapshot() -> dict:
             CooperationEvent.objects.order_by("pk").values_list("pk", "status", "updated_at")
         ),
         "audit entries": AuditEntry.objects.count(),
+        "ceremony list": list(CeremonyEntry.objects.order_by("pk").values_list()),
+        "ceremony dates": list(Cycle.objects.order_by("year").values_list("year", "ceremony_date")),
     }
 
 
@@ -283,3 +287,38 @@ def test_the_reasons_fit_the_event(seeded):
         seizure_value_hkd__gte=Decimal("100000000"),
         return_reason__icontains="significance looks too high",
     ).exists()
+
+
+def test_the_2024_ceremony_list_is_drawn_up_with_a_representative_for_each_awardee(seeded):
+    cycle = Cycle.objects.get(year=2024)
+    entries = list(
+        CeremonyEntry.objects.filter(result__nomination__cycle=cycle)
+        .select_related("result__nomination__enterprise")
+        .order_by("position")
+    )
+    assert [e.position for e in entries] == list(range(1, 19))
+    # The default order: by sector, longest streak, English name.
+    assert entries == sorted(entries, key=lambda e: default_order_key(e.result))
+    assert {e.result.awarded for e in entries} == {True}
+    for entry in entries:
+        assert re.fullmatch(r"(Mr|Ms) [A-Z][\w -]+", entry.representative_name), entry
+        assert entry.representative_title, entry
+    assert len({e.representative_name for e in entries}) == 18
+    assert 3 <= sum(1 for e in entries if e.pronunciation_note) < 18
+    assert [e.table_number for e in entries] == [n // 3 + 1 for n in range(18)]
+    # Only 2024 has a list; every cycle of the plan has its ceremony date.
+    assert not CeremonyEntry.objects.exclude(result__nomination__cycle=cycle).exists()
+    assert dict(Cycle.objects.values_list("year", "ceremony_date")) == {
+        2022: date(2022, 10, 20),
+        2023: date(2023, 10, 19),
+        2024: date(2024, 10, 24),
+        2025: date(2025, 10, 23),
+    }
+    # Drawn up through the services, between the publication and the ceremony.
+    ceremony = AuditEntry.objects.filter(action__startswith="awards.ceremony.")
+    assert Counter(ceremony.values_list("action", flat=True)) == {
+        "awards.ceremony.entry_added": 18,
+        "awards.ceremony.entry_updated": 18,
+    }
+    for moment in ceremony.values_list("created_at", flat=True):
+        assert cycle.published_at < moment and moment.date() < cycle.ceremony_date

@@ -1,7 +1,147 @@
-"""The ceremony list: running order, representatives and the run sheet (issue 4, item 5)."""
+"""The ceremony list: running order, representatives and the run sheet (issue 4, item 5).
 
-from django.http import Http404
+The secretariat's alone, like the decisions it follows from: no other role reads it (the panel
+and partners get 403, as on the decisions page). The moves are small POST forms, so the page
+works without JavaScript."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from awards.forms.ceremony import CeremonyEntryForm
+from awards.models import Cycle
+from awards.run_sheet import EXPORT_CONTENT_TYPES, EXPORT_FORMATS, ceremony_export, export_filename
+from awards.services import ceremony as services
+from portal.models import AuditEntry
+from portal.roles import Role, role_required
 
 
+def _cycle(request, year) -> Cycle:
+    return get_object_or_404(Cycle.objects.visible_to(request.user), year=year)
+
+
+def _list_url(cycle, entry=None) -> str:
+    url = reverse("awards:ceremony-list", args=[cycle.year])
+    return f"{url}#entry-{entry.result_id}" if entry else url
+
+
+def _entry(cycle, pk):
+    entry = services.ceremony_entry(cycle, pk)
+    if entry is None:
+        raise Http404
+    return entry
+
+
+@role_required(Role.SECRETARIAT)
 def ceremony_list(request, year):
-    raise Http404  # being written
+    cycle = _cycle(request, year)
+    entries = services.ceremony_entries(cycle)
+    return render(
+        request,
+        "awards/ceremony/list.html",
+        {
+            "cycle": cycle,
+            "entries": entries,
+            "unsaved": sum(1 for entry in entries if entry.pk is None),
+            "export_formats": EXPORT_FORMATS,
+        },
+    )
+
+
+@require_POST
+@role_required(Role.SECRETARIAT)
+def ceremony_move(request, year, pk):
+    cycle = _cycle(request, year)
+    entry = _entry(cycle, pk)
+    name = entry.result.nomination.enterprise.name_en
+    try:
+        entry = services.ceremony_entry_move(
+            result=entry.result, user=request.user, direction=request.POST.get("direction", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(enterprise)s is now number %(position)d.")
+            % {"enterprise": name, "position": entry.position},
+        )
+    return redirect(_list_url(cycle, entry))
+
+
+@require_POST
+@role_required(Role.SECRETARIAT)
+def ceremony_reset(request, year):
+    cycle = _cycle(request, year)
+    try:
+        moved = services.ceremony_list_reset(cycle=cycle, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The list is back in the default order: %(n)d awardee changed place.",
+                "The list is back in the default order: %(n)d awardees changed place.",
+                moved,
+            )
+            % {"n": moved},
+        )
+    return redirect(_list_url(cycle))
+
+
+@role_required(Role.SECRETARIAT)
+def ceremony_entry_update(request, year, pk):
+    cycle = _cycle(request, year)
+    entry = _entry(cycle, pk)
+    form = CeremonyEntryForm(request.POST or None, instance=entry)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ceremony_entry_update(
+                result=entry.result, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("The details of %(enterprise)s are saved.")
+                % {"enterprise": entry.result.nomination.enterprise.name_en},
+            )
+            return redirect(_list_url(cycle, entry))
+    return render(
+        request,
+        "awards/ceremony/entry_form.html",
+        {
+            "cycle": cycle,
+            "entry": entry,
+            "enterprise": entry.result.nomination.enterprise,
+            "form": form,
+            "audit_entries": (
+                AuditEntry.objects.visible_to(request.user)
+                .for_object(entry)
+                .select_related("actor")[:100]
+                if entry.pk
+                else []
+            ),
+        },
+    )
+
+
+@role_required(Role.SECRETARIAT)
+def ceremony_download(request, year):
+    """The run sheet (format=pdf) or the list as a table (csv, the default, or xlsx)."""
+    cycle = _cycle(request, year)
+    if not cycle.is_frozen:
+        raise Http404
+    fmt = request.GET.get("format", "csv")
+    if fmt not in EXPORT_FORMATS:
+        fmt = "csv"
+    response = HttpResponse(ceremony_export(cycle, fmt), content_type=EXPORT_CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(cycle, fmt)}"'
+    return response
