@@ -40,6 +40,8 @@ ACTION_LABELS = {
     "awards.certificate.issued": _("Certificate issued"),
     "awards.certificate.revoked": _("Certificate revoked"),
     "awards.certificate.reissued": _("Certificate reissued"),
+    "awards.certificate.generation_started": _("Certificate generation started"),
+    "awards.certificate.generation_retried": _("Failed certificates queued again"),
     "awards.cycle.published": _("Publication approved"),
     "awards.ceremony.entry_added": _("Added to the ceremony list"),
     "awards.ceremony.moved": _("Moved on the ceremony list"),

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from awards.models import (
+    Certificate,
+    CertificateRun,
     Cycle,
     EventType,
     EventTypeRule,
@@ -20,6 +22,7 @@ from awards.models import (
     PanelCriterion,
 )
 from awards.services import ensure_cycle_editable
+from awards.services.ceremony import ceremony_list_discard
 from awards.services.cycle_files import read_settings
 from portal.audit import audit, diff, snapshot
 from portal.roles import Role, has_role
@@ -207,14 +210,28 @@ def cycle_reopen(*, cycle: Cycle, user: AbstractBaseUser, reason: str) -> Cycle:
         raise ValidationError(_("A published cycle cannot be reopened: partners see its results."))
     if cycle.status != Status.FINALISED:
         raise ValidationError(_("Only a finalised cycle can be reopened."))
+    if Certificate.objects.filter(result__nomination__cycle=cycle).exists():
+        # A certificate (even revoked) may be in someone's hands, and its verification page
+        # names the award: the results it certifies stay. Corrections go through reissue.
+        raise ValidationError(
+            _(
+                "Certificates have been issued for this cycle, so its results are final: "
+                "correct a certificate by reissuing it."
+            )
+        )
     results = NominationResult.objects.filter(nomination__cycle=cycle)
     frozen = _results_text(results)
+    ceremony = ceremony_list_discard(cycle)
+    # Generation runs that issued nothing (all failed) refer to the results too.
+    CertificateRun.objects.filter(cycle=cycle).delete()
     results.delete()
     before = snapshot(cycle, ["status", "finalised_at", "finalised_by"])
     cycle.status, cycle.finalised_at, cycle.finalised_by = Status.REVIEW, None, None
     cycle.save(update_fields=["status", "finalised_at", "finalised_by"])
     changes = diff(before, cycle)
     changes["frozen results"] = [frozen, ""]
+    if ceremony:
+        changes["ceremony list"] = [ceremony, ""]
     audit(user, "awards.cycle.reopened", cycle, changes, note=reason)
     return cycle
 

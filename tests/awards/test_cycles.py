@@ -907,3 +907,38 @@ def test_the_admin_only_views_finalised_cycles_and_the_records_of_the_review(
             == 403
         )  # noqa: E501
     assert NominationResult.objects.filter(pk=result.pk).exists()
+
+
+def test_a_cycle_with_certificates_cannot_be_reopened(secretariat):
+    from awards.services.certificates import certificates_issue_for_cycle
+
+    cycle = finalised_cycle(secretariat)
+    [certificate] = certificates_issue_for_cycle(cycle=cycle, user=secretariat)
+    with pytest.raises(ValidationError, match="correct a certificate by reissuing it"):
+        services.cycle_reopen(cycle=cycle, user=secretariat, reason="Wrong event")
+    cycle.refresh_from_db()
+    assert cycle.status == Status.FINALISED
+    certificate.refresh_from_db()
+    assert certificate.status == "issued"
+
+
+def test_reopening_discards_the_ceremony_list_and_failed_generation_runs(secretariat):
+    from awards.models import CeremonyEntry, CertificateJob, CertificateRun
+    from awards.services.ceremony import ceremony_list_fill
+
+    cycle = finalised_cycle(secretariat)
+    ceremony_list_fill(cycle=cycle, user=secretariat)
+    run = CertificateRun.objects.create(cycle=cycle, started_by=secretariat)
+    CertificateJob.objects.create(
+        run=run,
+        result=NominationResult.objects.get(nomination__cycle=cycle, awarded=True),
+        status=CertificateJob.Status.FAILED,
+        error="disk full",
+    )
+
+    services.cycle_reopen(cycle=cycle, user=secretariat, reason="A verified event was wrong.")
+
+    assert not CeremonyEntry.objects.exists()
+    assert not CertificateRun.objects.exists()
+    [entry] = entries(cycle, "awards.cycle.reopened")
+    assert entry.changes["ceremony list"][0].startswith("1. Nominee 1 Limited")
