@@ -51,6 +51,7 @@ from django.utils import timezone
 from awards.models import (
     Assignment,
     CeremonyEntry,
+    Certificate,
     Cycle,
     Nomination,
     NominationResult,
@@ -61,6 +62,7 @@ from awards.services.ceremony import (
     ceremony_entry_update,
     ceremony_list_fill,
 )
+from awards.services.certificates import certificate_reissue, certificates_issue_for_cycle
 from awards.services.cycles import (
     CRITERION_FIELDS,
     cycle_advance,
@@ -256,6 +258,7 @@ def seed_award_cycles(users: dict, plan: dict | None = None) -> list[int]:
     if created:
         check_award_history(plan)
     seed_ceremony_dates(plan)
+    seed_certificates(users, plan)
     seed_ceremony_list(users, plan)
     return created
 
@@ -563,6 +566,40 @@ def seed_ceremony_dates(plan: dict) -> int:
         for spec in plan["cycles"]
         if spec.get("ceremony_on")
     )
+
+
+# Days from a cycle's publication to its certificates, and the one certificate of the demo
+# that was reissued after a correction (so that the demo has a revoked one to verify).
+CERTIFICATES_AFTER_PUBLICATION = timedelta(days=6)
+REISSUED = {"year": 2023, "rank": 1, "after": timedelta(days=20)}
+REISSUE_REASON = "The Chinese name was printed with a wrong character; reissued on request."
+
+
+def seed_certificates(users: dict, plan: dict | None = None) -> int:
+    """Issue the certificates of every published cycle that has none yet, through the
+    service, as the secretariat did a week after publication; then reissue one (REISSUED).
+    Returns how many certificates were issued."""
+    plan = plan or load_plan()
+    issued = 0
+    for spec in plan["cycles"]:
+        cycle = Cycle.objects.filter(year=spec["year"], status=Cycle.Status.PUBLISHED).first()
+        if cycle is None or Certificate.objects.filter(result__nomination__cycle=cycle).exists():
+            continue
+        user = users[spec.get("finalised_by", "secretariat")]
+        history = History(present(plan))
+        when = local(spec["published_at"]) + CERTIFICATES_AFTER_PUBLICATION
+        certificates = certificates_issue_for_cycle(cycle=cycle, user=user)
+        history.at(when)
+        Certificate.objects.filter(pk__in=[c.pk for c in certificates]).update(issued_at=when)
+        issued += len(certificates)
+        if cycle.year == REISSUED["year"]:
+            old = next(c for c in certificates if c.result.rank == REISSUED["rank"])
+            new = certificate_reissue(certificate=old, user=user, reason=REISSUE_REASON)
+            reissued = when + REISSUED["after"]
+            history.at(reissued)
+            Certificate.objects.filter(pk=old.pk).update(revoked_at=reissued)
+            Certificate.objects.filter(pk=new.pk).update(issued_at=reissued)
+    return issued
 
 
 CEREMONY_YEAR = 2024

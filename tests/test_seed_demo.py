@@ -11,8 +11,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F, Q
+from django.test import override_settings
 
-from awards.models import CeremonyEntry, Cycle
+from awards.models import CeremonyEntry, Certificate, Cycle
 from awards.services.ceremony import default_order_key
 from partners.models import CooperationEvent, Enterprise, Membership, Sector
 from portal.demo import DEMO_PASSWORD
@@ -60,8 +61,20 @@ def seed_demo() -> str:
     return out.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def _media_root():
+    """Keep the module's MEDIA_ROOT (demo_media), where the seeded certificates are."""
+
+
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
+def demo_media(tmp_path_factory):
+    # Module-wide: the seeded certificates' files must outlive each test's own MEDIA_ROOT.
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media")) as media:
+        yield media
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, demo_media):
     """Seed once for the module (it takes seconds). Each test runs in a savepoint inside this
     transaction, and everything is rolled back when the module is done."""
     with django_db_blocker.unblock(), transaction.atomic():
@@ -196,6 +209,7 @@ def snapshot() -> dict:
         ),
         "audit entries": AuditEntry.objects.count(),
         "ceremony list": list(CeremonyEntry.objects.order_by("pk").values_list()),
+        "certificates": list(Certificate.objects.order_by("pk").values_list()),
         "ceremony dates": list(Cycle.objects.order_by("year").values_list("year", "ceremony_date")),
     }
 
@@ -322,3 +336,34 @@ def test_the_2024_ceremony_list_is_drawn_up_with_a_representative_for_each_award
     }
     for moment in ceremony.values_list("created_at", flat=True):
         assert cycle.published_at < moment and moment.date() < cycle.ceremony_date
+
+
+@pytest.mark.smoke
+def test_the_published_cycles_have_their_certificates_and_one_was_reissued(seeded):
+    issued = Counter(
+        Certificate.objects.filter(status="issued").values_list(
+            "result__nomination__cycle__year", flat=True
+        )
+    )
+    assert issued == {2022: 8, 2023: 13, 2024: 18}
+    assert not Certificate.objects.filter(result__awarded=False).exists()
+    [revoked] = Certificate.objects.filter(status="revoked")
+    assert revoked.serial == "EEPA-2023-0001"
+    assert revoked.revocation_reason
+    replacement = Certificate.objects.get(result=revoked.result, status="issued")
+    assert replacement.serial == "EEPA-2023-0014"
+    assert revoked.issued_at < revoked.revoked_at == replacement.issued_at
+    for certificate in Certificate.objects.all():
+        with certificate.pdf.open("rb") as pdf:
+            assert pdf.read(5) == b"%PDF-"
+        cycle = certificate.result.nomination.cycle
+        # Issued after publication, before the ceremony, in the story's past.
+        assert cycle.published_at < certificate.issued_at
+        assert certificate.issued_at.date() < cycle.ceremony_date
+    # partner1's terminal, awarded three years running, holds three certificates.
+    assert (
+        Certificate.objects.filter(
+            status="issued", result__nomination__enterprise__memberships__user__username="partner1"
+        ).count()
+        == 3
+    )
