@@ -17,10 +17,15 @@ CERTIFICATE_TEMPLATE = "awards/pdf/certificate.html"
 CERTIFICATE_CSS = Path(settings.BASE_DIR) / "templates" / "awards" / "pdf" / "certificate.css"
 # Another developer serves this page (issue 4, item 4); the path is part of every printed QR code.
 VERIFICATION_PATH = "/verify/{code}/"
+# The form where a holder of the paper copy types the serial and the code printed beside it.
+VERIFICATION_FORM_PATH = "/verify/"
 
 # Length classes for the names: above these the template shrinks the font (see certificate.css).
 NAME_EN_LONG, NAME_EN_VERY_LONG = 40, 60
 NAME_ZH_LONG, NAME_ZH_VERY_LONG = 14, 20
+
+# Certificates per document (see render_certificates and docs/performance.md).
+PAGES_PER_DOCUMENT = 50
 
 
 def verification_url(certificate: Certificate) -> str:
@@ -56,6 +61,7 @@ def _context(certificate: Certificate) -> dict:
         # Both languages' formats whatever the active language: the certificate is bilingual.
         "ceremony_en": f"{ceremony.day} {ceremony:%B %Y}" if ceremony else "",
         "ceremony_zh": f"{ceremony.year}年{ceremony.month}月{ceremony.day}日" if ceremony else "",
+        "verify_at": settings.PUBLIC_BASE_URL + VERIFICATION_FORM_PATH,
         "qr_svg": verification_qr(certificate).svg_data_uri(border=0, dark="#1a1a1a"),
     }
 
@@ -90,21 +96,21 @@ def _font_configuration():
     return FontConfiguration()
 
 
-def render_certificates(certificates) -> list[bytes]:
-    """One PDF per certificate, in order. All are laid out and written as one document, then
-    split page by page: writing embeds the CJK fonts, which is the slow part, so the batch
-    does it once (each file then carries the batch's glyphs; writing each page of the
-    document on its own cost 5 times as much)."""
-    from weasyprint import CSS, HTML
+@functools.cache
+def _stylesheet():
+    """Parsed once per process (about 10 ms a document): restart to see an edit of the file."""
+    from weasyprint import CSS
 
-    certificates = list(certificates)
-    if not certificates:
-        return []
+    return CSS(filename=CERTIFICATE_CSS, font_config=_font_configuration())
+
+
+def _render_document(certificates: list[Certificate]) -> list[bytes]:
+    from weasyprint import HTML
+
     html = _certificates_html(certificates)
     with _render_lock:
-        fonts = _font_configuration()
         document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
-            stylesheets=[CSS(filename=CERTIFICATE_CSS, font_config=fonts)], font_config=fonts
+            stylesheets=[_stylesheet()], font_config=_font_configuration()
         )
         if len(document.pages) != len(certificates):
             # A name so long that it spilled onto a second page: never print that.
@@ -113,6 +119,18 @@ def render_certificates(certificates) -> list[bytes]:
             )
         pdf = document.write_pdf()
     return [pdf] if len(certificates) == 1 else _split_pages(pdf)
+
+
+def render_certificates(certificates) -> list[bytes]:
+    """One PDF per certificate, in order. Up to PAGES_PER_DOCUMENT are laid out and written as
+    one document, then split page by page: writing subsets and embeds the CJK fonts, which is
+    the slow part of a lone certificate, so a document does it once for all its pages (each
+    file then carries the glyphs of its whole document)."""
+    certificates = list(certificates)
+    pdfs = []
+    for start in range(0, len(certificates), PAGES_PER_DOCUMENT):
+        pdfs += _render_document(certificates[start : start + PAGES_PER_DOCUMENT])
+    return pdfs
 
 
 def render_certificate(certificate: Certificate) -> bytes:

@@ -7,6 +7,7 @@ import segno
 from PIL import Image
 from pypdf import PdfReader
 
+from awards import pdf as certificate_pdf
 from awards.models import Cycle, NominationResult
 from awards.pdf import render_certificate, render_certificates, verification_qr, verification_url
 from awards.services.certificates import certificate_issue
@@ -148,3 +149,38 @@ def test_a_batch_gives_one_file_per_certificate_in_order(cycle):
     assert [pdf_text(pdf).count("Limited") for pdf in pdfs] == [1, 1, 1]
     assert [f"Enterprise {n} Limited" in pdf_text(pdf) for n, pdf in enumerate(pdfs)] == [True] * 3
     assert "EEPA-2024-0001" in pdf_text(render_certificate(certificates[0]))
+
+
+def test_the_verification_code_is_printed_with_the_address_of_the_verification_form(
+    cycle, settings
+):
+    settings.PUBLIC_BASE_URL = "https://eepa.example.gov.hk"
+    certificate = certificate_issue(result=awarded_result(cycle))
+    text = pdf_text(certificate.pdf.read())
+    assert f"Verification code 核實碼 {certificate.verification_code}" in text
+    assert "https://eepa.example.gov.hk/verify/" in text
+    assert f"/verify/{certificate.verification_code}" not in text  # the QR code carries that
+
+
+def test_a_batch_larger_than_a_document_is_rendered_in_several_documents(cycle, monkeypatch):
+    monkeypatch.setattr(certificate_pdf, "PAGES_PER_DOCUMENT", 2)
+    results = [awarded_result(cycle, name_en=f"Enterprise {n} Limited") for n in range(5)]
+    certificates = [certificate_issue(result=r) for r in results]
+    pdfs = render_certificates(certificates)
+    texts = [pdf_text(pdf) for pdf in pdfs]  # one page each
+    assert [f"Enterprise {n} Limited" in text for n, text in enumerate(texts)] == [True] * 5
+    assert [c.serial in text for c, text in zip(certificates, texts, strict=True)] == [True] * 5
+
+
+def test_the_chinese_is_set_in_the_embedded_cjk_font(cycle):
+    certificate = certificate_issue(result=awarded_result(cycle, name_zh="海韻有限公司"))
+    page = PdfReader(certificate.pdf.open()).pages[0]
+    fonts = {
+        font.get_object()["/BaseFont"].split("+", 1)[1]
+        for font in page["/Resources"]["/Font"].values()
+    }
+    # Regular and bold of the one CJK family, its Latin too: no other CJK face costs embedding.
+    assert {name for name in fonts if "CJK" in name} == {
+        "Noto-Serif-CJK-TC",
+        "Noto-Serif-CJK-TC-Bold",
+    }
