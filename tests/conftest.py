@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import EnterpriseFactory, EventFactory, MembershipFactory, UserFactory
+from tests.worker import redis_worker  # noqa: F401  (a fixture: a real Celery worker)
 
 # Sync Playwright runs beside live_server's ORM calls in the browser tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

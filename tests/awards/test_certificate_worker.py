@@ -2,92 +2,24 @@
 test database (committed data: the worker cannot see inside a test's transaction)."""
 
 import hashlib
-import os
-import signal
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from awards.models import Certificate, CertificateJob, Cycle
 from awards.services.certificates import certificate_run_start
-from portal.celery import app
 from tests.awards.factories import CycleFactory
 from tests.awards.test_certificate_pdf import awarded_result, pdf_text
-
-BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
-TIMEOUT = 120  # seconds; it takes a few, most of them the worker starting
+from tests.worker import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@pytest.fixture
-def worker(settings):
-    """A worker on a queue of this test's own, sharing the test database and media folder;
-    this process sends to it through the same broker."""
-    queue = f"eepa-test-{uuid.uuid4().hex[:12]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": BROKER_URL,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "CERTIFICATE_BATCH_SIZE": str(settings.CERTIFICATE_BATCH_SIZE),
-    }
-    log = Path(settings.MEDIA_ROOT).parent / "worker.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--queues", queue,
-         "--concurrency", "2", "--loglevel", "info", "--without-gossip", "--without-mingle"],
-        cwd=settings.BASE_DIR, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    saved = {
-        key: app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")
-    }
-    app.conf.update(broker_url=BROKER_URL, task_always_eager=False, task_default_queue=queue)
-    _forget_routes()
-    try:
-        yield process, log
-    finally:
-        app.conf.update(saved)
-        _forget_routes()
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def _forget_routes():
-    """Celery caches its broker connections, queues and router the first time they are used
-    (other tests may have used them, towards the default broker): drop them, as Celery does
-    itself after a fork, so that the broker and queue configured above are used."""
-    for name in ("queues", "default_queue", "router"):
-        app.amqp.__dict__.pop(name, None)
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-def wait_for(condition, process, log):
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        assert process.poll() is None, f"the worker exited:\n{log.read_text()}"
-        time.sleep(0.25)
-    pytest.fail(f"not done within {TIMEOUT} s; worker log:\n{log.read_text()}")
-
-
-def test_a_real_worker_on_redis_generates_a_cycles_certificates(worker, secretariat, settings):
-    process, log = worker
+def test_a_real_worker_on_redis_generates_a_cycles_certificates(
+    redis_worker, secretariat, settings
+):
+    process, log = redis_worker
     settings.CERTIFICATE_BATCH_SIZE = 2
     cycle = CycleFactory(year=2024, status=Cycle.Status.FINALISED)
     results = [
@@ -112,8 +44,8 @@ def test_a_real_worker_on_redis_generates_a_cycles_certificates(worker, secretar
     assert "issue_certificate_batch" in log.read_text()
 
 
-def test_a_message_delivered_twice_makes_one_certificate_per_award(worker, secretariat):
-    process, log = worker
+def test_a_message_delivered_twice_makes_one_certificate_per_award(redis_worker, secretariat):
+    process, log = redis_worker
     from awards.tasks import issue_certificate_batch
 
     cycle = CycleFactory(year=2024, status=Cycle.Status.FINALISED)
