@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the portal needs, only those that are missing.
 #   Pango + libharfbuzz-subset0: WeasyPrint (without harfbuzz-subset, CJK fonts subset ~45x slower)
-#   fonts-noto-cjk: Chinese glyphs in PDFs;  poppler-utils: pdftoppm to check PDFs as images
+#   fonts-noto-cjk: Chinese glyphs in PDFs; fonts-dejavu-core: the certificates' verification code;
+#    poppler-utils: pdftoppm to check PDFs as images
 #   chromium: browser tests;  gettext: compiling the translation catalogues
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils chromium gettext)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-dejavu-core poppler-utils chromium gettext)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
