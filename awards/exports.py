@@ -1,6 +1,7 @@
 """The ranking export (one row per nomination, the frozen snapshot once the cycle is
 finalised) and the ZIP of a cycle's certificates."""
 
+import time
 import zipfile
 
 from django.utils.text import slugify
@@ -67,8 +68,15 @@ def write_certificates_zip(certificates, archive) -> None:
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zip_file:
         for certificate in certificates:
             with certificate.pdf.open("rb") as pdf:
-                zip_file.writestr(certificate_zip_name(certificate), pdf.read())
+                zip_file.writestr(_readable(certificate_zip_name(certificate)), pdf.read())
         zip_file.writestr(
-            "SHA256SUMS",
+            _readable("SHA256SUMS"),
             "".join(f"{c.sha256}  {certificate_zip_name(c)}\n" for c in certificates),
         )
+
+
+def _readable(name: str) -> zipfile.ZipInfo:
+    """An entry extracted readable by all (rw-r--r--), dated now; writestr's default is 0600."""
+    info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+    info.external_attr = 0o644 << 16
+    return info

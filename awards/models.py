@@ -1,5 +1,6 @@
 """Award cycles: settings and criteria, nominations, panel review, and the frozen results."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from awards.querysets import (
@@ -472,6 +474,15 @@ class CertificateRun(models.Model):
 
     def __str__(self):
         return f"{self.cycle} {self.started_at:%Y-%m-%d %H:%M}"
+
+    # Queued this long without news, a run is taken for lost (a broker restart, say): pressing
+    # "Generate certificates" again queues its jobs again.
+    STALLED_AFTER = datetime.timedelta(minutes=10)
+
+    def is_stalled(self) -> bool:
+        recent = timezone.now() - self.STALLED_AFTER
+        queued = self.jobs.filter(status=CertificateJob.Status.QUEUED)
+        return queued.exists() and not queued.filter(updated_at__gt=recent).exists()
 
     def progress(self) -> dict:
         """{"total", "done", "failed", "queued"} of the run's jobs, in one query."""

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import segno
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from awards.models import Certificate
 
@@ -114,8 +116,14 @@ def _render_document(certificates: list[Certificate]) -> list[bytes]:
         )
         if len(document.pages) != len(certificates):
             # A name so long that it spilled onto a second page: never print that.
-            raise ValueError(
-                f"{len(certificates)} certificates laid out on {len(document.pages)} pages"
+            names = ", ".join(c.result.nomination.enterprise.name_en for c in certificates)
+            raise ValidationError(
+                _(
+                    "The names of %(names)s do not fit on one certificate page: shorten them "
+                    "on the enterprise's page, then generate again."
+                )
+                % {"names": names},
+                code="does_not_fit",
             )
         pdf = document.write_pdf()
     return [pdf] if len(certificates) == 1 else _split_pages(pdf)

@@ -95,11 +95,6 @@ certificate_urls = [
         name="certificate-run",
     ),
     path(
-        "cycles/<int:year>/certificates/runs/<int:pk>/retry/",
-        certificates.certificate_run_retry,
-        name="certificate-run-retry",
-    ),
-    path(
         "cycles/<int:year>/certificates/all.zip",
         certificates.certificate_zip,
         name="certificate-zip",
@@ -126,6 +121,7 @@ certificate_urls = [
 ceremony_urls = [
     path("cycles/<int:year>/ceremony/", ceremony.ceremony_list, name="ceremony-list"),
     path("cycles/<int:year>/ceremony/reset/", ceremony.ceremony_reset, name="ceremony-reset"),
+    path("cycles/<int:year>/ceremony/date/", ceremony.ceremony_date, name="ceremony-date"),
     path(
         "cycles/<int:year>/ceremony/download/",
         ceremony.ceremony_download,

@@ -1,5 +1,6 @@
 """One settings module, driven by the environment (see the configuration table in README.md)."""
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -113,6 +114,13 @@ DATABASES = {
     "default": _env("DATABASE_URL", _database_url, f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # SQLite ignores select_for_update: a writing transaction takes the database's write lock
+    # when it begins, so that two at once queue up (20 s at most) instead of failing with
+    # "database is locked" half-way (the demo's threaded server, a double click).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -179,7 +187,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="eepa-portal@localhos
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The address people reach the portal at; certificates' QR codes and links point here.
-PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", env.str, "http://127.0.0.1:8000").rstrip("/")
+PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", env.str, "http://127.0.0.1:8000" if DEBUG else "")
+if not re.fullmatch(r"https?://[^/\s]+(/\S*)?", PUBLIC_BASE_URL):
+    # Printed in every certificate's QR code: a wrong address cannot be corrected on paper.
+    raise ImproperlyConfigured(
+        "Set PUBLIC_BASE_URL to the portal's public address, e.g. https://eepa.example.gov.hk "
+        f"(it is printed in the certificates' QR codes); got {PUBLIC_BASE_URL!r}."
+    )
+PUBLIC_BASE_URL = PUBLIC_BASE_URL.rstrip("/")
 
 # The cache holds rate-limit counts: local memory by default (one count per process), a shared
 # Redis in production (CACHE_URL=rediscache://127.0.0.1:6379/1).
@@ -198,6 +213,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # Certificates rendered per Celery task: one document per batch shares the font work
 # (docs/performance.md).
 CERTIFICATE_BATCH_SIZE = _env("CERTIFICATE_BATCH_SIZE", env.int, 50)
+if CERTIFICATE_BATCH_SIZE < 1:
+    raise ImproperlyConfigured("CERTIFICATE_BATCH_SIZE must be 1 or more.")
 
 # Content-Security-Policy: no inline script anywhere; every script is a static file.
 CONTENT_SECURITY_POLICY = {

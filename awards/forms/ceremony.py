@@ -31,3 +31,11 @@ class CeremonyEntryForm(forms.ModelForm):
         "pronunciation_note",
         "table_number",
     ]
+
+
+class CeremonyDateForm(forms.Form):
+    ceremony_date = forms.DateField(
+        label=_("Date of the ceremony"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Printed on the run sheet and on certificates issued from now on."),
+    )

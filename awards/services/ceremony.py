@@ -142,6 +142,22 @@ def _find(entries: list[CeremonyEntry], result: NominationResult) -> int:
 
 
 @transaction.atomic
+def ceremony_date_set(*, cycle: Cycle, user, ceremony_date) -> Cycle:
+    """Set or change the date of the cycle's ceremony (printed on the run sheet and on the
+    certificates issued from now on). Logistics, not an award setting: it may change after
+    the cycle is finalised."""
+    _require_secretariat(user)
+    cycle = _lock_frozen(cycle)
+    before = snapshot(cycle, ["ceremony_date"])
+    cycle.ceremony_date = ceremony_date
+    cycle.save(update_fields=["ceremony_date"])
+    changes = diff(before, cycle)
+    if changes:
+        audit(user, "awards.cycle.ceremony_date_set", cycle, changes)
+    return cycle
+
+
+@transaction.atomic
 def ceremony_list_fill(*, cycle: Cycle, user) -> int:
     """Put every awardee not on the list yet at its end, in the default order among
     themselves. Returns how many were added."""

@@ -1,7 +1,6 @@
 """Certificates: issue (idempotent, one per award), issue a whole cycle, revoke, reissue, and
 generation runs worked off by Celery tasks (awards/tasks.py)."""
 
-import datetime
 import hashlib
 import secrets
 
@@ -130,15 +129,19 @@ def _awards(cycle: Cycle):
     )
 
 
+def awards_without_certificate(cycle: Cycle):
+    """The cycle's awards never certified. An award whose certificate was revoked is not one
+    of them: revoking is final, and a new certificate comes only from a reissue."""
+    return _awards(cycle).filter(certificates__isnull=True)
+
+
 @transaction.atomic
 def certificates_issue_for_cycle(*, cycle: Cycle, user=None) -> list[Certificate]:
     """Issue every missing certificate of the cycle's awardees, rendered as one batch.
     Returns the certificates issued now (none if all were issued already)."""
     _require_secretariat(user)
     cycle = _lock_cycle(cycle.pk)
-    results = list(_awards(cycle))
-    issued = _issued([r.pk for r in results])
-    missing = [r for r in results if r.pk not in issued]
+    missing = list(awards_without_certificate(cycle))
     return _issue(cycle, missing, user) if missing else []
 
 
@@ -148,9 +151,6 @@ def certificates_issue_for_cycle(*, cycle: Cycle, user=None) -> list[Certificate
 # anyone, is skipped, so a retried or doubled task never makes a second certificate.
 
 JobStatus = CertificateJob.Status
-# A run whose jobs have been queued this long without finishing is taken for lost (a broker
-# restart, say): pressing "Generate certificates" again queues its jobs again.
-RUN_STALLED_AFTER = datetime.timedelta(minutes=10)
 
 
 def _queue_jobs(job_ids: list[int]) -> None:
@@ -178,13 +178,12 @@ def certificate_run_start(*, cycle: Cycle, user) -> CertificateRun | None:
         CertificateRun.objects.filter(cycle=cycle, jobs__status=JobStatus.QUEUED).distinct().first()
     )
     if active:
-        queued = active.jobs.filter(status=JobStatus.QUEUED)
-        if not queued.filter(updated_at__gt=timezone.now() - RUN_STALLED_AFTER).exists():
-            _queue_jobs(list(queued.values_list("pk", flat=True)))
+        if active.is_stalled():
+            queued = list(active.jobs.filter(status=JobStatus.QUEUED).values_list("pk", flat=True))
+            CertificateJob.objects.filter(pk__in=queued).update(updated_at=timezone.now())
+            _queue_jobs(queued)
         return active
-    awards = _awards(cycle)
-    issued = _issued(awards.values_list("pk", flat=True))
-    missing = [pk for pk in awards.values_list("pk", flat=True) if pk not in issued]
+    missing = list(awards_without_certificate(cycle).values_list("pk", flat=True))
     if not missing:
         return None
     run = CertificateRun.objects.create(cycle=cycle, started_by=user)
@@ -194,21 +193,6 @@ def certificate_run_start(*, cycle: Cycle, user) -> CertificateRun | None:
     audit(user, "awards.certificate.generation_started", cycle, note=str(len(jobs)))
     _queue_jobs([job.pk for job in jobs])
     return run
-
-
-@transaction.atomic
-def certificate_run_retry_failed(*, run: CertificateRun, user) -> int:
-    """Queue the failed jobs of a run again; returns how many."""
-    _require_secretariat(user)
-    _lock_cycle(run.cycle_id)
-    failed = list(run.jobs.filter(status=JobStatus.FAILED).values_list("pk", flat=True))
-    CertificateJob.objects.filter(pk__in=failed).update(
-        status=JobStatus.QUEUED, error="", updated_at=timezone.now()
-    )
-    if failed:
-        audit(user, "awards.certificate.generation_retried", run.cycle, note=str(len(failed)))
-        _queue_jobs(failed)
-    return len(failed)
 
 
 def certificate_jobs_work(job_ids: list[int]) -> int:
@@ -232,9 +216,9 @@ def certificate_jobs_work(job_ids: list[int]) -> int:
             .filter(pk__in=[j.pk for j in jobs], status=JobStatus.QUEUED)
             .order_by("pk")
         )
-        results = {r.pk: r for r in _awards(cycle).filter(pk__in=[j.result_id for j in jobs])}
-        certificates = _issued(results)
-        missing = [r for pk, r in results.items() if pk not in certificates]
+        result_ids = [j.result_id for j in jobs]
+        certificates = _issued(result_ids)
+        missing = list(awards_without_certificate(cycle).filter(pk__in=result_ids))
         for certificate in _issue(cycle, missing, run.started_by) if missing else []:
             certificates[certificate.result_id] = certificate
         now = timezone.now()
@@ -242,8 +226,9 @@ def certificate_jobs_work(job_ids: list[int]) -> int:
             job.certificate = certificates.get(job.result_id)
             if job.certificate:
                 job.status, job.error = JobStatus.DONE, ""
-            else:  # no longer awarded: the cycle was reopened and decided again
-                job.status, job.error = JobStatus.FAILED, _("This award no longer exists.")
+            else:  # revoked meanwhile (revoking is final), or no longer an award
+                job.status = JobStatus.FAILED
+                job.error = _("This award's certificate was revoked meanwhile; reissue it instead.")
             job.updated_at = now
         CertificateJob.objects.bulk_update(jobs, ["status", "error", "certificate", "updated_at"])
         return len(jobs)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from awards.forms.ceremony import CeremonyEntryForm
+from awards.forms.ceremony import CeremonyDateForm, CeremonyEntryForm
 from awards.models import Cycle
 from awards.run_sheet import EXPORT_CONTENT_TYPES, EXPORT_FORMATS, ceremony_export, export_filename
 from awards.services import ceremony as services
@@ -49,6 +49,7 @@ def ceremony_list(request, year):
             "entries": entries,
             "unsaved": sum(1 for entry in entries if entry.pk is None),
             "export_formats": EXPORT_FORMATS,
+            "date_form": CeremonyDateForm(initial={"ceremony_date": cycle.ceremony_date}),
         },
     )
 
@@ -145,3 +146,22 @@ def ceremony_download(request, year):
     response = HttpResponse(ceremony_export(cycle, fmt), content_type=EXPORT_CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{export_filename(cycle, fmt)}"'
     return response
+
+
+@require_POST
+@role_required(Role.SECRETARIAT)
+def ceremony_date(request, year):
+    cycle = _cycle(request, year)
+    form = CeremonyDateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date of the ceremony as a date, e.g. 2024-10-24."))
+        return redirect(_list_url(cycle))
+    try:
+        services.ceremony_date_set(
+            cycle=cycle, user=request.user, ceremony_date=form.cleaned_data["ceremony_date"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The date of the ceremony is saved."))
+    return redirect(_list_url(cycle))

@@ -12,7 +12,6 @@ from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from awards.exports import write_certificates_zip
@@ -147,6 +146,7 @@ def _run_context(run: CertificateRun | None) -> dict:
     if run is None:
         return {"run": None}
     progress = run.progress()
+    stalled = progress["queued"] > 0 and run.is_stalled()
     failures = (
         run.jobs.filter(status=CertificateJob.Status.FAILED)
         .select_related("result__nomination__enterprise")
@@ -154,7 +154,7 @@ def _run_context(run: CertificateRun | None) -> dict:
         if progress["failed"]
         else []
     )
-    return {"run": run, "progress": progress, "failures": failures}
+    return {"run": run, "progress": progress, "failures": failures, "stalled": stalled}
 
 
 @role_required(Role.SECRETARIAT)
@@ -182,7 +182,8 @@ def certificate_list(request, year):
         {
             "cycle": cycle,
             "rows": rows,
-            "missing": sum(1 for row in rows if row["issued"] is None),
+            # Never certified: an award whose certificate was revoked is reissued, not generated.
+            "missing": sum(1 for row in rows if row["issued"] is None and not row["revoked"]),
             "issued": sum(1 for row in rows if row["issued"] is not None),
             **_run_context(cycle.certificate_runs.select_related("started_by").first()),
         },
@@ -220,28 +221,6 @@ def certificate_run(request, year, pk):
     if context["progress"]["queued"] == 0 and request.GET.get("polling"):
         response["HX-Refresh"] = "true"
     return response
-
-
-@require_POST
-@role_required(Role.SECRETARIAT)
-def certificate_run_retry(request, year, pk):
-    cycle = _cycle(request, year)
-    run = get_object_or_404(cycle.certificate_runs, pk=pk)
-    try:
-        count = services.certificate_run_retry_failed(run=run, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d certificate queued again.",
-                "%(count)d certificates queued again.",
-                count,
-            )
-            % {"count": count},
-        )
-    return redirect("awards:certificate-list", year=cycle.year)
 
 
 @role_required(Role.SECRETARIAT)

@@ -63,6 +63,8 @@ ACCESS = [
     Access("awards:ceremony-move", "post", _secretariat_then(FIRST_ROW), _first, data={"direction": "down"}),  # noqa: E501
     Access("awards:ceremony-reset", "get", ALL_405, _finalised),
     Access("awards:ceremony-reset", "post", _secretariat_then(LIST), _finalised),
+    Access("awards:ceremony-date", "get", ALL_405, _finalised),
+    Access("awards:ceremony-date", "post", _secretariat_then(LIST), _finalised, data={"ceremony_date": "2024-10-24"}),  # noqa: E501
     Access("awards:ceremony-entry-update", "get", SECRETARIAT_ONLY, _first),
     Access("awards:ceremony-entry-update", "post", _secretariat_then(FIRST_ROW), _first, data={"representative_name": "Ms Chan Wing-yan", "table_number": "3"}),  # noqa: E501
     # Only an awardee of the cycle has an entry.

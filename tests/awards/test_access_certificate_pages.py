@@ -2,6 +2,7 @@
 all certificates, revocation and reissue. Access rows in the format of
 tests/partners/test_access.py, whose completeness test collects ACCESS; then behaviour."""
 
+import datetime
 import hashlib
 import io
 import zipfile
@@ -46,8 +47,6 @@ ACCESS = [
     Access("awards:certificate-generate", "get", ALL_405, _year),
     Access("awards:certificate-generate", "post", SECRETARIAT_BACK_TO_LIST, _year),
     Access("awards:certificate-run", "get", SECRETARIAT_BACK_TO_LIST, _run),
-    Access("awards:certificate-run-retry", "get", ALL_405, _run),
-    Access("awards:certificate-run-retry", "post", SECRETARIAT_BACK_TO_LIST, _run),
     Access("awards:certificate-zip", "get", SECRETARIAT_ONLY, _year),
     Access("awards:certificate-revoke", "get", SECRETARIAT_ONLY, _issued),
     Access("awards:certificate-revoke", "post", SECRETARIAT_BACK_TO_LIST, _issued, data={"reason": "Name misspelt."}),  # noqa: E501
@@ -60,7 +59,9 @@ ACCESS = [
 def world(officer, verifier, secretariat, panel_member, partner_user, other_partner_user):
     """A finalised 2024 cycle: partner1's enterprise awarded and certified, another awardee
     not yet (so that generating has work to do), and a past generation run."""
-    cycle = CycleFactory(year=2024, status=Cycle.Status.FINALISED)
+    cycle = CycleFactory(
+        year=2024, status=Cycle.Status.FINALISED, ceremony_date=datetime.date(2024, 10, 24)
+    )
     result = awarded_result(cycle, partner_user.membership.enterprise, nominated_by=secretariat)
     awarded_result(cycle, EnterpriseFactory(), nominated_by=secretariat, rank=2)
     issued = certificate_of(result, serial="EEPA-2024-0001")
@@ -118,6 +119,7 @@ def test_generating_from_the_page_issues_the_missing_certificates(
 ):
     page = secretariat_client.get(list_url())
     assert "Generate 1 certificate" in page.text
+    assert "No date is set for the ceremony" not in page.text
 
     with django_capture_on_commit_callbacks(execute=True):
         response = secretariat_client.post(reverse("awards:certificate-generate", args=[2024]))
@@ -195,6 +197,7 @@ def test_the_zip_holds_every_issued_certificate_and_their_checksums(
         "SHA256SUMS",
     ]  # fmt: skip
     assert archive.read("EEPA-2024-0003-kai-tak-freight-ltd.pdf") == PDF + b"3"
+    assert {archive.getinfo(name).external_attr >> 16 for name in names} == {0o644}
     sums = archive.read("SHA256SUMS").decode()
     assert (
         f"{hashlib.sha256(PDF + b'3').hexdigest()}  EEPA-2024-0003-kai-tak-freight-ltd.pdf" in sums
@@ -272,3 +275,24 @@ def test_the_certificates_page_takes_a_fixed_number_of_queries(
     with django_assert_num_queries(8):
         response = secretariat_client.get(list_url())
     assert len(response.context["rows"]) == 2 + extra
+
+
+def test_without_a_ceremony_date_the_page_says_so_before_generating(secretariat_client, world):
+    Cycle.objects.filter(pk=world.cycle.pk).update(ceremony_date=None)
+    page = secretariat_client.get(list_url())
+    assert "No date is set for the ceremony" in page.text
+    assert reverse("awards:ceremony-list", args=[2024]) in page.text
+
+
+def test_a_revoked_award_is_offered_a_reissue_not_a_generation(secretariat_client, world):
+    Certificate.objects.filter(pk=world.issued.pk).update(status="revoked", revocation_reason="x")
+    page = secretariat_client.get(list_url())
+    assert "Generate 1 certificate" in page.text  # the other award, never certified
+    assert page.context["missing"] == 1
+
+
+def test_the_generate_button_is_hidden_while_a_run_is_under_way(secretariat_client, world):
+    secretariat_client.post(reverse("awards:certificate-generate", args=[2024]))
+    page = secretariat_client.get(list_url())
+    assert "Generating… this panel updates itself." in page.text
+    assert "Generate 1 certificate" not in page.text

@@ -734,3 +734,19 @@ def test_manage_py_export_ceremony_prints_only_the_file(secretariat):
     assert result.returncode == 1
     assert result.stdout == b""
     assert b"There is no cycle 2031." in result.stderr
+
+
+def test_the_secretariat_sets_the_ceremony_date_after_finalisation(client, secretariat):
+    cycle = CycleFactory(year=2030, status=Cycle.Status.FINALISED, ceremony_date=None)
+    client.force_login(secretariat)
+    url = reverse("awards:ceremony-date", args=[2030])
+
+    response = client.post(url, {"ceremony_date": "not a date"}, follow=True)
+    assert "Give the date of the ceremony as a date" in response.text
+    response = client.post(url, {"ceremony_date": "2030-10-24"}, follow=True)
+    assert "The date of the ceremony is saved." in response.text
+    assert 'value="2030-10-24"' in response.text
+    cycle.refresh_from_db()
+    assert cycle.ceremony_date.isoformat() == "2030-10-24"
+    entry = AuditEntry.objects.get(action="awards.cycle.ceremony_date_set")
+    assert entry.changes["ceremony_date"] == ["", "2030-10-24"]

@@ -5,11 +5,12 @@ idempotence, retries with backoff, failures reported per award."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.utils import timezone
 
 from awards.models import Certificate, CertificateJob, CertificateRun, Cycle
 from awards.services.certificates import (
     certificate_issue,
-    certificate_run_retry_failed,
+    certificate_revoke,
     certificate_run_start,
 )
 from awards.tasks import issue_certificate_batch, retry_delay
@@ -144,8 +145,19 @@ def test_a_failed_attempt_is_retried_and_yields_one_certificate_each(
 
 
 def test_after_the_last_retry_the_failure_is_kept_per_award(
-    cycle, awards, secretariat, storage_failing, settings, caplog
+    cycle,
+    awards,
+    secretariat,
+    storage_failing,
+    settings,
+    caplog,
+    django_capture_on_commit_callbacks,
+    django_user_model,
 ):
+    from portal.roles import Role
+    from tests.factories import UserFactory
+
+    secretariat2 = UserFactory(username="secretariat2", roles=[Role.SECRETARIAT])
     # The batch fails every time: it is split, each award is retried on its own, and each
     # failure is kept with its award.
     settings.CERTIFICATE_BATCH_SIZE = 10
@@ -160,15 +172,16 @@ def test_after_the_last_retry_the_failure_is_kept_per_award(
     assert caplog.text.count("failed, retrying") == 3 + 5 * 3
     assert not Certificate.objects.exists()
 
-    # ...and once the disk is freed, "Try the failed ones again" issues them all.
+    # ...and once the disk is freed, "Try the failed ones again" (a new run, by whoever
+    # presses it) issues them all.
     storage_failing(0)
-    count = certificate_run_retry_failed(run=run, user=secretariat)
-    assert count == 5
-    for job_id in run.jobs.values_list("pk", flat=True):
-        issue_certificate_batch.apply(args=[[job_id]])
-    assert run.progress()["done"] == 5
+    with django_capture_on_commit_callbacks(execute=True):
+        again = certificate_run_start(cycle=cycle, user=secretariat2)
+    assert again != run
+    assert again.progress() == {"total": 5, "done": 5, "failed": 0, "queued": 0}
+    assert {c.issued_by for c in Certificate.objects.all()} == {secretariat2}
     bad.refresh_from_db()
-    assert (bad.status, bad.error) == (Status.DONE, "")
+    assert bad.status == Status.FAILED  # the first run's record stays as it was
 
 
 def test_one_bad_award_does_not_sink_its_batch(cycle, secretariat, monkeypatch):
@@ -228,3 +241,41 @@ def test_the_task_is_acknowledged_late_and_retried_with_backoff():
     assert issue_certificate_batch.acks_late is True
     assert issue_certificate_batch.reject_on_worker_lost is True
     assert issue_certificate_batch.max_retries == 3
+
+
+def test_a_revoked_award_is_not_generated_again(
+    cycle, awards, secretariat, django_capture_on_commit_callbacks
+):
+    certificate = certificate_issue(result=awards[0], user=secretariat)
+    certificate_revoke(certificate=certificate, user=secretariat, reason="Awarded in error.")
+    run, _ = start(cycle, secretariat, django_capture_on_commit_callbacks)
+    assert run.progress()["total"] == 4
+    assert not Certificate.objects.filter(result=awards[0], status="issued").exists()
+
+
+def test_a_job_whose_award_was_revoked_meanwhile_fails_with_the_reason(cycle, awards, secretariat):
+    run = certificate_run_start(cycle=cycle, user=secretariat)
+    certificate = certificate_issue(result=awards[1], user=secretariat)
+    certificate_revoke(certificate=certificate, user=secretariat, reason="Awarded in error.")
+    issue_certificate_batch.apply(args=[list(run.jobs.values_list("pk", flat=True))])
+    failed = run.jobs.get(status=Status.FAILED)
+    assert failed.result == awards[1]
+    assert "revoked meanwhile" in failed.error
+    assert Certificate.objects.filter(status="issued").count() == 4
+
+
+def test_a_stalled_run_is_queued_again_once(
+    cycle, awards, secretariat, django_capture_on_commit_callbacks
+):
+    run = certificate_run_start(cycle=cycle, user=secretariat)  # its messages were lost
+    assert not run.is_stalled()
+    CertificateJob.objects.update(updated_at=timezone.now() - CertificateRun.STALLED_AFTER)
+    assert run.is_stalled()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert certificate_run_start(cycle=cycle, user=secretariat) == run
+    assert len(callbacks) == 1
+    assert run.progress()["done"] == 5
+    # A run under way and not stalled is left alone.
+    with django_capture_on_commit_callbacks() as callbacks:
+        certificate_run_start(cycle=cycle, user=secretariat)
+    assert callbacks == []

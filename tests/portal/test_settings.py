@@ -15,7 +15,11 @@ pytestmark = pytest.mark.django_db
 
 BASE_DIR = Path(settings.BASE_DIR)
 STRONG_SECRET_KEY = "kV3q9-Zs7xP2mT8wL4nR6yB1cF5hJ0gD_aE2uI9oK7sM3vX8zQ4pW6tY1rN5bH0j"
-PRODUCTION = {"SECRET_KEY": STRONG_SECRET_KEY, "ALLOWED_HOSTS": "eepa.customs.example.org"}
+PRODUCTION = {
+    "SECRET_KEY": STRONG_SECRET_KEY,
+    "ALLOWED_HOSTS": "eepa.customs.example.org",
+    "PUBLIC_BASE_URL": "https://eepa.customs.example.org",
+}
 
 
 def run(args, **variables):
@@ -53,6 +57,39 @@ def test_production_refuses_to_start_without_a_secret_key():
         "django.core.exceptions.ImproperlyConfigured: "
         "Set SECRET_KEY (or DEBUG=true for development)."
     )
+
+
+@pytest.mark.parametrize("value", [None, "", "eepa.customs.example.org", "ftp://eepa.example"])
+def test_production_refuses_to_start_without_a_public_address(value):
+    variables = {k: v for k, v in PRODUCTION.items() if k != "PUBLIC_BASE_URL"}
+    if value is not None:
+        variables["PUBLIC_BASE_URL"] = value
+    result = run(["manage.py", "check"], **variables)
+    assert result.returncode == 1
+    assert (
+        "ImproperlyConfigured: Set PUBLIC_BASE_URL to the portal's public address"
+        in (result.stderr.strip().splitlines()[-1])
+    )
+
+
+def test_the_public_address_loses_its_trailing_slash():
+    url = print_setting(
+        "settings.PUBLIC_BASE_URL", **{**PRODUCTION, "PUBLIC_BASE_URL": "https://eepa.example/"}
+    )
+    assert url == "'https://eepa.example'"
+
+
+def test_certificate_batches_hold_at_least_one():
+    result = run(["manage.py", "check"], **{**PRODUCTION, "CERTIFICATE_BATCH_SIZE": "0"})
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: CERTIFICATE_BATCH_SIZE must be 1 or more."
+    )
+
+
+def test_sqlite_transactions_take_the_write_lock_at_once():
+    expression = "settings.DATABASES['default']['OPTIONS']"
+    options = print_setting(expression, DEBUG="true", DATABASE_URL="sqlite:////tmp/x.sqlite3")
+    assert options == "{'transaction_mode': 'IMMEDIATE', 'timeout': 20}"
 
 
 def test_development_runs_without_a_secret_key():
