@@ -401,6 +401,10 @@ class Certificate(models.Model):
     serial = models.CharField(_("serial number"), max_length=20, unique=True)  # EEPA-2024-0001
     # 128+ bits of randomness (secrets.token_urlsafe(24) gives 192), unguessable and unlisted.
     verification_code = models.CharField(_("verification code"), max_length=64, unique=True)
+    # The names as printed, kept so that the verification page matches the paper even after
+    # the enterprise's names are corrected.
+    name_en = models.CharField(_("name (English) as printed"), max_length=200)
+    name_zh = models.CharField(_("name (Chinese) as printed"), max_length=100)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ISSUED
     )

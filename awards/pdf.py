@@ -58,8 +58,8 @@ def _context(certificate: Certificate) -> dict:
         "cycle": cycle,
         "enterprise": enterprise,
         "streak": result.streak if result.streak >= 2 else None,
-        "name_en_class": _length_class(enterprise.name_en, NAME_EN_LONG, NAME_EN_VERY_LONG),
-        "name_zh_class": _length_class(enterprise.name_zh, NAME_ZH_LONG, NAME_ZH_VERY_LONG),
+        "name_en_class": _length_class(certificate.name_en, NAME_EN_LONG, NAME_EN_VERY_LONG),
+        "name_zh_class": _length_class(certificate.name_zh, NAME_ZH_LONG, NAME_ZH_VERY_LONG),
         # Both languages' formats whatever the active language: the certificate is bilingual.
         "ceremony_en": f"{ceremony.day} {ceremony:%B %Y}" if ceremony else "",
         "ceremony_zh": f"{ceremony.year}年{ceremony.month}月{ceremony.day}日" if ceremony else "",
@@ -116,7 +116,7 @@ def _render_document(certificates: list[Certificate]) -> list[bytes]:
         )
         if len(document.pages) != len(certificates):
             # A name so long that it spilled onto a second page: never print that.
-            names = ", ".join(c.result.nomination.enterprise.name_en for c in certificates)
+            names = ", ".join(c.name_en for c in certificates)
             raise ValidationError(
                 _(
                     "The names of %(names)s do not fit on one certificate page: shorten them "

@@ -61,10 +61,13 @@ def _issue(cycle: Cycle, results: list[NominationResult], user) -> list[Certific
     number = _next_serial_number(cycle)
     certificates = []
     for offset, result in enumerate(results):
+        enterprise = result.nomination.enterprise
         certificate = Certificate(
             result=result,
             serial=f"{SERIAL_PREFIX}-{cycle.year}-{number + offset:04d}",
             verification_code=secrets.token_urlsafe(24),
+            name_en=enterprise.name_en,
+            name_zh=enterprise.name_zh,
             issued_by=user,
         )
         certificate.save()

@@ -60,8 +60,8 @@ def _public_facts(certificate: Certificate) -> dict:
     return {
         "revoked": certificate.status == Certificate.Status.REVOKED,
         "revoked_at": certificate.revoked_at,
-        "name_en": nomination.enterprise.name_en,
-        "name_zh": nomination.enterprise.name_zh,
+        "name_en": certificate.name_en,
+        "name_zh": certificate.name_zh,
         "title_en": nomination.cycle.title_en,
         "title_zh": nomination.cycle.title_zh,
         "year": nomination.cycle.year,

@@ -30,6 +30,8 @@ def awarded_result(cycle, enterprise, *, nominated_by, rank=1, streak=1) -> Nomi
 
 def certificate_of(result, *, serial, pdf=PDF, code=None, **fields) -> Certificate:
     """A certificate of `result` with `pdf` stored and its SHA-256; `fields` may revoke it."""
+    enterprise = result.nomination.enterprise
+    fields = {"name_en": enterprise.name_en, "name_zh": enterprise.name_zh, **fields}
     certificate = Certificate(
         result=result,
         serial=serial,

@@ -296,3 +296,24 @@ def test_the_generate_button_is_hidden_while_a_run_is_under_way(secretariat_clie
     page = secretariat_client.get(list_url())
     assert "Generating… this panel updates itself." in page.text
     assert "Generate 1 certificate" not in page.text
+
+
+def test_the_verification_page_shows_the_names_as_printed_after_a_correction(
+    secretariat_client, world
+):
+    enterprise = world.result.nomination.enterprise
+    printed = enterprise.name_en
+    enterprise.name_en = "Renamed Terminals Limited"
+    enterprise.save()
+    verify = reverse("certificate-verify", args=[world.issued.verification_code])
+
+    page = secretariat_client.get(verify)
+    assert printed in page.text and "Renamed Terminals Limited" not in page.text
+
+    secretariat_client.post(
+        reverse("awards:certificate-reissue", args=[world.issued.pk]), {"reason": "Renamed."}
+    )
+    new = Certificate.objects.get(status="issued", result=world.result)
+    assert new.name_en == "Renamed Terminals Limited"
+    page = secretariat_client.get(verify)
+    assert "Revoked" in page.text and printed in page.text
