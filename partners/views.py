@@ -10,7 +10,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from awards.history import enterprise_award_history
-from partners import services
+from awards.standing import open_cycle_standing, published_history
+from partners import partner_home, services
 from partners.exports import EXPORT_COLUMNS, event_export_rows, import_template_rows
 from partners.filters import (
     MY_EVENTS,
@@ -104,15 +105,28 @@ def enterprise_detail(request, pk):
     )
 
 
-@login_required
+@role_required(Role.PARTNER)
 def my_enterprise(request):
-    """A partner user's home: their own enterprise's page."""
+    """A partner user's home: their own enterprise's profile, verified cooperation, award
+    results and, while a cycle is open, its own score and standing band."""
     enterprise = (
         Enterprise.objects.visible_to(request.user).filter(memberships__user=request.user).first()
     )
     if enterprise is None:
         raise PermissionDenied
-    return redirect(enterprise)
+    counts = partner_home.event_counts(request.user, enterprise)
+    return render(
+        request,
+        "partners/home/home.html",
+        {
+            "enterprise": enterprise,
+            "page": _page(request, partner_home.partner_events(request.user, enterprise), 25),
+            "counts": counts,
+            "chart_data": counts.chart,
+            "standing": open_cycle_standing(enterprise),
+            "history": published_history(enterprise, request.user),
+        },
+    )
 
 
 @role_required(Role.SECRETARIAT)
