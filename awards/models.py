@@ -389,6 +389,8 @@ class Certificate(models.Model):
     at most one issued certificate per award, enforced by the database."""
 
     class Status(models.TextChoices):
+        # Serial and code reserved, PDF being rendered: invisible outside the certificates page.
+        PENDING = "pending", _("Being generated")
         ISSUED = "issued", _("Issued")
         REVOKED = "revoked", _("Revoked")
 
@@ -437,13 +439,14 @@ class Certificate(models.Model):
         verbose_name_plural = _("certificates")
         ordering = ["serial"]
         constraints = [
+            # One certificate per award being generated or valid; revoked ones may pile up.
             models.UniqueConstraint(
                 fields=["result"],
-                condition=Q(status="issued"),
-                name="one_issued_certificate_per_award",
+                condition=Q(status__in=["pending", "issued"]),
+                name="one_current_certificate_per_award",
             ),
             models.CheckConstraint(
-                condition=Q(status="issued") | ~Q(revocation_reason=""),
+                condition=~Q(status="revoked") | ~Q(revocation_reason=""),
                 name="revoked_certificate_has_a_reason",
             ),
         ]

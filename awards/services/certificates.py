@@ -54,10 +54,19 @@ def _issued(result_ids) -> dict[int, Certificate]:
     }
 
 
-def _issue(cycle: Cycle, results: list[NominationResult], user) -> list[Certificate]:
-    """Create, render and store the certificates of `results` (awarded, none issued yet), under
-    the cycle's lock. The files written are removed again if anything fails, so that a retry
-    starts clean."""
+def _pending(result_ids) -> dict[int, Certificate]:
+    return {
+        c.result_id: c
+        for c in Certificate.objects.filter(
+            result_id__in=result_ids, status=Status.PENDING
+        ).select_related("result__nomination__cycle", "result__nomination__enterprise")
+    }
+
+
+def _reserve(cycle: Cycle, results: list[NominationResult], user) -> list[Certificate]:
+    """Pending certificates for `results` (awards with no current certificate): serial numbers,
+    verification codes and the names to print. The caller holds the cycle's lock, under which
+    serials are allocated."""
     number = _next_serial_number(cycle)
     certificates = []
     for offset, result in enumerate(results):
@@ -68,28 +77,57 @@ def _issue(cycle: Cycle, results: list[NominationResult], user) -> list[Certific
             verification_code=secrets.token_urlsafe(24),
             name_en=enterprise.name_en,
             name_zh=enterprise.name_zh,
+            status=Status.PENDING,
             issued_by=user,
         )
         certificate.save()
         certificates.append(certificate)
-    written = []
+    return certificates
+
+
+def _complete(cycle: Cycle, certificates: list[Certificate], pdfs: list[bytes], user):
+    """Store the rendered files of pending certificates and issue them, in the caller's
+    transaction; those issued meanwhile by another worker are left alone. The files written
+    are removed again if anything fails, so that a retry starts clean."""
+    pending = set(
+        Certificate.objects.select_for_update()
+        .filter(pk__in=[c.pk for c in certificates], status=Status.PENDING)
+        .values_list("pk", flat=True)
+    )
+    issued, written = [], []
     try:
-        for certificate, pdf in zip(certificates, render_certificates(certificates), strict=True):
+        for certificate, pdf in zip(certificates, pdfs, strict=True):
+            if certificate.pk not in pending:
+                continue
             certificate.sha256 = hashlib.sha256(pdf).hexdigest()
             certificate.pdf.save(f"{certificate.serial}.pdf", ContentFile(pdf), save=False)
             written.append(certificate.pdf.name)
-            certificate.save(update_fields=["pdf", "sha256"])
+            certificate.status, certificate.issued_at = Status.ISSUED, timezone.now()
+            certificate.save(update_fields=["pdf", "sha256", "status", "issued_at"])
             audit(
                 user,
                 "awards.certificate.issued",
                 certificate,
                 {"serial": ["", certificate.serial]},
             )
+            issued.append(certificate)
     except BaseException:
         for name in written:
             certificates[0].pdf.storage.delete(name)
         raise
-    return certificates
+    return issued
+
+
+def _issue(cycle: Cycle, results: list[NominationResult], user) -> list[Certificate]:
+    """Reserve, render and issue the certificates of `results` (awards with no issued
+    certificate) in one go, under the cycle's lock: one certificate, a reissue, a whole cycle.
+    A certificate left pending by a failed generation is issued under its reserved serial."""
+    pending = _pending([r.pk for r in results])
+    reserved = _reserve(cycle, [r for r in results if r.pk not in pending], user)
+    certificates = [*pending.values(), *reserved]
+    if not certificates:
+        return []
+    return _complete(cycle, certificates, render_certificates(certificates), user)
 
 
 def _issuable(result: NominationResult) -> None:
@@ -133,9 +171,10 @@ def _awards(cycle: Cycle):
 
 
 def awards_without_certificate(cycle: Cycle):
-    """The cycle's awards never certified. An award whose certificate was revoked is not one
-    of them: revoking is final, and a new certificate comes only from a reissue."""
-    return _awards(cycle).filter(certificates__isnull=True)
+    """The cycle's awards never certified, including those whose certificate is still pending
+    (a generation that failed half-way). An award whose certificate was revoked is not one of
+    them: revoking is final, and a new certificate comes only from a reissue."""
+    return _awards(cycle).exclude(certificates__status__in=[Status.ISSUED, Status.REVOKED])
 
 
 @transaction.atomic
@@ -144,8 +183,7 @@ def certificates_issue_for_cycle(*, cycle: Cycle, user=None) -> list[Certificate
     Returns the certificates issued now (none if all were issued already)."""
     _require_secretariat(user)
     cycle = _lock_cycle(cycle.pk)
-    missing = list(awards_without_certificate(cycle))
-    return _issue(cycle, missing, user) if missing else []
+    return _issue(cycle, list(awards_without_certificate(cycle)), user)
 
 
 # Generation runs: "Generate certificates" makes a run with a job per award still without a
@@ -199,8 +237,13 @@ def certificate_run_start(*, cycle: Cycle, user) -> CertificateRun | None:
 
 
 def certificate_jobs_work(job_ids: list[int]) -> int:
-    """Issue the certificates of the jobs still queued, as one batch; returns how many jobs
-    this call finished. Called by the Celery task, again on a retry."""
+    """Issue the certificates of the jobs still queued, as one document; returns how many jobs
+    this call finished. Called by the Celery task, again on a retry.
+
+    Three steps, so that workers render in parallel: serials are reserved under the cycle's
+    lock (pending certificates), the document is rendered with no lock held, and the files are
+    stored under the certificates' own row locks. A step that fails leaves pending
+    certificates, which the next attempt renders again under the same serials."""
     with transaction.atomic():
         jobs = list(
             CertificateJob.objects.filter(pk__in=job_ids, status=JobStatus.QUEUED)
@@ -210,23 +253,29 @@ def certificate_jobs_work(job_ids: list[int]) -> int:
         if not jobs:
             return 0
         run = jobs[0].run
-        _require_secretariat(run.started_by)
+        user = run.started_by
+        _require_secretariat(user)
         cycle = _lock_cycle(run.cycle_id)
-        # Locked now: another worker holding the same jobs (a redelivered message) waited
-        # for the cycle lock and finds them done.
+        result_ids = [j.result_id for j in jobs]
+        awards = awards_without_certificate(cycle).filter(pk__in=result_ids)
+        pending = _pending(result_ids)
+        _reserve(cycle, [r for r in awards if r.pk not in pending], user)
+
+    certificates = list(_pending(result_ids).values())
+    pdfs = render_certificates(certificates)
+
+    with transaction.atomic():
+        _complete(cycle, certificates, pdfs, user)
+        # Locked: a redelivered message working the same jobs waits here, then finds them done.
         jobs = list(
             CertificateJob.objects.select_for_update()
             .filter(pk__in=[j.pk for j in jobs], status=JobStatus.QUEUED)
             .order_by("pk")
         )
-        result_ids = [j.result_id for j in jobs]
-        certificates = _issued(result_ids)
-        missing = list(awards_without_certificate(cycle).filter(pk__in=result_ids))
-        for certificate in _issue(cycle, missing, run.started_by) if missing else []:
-            certificates[certificate.result_id] = certificate
+        issued = _issued([j.result_id for j in jobs])
         now = timezone.now()
         for job in jobs:
-            job.certificate = certificates.get(job.result_id)
+            job.certificate = issued.get(job.result_id)
             if job.certificate:
                 job.status, job.error = JobStatus.DONE, ""
             else:  # revoked meanwhile (revoking is final), or no longer an award

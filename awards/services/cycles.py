@@ -210,7 +210,8 @@ def cycle_reopen(*, cycle: Cycle, user: AbstractBaseUser, reason: str) -> Cycle:
         raise ValidationError(_("A published cycle cannot be reopened: partners see its results."))
     if cycle.status != Status.FINALISED:
         raise ValidationError(_("Only a finalised cycle can be reopened."))
-    if Certificate.objects.filter(result__nomination__cycle=cycle).exists():
+    certificates = Certificate.objects.filter(result__nomination__cycle=cycle)
+    if certificates.exclude(status=Certificate.Status.PENDING).exists():
         # A certificate (even revoked) may be in someone's hands, and its verification page
         # names the award: the results it certifies stay. Corrections go through reissue.
         raise ValidationError(
@@ -222,8 +223,10 @@ def cycle_reopen(*, cycle: Cycle, user: AbstractBaseUser, reason: str) -> Cycle:
     results = NominationResult.objects.filter(nomination__cycle=cycle)
     frozen = _results_text(results)
     ceremony = ceremony_list_discard(cycle)
-    # Generation runs that issued nothing (all failed) refer to the results too.
+    # Generation runs that issued nothing (all failed), and the serials they reserved, refer
+    # to the results too.
     CertificateRun.objects.filter(cycle=cycle).delete()
+    certificates.delete()
     results.delete()
     before = snapshot(cycle, ["status", "finalised_at", "finalised_by"])
     cycle.status, cycle.finalised_at, cycle.finalised_by = Status.REVIEW, None, None

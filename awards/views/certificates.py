@@ -49,6 +49,7 @@ def _certificate_with_code(code: str) -> Certificate | None:
             "result__nomination__cycle", "result__nomination__enterprise"
         )
         .filter(verification_code=code)
+        .exclude(status=Certificate.Status.PENDING)
         .first()
     )
 

@@ -170,7 +170,9 @@ def test_after_the_last_retry_the_failure_is_kept_per_award(
     assert set(run.jobs.values_list("error", flat=True)) == {"disk full"}
     # Four attempts for the batch, then four for each award alone.
     assert caplog.text.count("failed, retrying") == 3 + 5 * 3
-    assert not Certificate.objects.exists()
+    # Nothing issued: the serials stay reserved, invisible, for the next attempt.
+    assert set(Certificate.objects.values_list("status", flat=True)) == {"pending"}
+    assert not any(Certificate.objects.values_list("pdf", flat=True))
 
     # ...and once the disk is freed, "Try the failed ones again" (a new run, by whoever
     # presses it) issues them all.
@@ -179,7 +181,9 @@ def test_after_the_last_retry_the_failure_is_kept_per_award(
         again = certificate_run_start(cycle=cycle, user=secretariat2)
     assert again != run
     assert again.progress() == {"total": 5, "done": 5, "failed": 0, "queued": 0}
-    assert {c.issued_by for c in Certificate.objects.all()} == {secretariat2}
+    certificates = Certificate.objects.all()
+    assert sorted(c.serial for c in certificates) == [f"EEPA-2024-000{n}" for n in range(1, 6)]
+    assert {c.status for c in certificates} == {"issued"}
     bad.refresh_from_db()
     assert bad.status == Status.FAILED  # the first run's record stays as it was
 
@@ -203,7 +207,8 @@ def test_one_bad_award_does_not_sink_its_batch(cycle, secretariat, monkeypatch):
     failed = run.jobs.get(status=Status.FAILED)
     assert failed.result == bad
     assert "laid out on 2 pages" in failed.error
-    assert {c.result for c in Certificate.objects.all()} == set(good)
+    assert {c.result for c in Certificate.objects.filter(status="issued")} == set(good)
+    assert Certificate.objects.get(result=bad).status == "pending"
 
 
 def test_a_reopened_cycle_fails_the_jobs_without_retrying(cycle, awards, secretariat):
@@ -279,3 +284,41 @@ def test_a_stalled_run_is_queued_again_once(
     with django_capture_on_commit_callbacks() as callbacks:
         certificate_run_start(cycle=cycle, user=secretariat)
     assert callbacks == []
+
+
+@pytest.fixture
+def pending_certificate(cycle, awards, secretariat, storage_failing):
+    """A certificate left pending: its serial reserved, its file never written."""
+    run = certificate_run_start(cycle=cycle, user=secretariat)
+    storage_failing(100)
+    job = run.jobs.get(result=awards[0])
+    issue_certificate_batch.apply(args=[[job.pk]])
+    storage_failing(0)
+    return Certificate.objects.get(result=awards[0])
+
+
+def test_a_pending_certificate_is_invisible_outside(pending_certificate, client, secretariat):
+    from django.urls import reverse
+
+    assert pending_certificate.status == "pending"
+    verify = reverse("certificate-verify", args=[pending_certificate.verification_code])
+    assert client.get(verify).status_code == 404
+    client.force_login(secretariat)
+    download = reverse("awards:certificate-download", args=[pending_certificate.pk])
+    assert client.get(download).status_code == 404
+    page = client.get(reverse("awards:certificate-list", args=[2024]))
+    assert pending_certificate.serial not in page.text
+
+
+def test_issuing_later_keeps_the_reserved_serial(pending_certificate, awards, secretariat):
+    certificate = certificate_issue(result=awards[0], user=secretariat)
+    assert certificate.pk == pending_certificate.pk
+    assert (certificate.serial, certificate.status) == ("EEPA-2024-0001", "issued")
+    assert certificate.pdf and certificate.sha256
+
+
+def test_reopening_drops_the_reserved_serials(pending_certificate, cycle, secretariat):
+    from awards.services.cycles import cycle_reopen
+
+    cycle_reopen(cycle=cycle, user=secretariat, reason="A verified event was wrong.")
+    assert not Certificate.objects.exists()
