@@ -57,3 +57,38 @@ class EnforcementFlagQuerySet(NeverDeletedQuerySet):
     def visible_to(self, user) -> "EnforcementFlagQuerySet":
         """Enforcement concerns are for customs staff only: never the partner, nor the panel."""
         return self if is_staff_member(user) else self.none()
+
+
+class PartnerReportQuerySet(NeverDeletedQuerySet):
+    def visible_to(self, user) -> "PartnerReportQuerySet":
+        """Customs staff see every report; a partner only its own enterprise's (and views
+        never show it the internal notes or who handled the report)."""
+        if is_staff_member(user):
+            return self.all()
+        if has_role(user, Role.PARTNER):
+            return self.filter(
+                enterprise__memberships__user=user, enterprise__memberships__is_active=True
+            )
+        return self.none()
+
+    def triage_order(self) -> "PartnerReportQuerySet":
+        """Reports still waiting for customs (received, under review) first, oldest first."""
+        waiting = models.Case(
+            models.When(status__in=["received", "under_review"], then=0),
+            default=1,
+            output_field=models.IntegerField(),
+        )
+        return self.alias(waiting=waiting).order_by("waiting", "created_at", "pk")
+
+
+class ReportNoteQuerySet(NeverDeletedQuerySet):
+    def visible_to(self, user) -> "ReportNoteQuerySet":
+        """Officers' internal notes: customs staff only, never the partner."""
+        return self if is_staff_member(user) else self.none()
+
+
+class ReportAttachmentQuerySet(NeverDeletedQuerySet):
+    def visible_to(self, user) -> "ReportAttachmentQuerySet":
+        """The files of the reports the user may see: staff all, a partner its own."""
+        report_model = self.model._meta.get_field("report").related_model
+        return self.filter(report__in=report_model.objects.visible_to(user))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners import views
+from partners import report_views, views
 
 app_name = "partners"
 
@@ -39,4 +39,22 @@ urlpatterns = [
     path("events/<int:pk>/return/", views.event_return, name="event-return"),
     path("events/<int:pk>/withdraw/", views.event_withdraw, name="event-withdraw"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),
+]
+
+# Reports from partners (partners/report_views.py): the partner's side, then the officers'.
+urlpatterns += [
+    path("my-reports/", report_views.my_report_list, name="my-reports"),
+    path("my-reports/new/", report_views.report_submit, name="report-submit"),
+    path("my-reports/<int:pk>/", report_views.my_report_detail, name="my-report-detail"),
+    path("reports/", report_views.report_queue, name="report-queue"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report-detail"),
+    path("reports/<int:pk>/review/", report_views.report_review, name="report-review"),
+    path("reports/<int:pk>/note/", report_views.report_note, name="report-note"),
+    path("reports/<int:pk>/convert/", report_views.report_convert, name="report-convert"),
+    path("reports/<int:pk>/close/", report_views.report_close, name="report-close"),
+    path(
+        "reports/attachments/<int:pk>/",
+        report_views.report_attachment,
+        name="report-attachment",
+    ),
 ]

@@ -201,6 +201,8 @@ PUBLIC_BASE_URL = PUBLIC_BASE_URL.rstrip("/")
 CACHES = {"default": _env("CACHE_URL", env.cache_url, "locmemcache://")}
 # Requests per minute and client to the public certificate verification pages.
 VERIFY_RATE_LIMIT = _env("VERIFY_RATE_LIMIT", env.int, 30)
+# Reports a partner enterprise may send per hour (all its users together).
+REPORT_RATE_LIMIT = _env("REPORT_RATE_LIMIT", env.int, 10)
 
 # Celery: with no broker configured, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

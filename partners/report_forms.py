@@ -1,0 +1,87 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partners.filters import ANY
+from partners.forms import MultipleEvidenceField
+from partners.models import PartnerReport
+from partners.shipments import MAX_REFERENCES, parse_references
+
+
+class ReportForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=PartnerReport.Category.choices)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
+        help_text=_("What you saw or know: when, where, who and what."),
+    )
+    shipment_references = forms.CharField(
+        label=_("Shipment references"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text=_(
+            "Container numbers (e.g. CSQU3054383) or air waybill numbers (e.g. 176-12345675), "
+            "one a line; at most %(limit)d."
+        )
+        % {"limit": MAX_REFERENCES},
+    )
+    attachments = MultipleEvidenceField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("PDF, JPEG, PNG, XLSX or DOCX, up to 10 MB each."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"enctype": "multipart/form-data"}
+        self.helper.layout = Layout(
+            "category",
+            "description",
+            "shipment_references",
+            "attachments",
+            Submit("send", _("Send the report")),
+        )
+
+    def clean_shipment_references(self) -> list[str]:
+        return parse_references(self.cleaned_data["shipment_references"])
+
+
+class ReportNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Internal note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text=_("Customs staff only; the partner never sees it."),
+    )
+
+
+class ReportCloseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why is the report closed?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text=_("Kept as an internal note; the partner sees only that it is closed."),
+    )
+
+
+class ReportQueueFilter(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", ANY), *PartnerReport.Status.choices],
+    )
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        choices=[("", ANY), *PartnerReport.Category.choices],
+    )
+
+    def apply(self, reports):
+        """The filtered reports, or none when a filter is not valid (never all of them)."""
+        if not self.is_valid():
+            return reports.none()
+        filters = {name: value for name, value in self.cleaned_data.items() if value}
+        return reports.filter(**filters)
