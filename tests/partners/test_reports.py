@@ -543,3 +543,22 @@ def test_reports_and_notes_are_never_deleted(officer, handled_report):
     with pytest.raises(PermissionError):
         ReportNote.objects.all().delete()
     assert re.fullmatch(r"R-\d{4}-\d{6}", handled_report.acknowledgement_number)
+
+
+def test_the_menu_leads_to_the_reports(
+    client, officer, verifier, secretariat, panel_member, partner_user
+):
+    from django.urls import reverse
+
+    queue = f'href="{reverse("partners:report-queue")}"'
+    mine = f'href="{reverse("partners:my-reports")}"'
+    for user, sees_queue, sees_mine in (
+        (officer, True, False),
+        (verifier, True, False),
+        (secretariat, True, False),
+        (panel_member, False, False),
+        (partner_user, False, True),
+    ):
+        client.force_login(user)
+        page = client.get(reverse("password_change")).text
+        assert (queue in page, mine in page) == (sees_queue, sees_mine), user.username
