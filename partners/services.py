@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from partners.evidence import sha256_of, validate_evidence
 from partners.models import CooperationEvent, EnforcementFlag, Enterprise, EvidenceFile
 from portal.audit import audit, diff, snapshot
+from portal.notifications import triggers as notifications
 from portal.roles import Role, has_role, is_staff_member
 
 Status = CooperationEvent.Status
@@ -129,6 +130,7 @@ def event_verify(*, event: CooperationEvent, user) -> CooperationEvent:
         verified_by=user,
         verified_at=timezone.now(),
     )
+    notifications.event_verified(event=event)
     return event
 
 
@@ -139,6 +141,7 @@ def event_return(*, event: CooperationEvent, user, reason: str) -> CooperationEv
     if not reason.strip():
         raise ValidationError(_("Say why the event is returned."))
     _move(event, Status.RETURNED, user, "partners.event.returned", return_reason=reason.strip())
+    notifications.event_returned(event=event)
     return event
 
 

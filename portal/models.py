@@ -107,3 +107,84 @@ class AuditEntry(models.Model):
                 labels = {"True": _("Yes"), "False": _("No")}
             rows.append((field.verbose_name, labels.get(old, old), labels.get(new, new)))
         return rows
+
+
+class Notification(models.Model):
+    """Something a user should know. Title and body are rendered from `kind` and `params` when
+    shown (portal.notifications.kinds), in the reader's language; params hold only what the
+    recipient may read, never an event's restricted details."""
+
+    class Kind(models.TextChoices):
+        EVENT_VERIFIED = "event_verified", _("A cooperation event of your enterprise is verified")
+        EVENT_RETURNED = "event_returned", _("An event you logged is returned")
+        REPORT_STATUS_CHANGED = "report_status_changed", _("The status of a report changes")
+        RESULTS_PUBLISHED = "results_published", _("Award results are published")
+        CERTIFICATE_ISSUED = "certificate_issued", _("A certificate is issued")
+        PANEL_ASSIGNED = "panel_assigned", _("You are assigned nominees to review")
+        SCORING_DEADLINE = "scoring_deadline", _("The scoring deadline is two days away")
+        REVIEWS_COMPLETE = "reviews_complete", _("All reviews of a cycle are in")
+        VERIFICATION_DIGEST = "verification_digest", _("Daily digest of events to verify")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    # Set for notifications that must not repeat (a daily digest, a reminder): one per key.
+    key = models.CharField(_("key"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Set, under the row's lock, when the email went out: it goes out at most once.
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"],
+                condition=~models.Q(key=""),
+                name="one_notification_per_key",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient}: {self.kind}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class UserPreference(models.Model):
+    """A user's language for emails and the kinds of notification they get no email about."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="preference",
+    )
+    language = models.CharField(
+        _("language of emails"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    emails_off = models.JSONField(_("no email about"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self):
+        return str(self.user)
+
+    def wants_email(self, kind: str) -> bool:
+        return kind not in self.emails_off

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from awards.views import certificates
 from portal import views
+from portal.notifications import views as notification_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,4 +28,24 @@ urlpatterns = [
     path("verify/", certificates.certificate_verify_form, name="certificate-verify-form"),
     # <path:>: whatever follows /verify/, slashes included, gets the same "not found" answer.
     path("verify/<path:code>/", certificates.certificate_verify, name="certificate-verify"),
+]
+
+# Notifications (issue 5): every signed-in user's own.
+urlpatterns += [
+    path("notifications/", notification_views.notification_list, name="notification-list"),
+    path(
+        "notifications/<int:pk>/read/",
+        notification_views.notification_read,
+        name="notification-read",
+    ),
+    path(
+        "notifications/read-all/",
+        notification_views.notification_read_all,
+        name="notification-read-all",
+    ),
+    path(
+        "notifications/preferences/",
+        notification_views.notification_preferences,
+        name="notification-preferences",
+    ),
 ]

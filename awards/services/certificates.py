@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from awards.models import Certificate, CertificateJob, CertificateRun, Cycle, NominationResult
 from awards.pdf import render_certificates
 from portal.audit import audit
+from portal.notifications import triggers as notifications
 from portal.roles import Role, has_role
 
 Status = Certificate.Status
@@ -115,6 +116,7 @@ def _complete(cycle: Cycle, certificates: list[Certificate], pdfs: list[bytes], 
         for name in written:
             certificates[0].pdf.storage.delete(name)
         raise
+    notifications.certificates_issued(cycle=cycle, certificates=issued)
     return issued
 
 

@@ -12,6 +12,7 @@ from awards.scoring import round2
 from awards.selectors import cycle_ranking
 from awards.services import ensure_cycle_editable
 from portal.audit import audit, diff, snapshot
+from portal.notifications import triggers as notifications
 from portal.roles import Role, has_role
 
 Status = Cycle.Status
@@ -243,4 +244,5 @@ def cycle_publish(*, cycle: Cycle, user) -> Cycle:
     cycle.status, cycle.published_at, cycle.published_by = Status.PUBLISHED, timezone.now(), user
     cycle.save(update_fields=["status", "published_at", "published_by"])
     audit(user, "awards.cycle.published", cycle, diff(before, cycle))
+    notifications.results_published(cycle=cycle)
     return cycle

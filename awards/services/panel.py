@@ -24,6 +24,7 @@ from awards.models import (
 )
 from awards.services import ensure_cycle_editable
 from portal.audit import audit, audit_many
+from portal.notifications import triggers as notifications
 from portal.roles import Role, has_role
 
 Declaration = Assignment.Declaration
@@ -123,6 +124,7 @@ def assignments_create(
         row.nomination, row.member = nominations[row.nomination_id], members[row.member_id]
     note = f"{mode}" + (f", max load {max_load}" if mode == AssignmentMode.BALANCED else "")
     audit_many(user, "awards.assignment.created", created, note=note)
+    notifications.panel_assigned(cycle=cycle, assignments=created)
     short = planning.below_quorum(
         nominations, members, quorum=cycle.quorum, pairs=pairs + plan, recused=recused
     )
@@ -262,6 +264,7 @@ def review_save(
     if submit:
         changes["status"] = [Review.Status.DRAFT, Review.Status.SUBMITTED]
     audit(user, "awards.review.submitted" if submit else "awards.review.saved", review, changes)
+    notifications.review_submitted(review=review)
     return review
 
 
