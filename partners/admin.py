@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from partners.models import CooperationEvent, Enterprise, EvidenceFile, Membership
+from partners.models import CooperationEvent, Enterprise, EvidenceFile, Invitation, Membership
 from portal.admin import AuditedAdmin
 
 
@@ -47,3 +47,13 @@ class CooperationEventAdmin(ReadOnlyRecordAdmin):
 class EvidenceFileAdmin(ReadOnlyRecordAdmin):
     list_display = ["original_name", "event", "kind", "size", "uploaded_at"]
     list_select_related = ["event"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyRecordAdmin):
+    """Invitations are sent and withdrawn by the enterprises' managers in the portal."""
+
+    list_display = ["email", "enterprise", "invited_by", "created_at", "expires_at"]
+    list_select_related = ["enterprise", "invited_by"]
+    search_fields = ["email", "enterprise__name_en"]
+    exclude = ["token_hash"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners import report_views, views
+from partners import colleague_views, report_views, views
 
 app_name = "partners"
 
@@ -57,4 +57,36 @@ urlpatterns += [
         report_views.report_attachment,
         name="report-attachment",
     ),
+]
+
+# Colleagues (partners/colleague_views.py): an enterprise's managers invite and deactivate its
+# users; the invitation link needs no login.
+urlpatterns += [
+    path("my-enterprise/colleagues/", colleague_views.colleague_list, name="colleagues"),
+    path(
+        "my-enterprise/colleagues/invite/",
+        colleague_views.colleague_invite,
+        name="colleague-invite",
+    ),
+    path(
+        "my-enterprise/colleagues/<int:pk>/deactivate/",
+        colleague_views.colleague_deactivate,
+        name="colleague-deactivate",
+    ),
+    path(
+        "my-enterprise/colleagues/<int:pk>/reactivate/",
+        colleague_views.colleague_reactivate,
+        name="colleague-reactivate",
+    ),
+    path(
+        "my-enterprise/colleagues/<int:pk>/manager/",
+        colleague_views.colleague_manager,
+        name="colleague-manager",
+    ),
+    path(
+        "my-enterprise/invitations/<int:pk>/revoke/",
+        colleague_views.invitation_revoke,
+        name="invitation-revoke",
+    ),
+    path("invitations/<str:token>/", colleague_views.invitation_accept, name="invitation-accept"),
 ]

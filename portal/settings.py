@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
+                "portal.notification_context.unread_notifications",
             ],
         },
     },
@@ -131,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "portal.auth.PortalBackend",  # Django's ModelBackend, plus the unread notifications
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -203,6 +204,10 @@ CACHES = {"default": _env("CACHE_URL", env.cache_url, "locmemcache://")}
 VERIFY_RATE_LIMIT = _env("VERIFY_RATE_LIMIT", env.int, 30)
 # Reports a partner enterprise may send per hour (all its users together).
 REPORT_RATE_LIMIT = _env("REPORT_RATE_LIMIT", env.int, 10)
+# Days an invitation link to join a partner enterprise stays valid.
+INVITATION_VALID_DAYS = _env("INVITATION_VALID_DAYS", env.int, 7)
+# Invitations one partner enterprise may send within any 24 hours (all its managers together).
+INVITATION_RATE_LIMIT = _env("INVITATION_RATE_LIMIT", env.int, 20)
 
 # Celery: with no broker configured, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -1,0 +1,188 @@
+"""Colleagues: a partner enterprise's managers invite and deactivate its users
+(partners/colleagues.py); the invitation link's page, which needs no login."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partners import colleagues
+from partners.colleague_forms import AcceptInvitationForm, InvitationForm
+from partners.models import Invitation, Membership
+from portal.roles import Role, role_required
+
+# Every manager view: 403 unless the user is an active manager of an enterprise; 404 for
+# another enterprise's membership or invitation.
+
+
+def _colleague(request, pk) -> Membership:
+    own = colleagues.managed_membership(request.user)
+    return get_object_or_404(Membership.objects.filter(enterprise_id=own.enterprise_id), pk=pk)
+
+
+def _page_context(own: Membership, form) -> dict:
+    enterprise = own.enterprise
+    return {
+        "enterprise": enterprise,
+        "own": own,
+        "form": form,
+        "members": enterprise.memberships.select_related("user").order_by(
+            "-is_active", "user__first_name", "user__last_name", "user__username"
+        ),
+        "invitations": Invitation.objects.pending()
+        .filter(enterprise=enterprise)
+        .select_related("invited_by"),
+    }
+
+
+@role_required(Role.PARTNER)
+def colleague_list(request):
+    own = colleagues.managed_membership(request.user)
+    return render(request, "partners/colleagues/list.html", _page_context(own, InvitationForm()))
+
+
+@role_required(Role.PARTNER)
+def colleague_invite(request):
+    own = colleagues.managed_membership(request.user)
+    form = InvitationForm(request.POST or None)
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            colleagues.invitation_send(
+                user=request.user, email=email, language=request.LANGUAGE_CODE
+            )
+        except ValidationError as exc:
+            form.add_error("email", exc)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
+            return redirect("partners:colleagues")
+    return render(request, "partners/colleagues/invite.html", _page_context(own, form))
+
+
+def _act(request, act, success_message):
+    try:
+        act()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success_message)
+    return redirect("partners:colleagues")
+
+
+@require_POST
+@role_required(Role.PARTNER)
+def colleague_deactivate(request, pk):
+    colleague = _colleague(request, pk)
+    return _act(
+        request,
+        lambda: colleagues.colleague_set_active(
+            user=request.user, membership=colleague, active=False
+        ),
+        _("%(name)s can no longer see the enterprise.") % {"name": _name(colleague)},
+    )
+
+
+@require_POST
+@role_required(Role.PARTNER)
+def colleague_reactivate(request, pk):
+    colleague = _colleague(request, pk)
+    return _act(
+        request,
+        lambda: colleagues.colleague_set_active(
+            user=request.user, membership=colleague, active=True
+        ),
+        _("%(name)s is active again.") % {"name": _name(colleague)},
+    )
+
+
+@require_POST
+@role_required(Role.PARTNER)
+def colleague_manager(request, pk):
+    colleague = _colleague(request, pk)
+    is_manager = request.POST.get("is_manager") == "1"
+    return _act(
+        request,
+        lambda: colleagues.colleague_set_manager(
+            user=request.user, membership=colleague, is_manager=is_manager
+        ),
+        (_("%(name)s is now a manager.") if is_manager else _("%(name)s is no longer a manager."))
+        % {"name": _name(colleague)},
+    )
+
+
+@require_POST
+@role_required(Role.PARTNER)
+def invitation_revoke(request, pk):
+    own = colleagues.managed_membership(request.user)
+    pending = Invitation.objects.filter(enterprise_id=own.enterprise_id)
+    invitation = get_object_or_404(pending, pk=pk)
+    return _act(
+        request,
+        lambda: colleagues.invitation_revoke(user=request.user, invitation=invitation),
+        _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email},
+    )
+
+
+def _name(membership: Membership) -> str:
+    return membership.user.get_full_name() or membership.user.get_username()
+
+
+# The invitation link (no login required)
+
+UNUSABLE_MESSAGES = {
+    Invitation.State.ACCEPTED: _("This invitation has already been used."),
+    Invitation.State.REVOKED: _("This invitation has been withdrawn."),
+    Invitation.State.EXPIRED: _("This invitation has expired."),
+}
+
+
+def _unusable(request, state: str | None):
+    """404 for a link that matches no invitation, 410 for one that no longer works; the page
+    says which, and nothing about the enterprise or the address."""
+    message = UNUSABLE_MESSAGES.get(state, _("This invitation link is not valid."))
+    return render(
+        request,
+        "partners/colleagues/invitation_unusable.html",
+        {"message": message},
+        status=404 if state is None else 410,
+    )
+
+
+def invitation_accept(request, token):
+    invitation = colleagues.invitation_for_token(token)
+    if invitation is None:
+        return _unusable(request, None)
+    if invitation.state() != Invitation.State.PENDING:
+        return _unusable(request, invitation.state())
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = colleagues.invitation_accept(
+                token=token,
+                username=data["username"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+            )
+        except Invitation.DoesNotExist:
+            return _unusable(request, None)
+        except colleagues.InvitationUnusable as unusable:
+            return _unusable(request, unusable.state)
+        except ValidationError as exc:
+            form.add_error("username" if exc.code == "username" else None, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _("Welcome, %(name)s. Your account is ready.")
+                % {"name": user.get_full_name() or user.get_username()},
+            )
+            return redirect("partners:my-enterprise")
+    return render(
+        request,
+        "partners/colleagues/accept.html",
+        {"form": form, "invitation": invitation},
+    )

@@ -1,0 +1,415 @@
+import datetime
+import re
+import threading
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from partners import colleagues
+from partners.models import Invitation, Membership
+from portal.models import AuditEntry
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+LIST = reverse("partners:colleagues")
+INVITE = reverse("partners:colleague-invite")
+NEW_PASSWORD = "harbour-lantern-1987"
+
+
+@pytest.fixture
+def manager(partner_user):
+    Membership.objects.filter(user=partner_user).update(is_manager=True)
+    partner_user.refresh_from_db()
+    return partner_user
+
+
+@pytest.fixture
+def colleague(enterprise):
+    return MembershipFactory(
+        enterprise=enterprise,
+        user=UserFactory(
+            username="colleague", first_name="Mei", last_name="Chan", roles=["Partner"]
+        ),
+    )
+
+
+def _link_path(message) -> str:
+    link = re.search(r"https?://\S+/invitations/\S+/", message.body).group(0)
+    assert link.startswith(settings.PUBLIC_BASE_URL + "/invitations/")
+    return link.removeprefix(settings.PUBLIC_BASE_URL)
+
+
+def _accept_data(**overrides):
+    return {
+        "username": "ada",
+        "first_name": "Ada",
+        "last_name": "Wong",
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+        **overrides,
+    }
+
+
+def _invite(email="ada@example.com", **kwargs):
+    """An invitation and its link's token, sent by the `invited_by` manager."""
+    mail.outbox.clear()
+    invitation = colleagues.invitation_send(email=email, **kwargs)
+    return invitation, _link_path(mail.outbox[-1]).split("/")[-2]
+
+
+# The whole path
+
+
+def test_an_invited_colleague_joins_and_lands_on_the_partner_home(client, manager, enterprise):
+    client.force_login(manager)
+
+    response = client.post(INVITE, {"email": "Ada@Example.com"})
+
+    assert response.status_code == 302
+    assert response["Location"] == LIST
+    (message,) = mail.outbox
+    assert message.to == ["ada@example.com"]
+    assert message.subject == f"[EEPA] Join {enterprise.name_en} in the EEPA portal"
+    assert "valid for 7 days" in message.body
+    invitation = Invitation.objects.get()
+    assert invitation.expires_at - invitation.created_at == datetime.timedelta(days=7)
+    path = _link_path(message)
+    token = path.split("/")[-2]
+    assert token not in invitation.token_hash and len(invitation.token_hash) == 64
+
+    client.logout()
+    page = client.get(path)
+    assert page.status_code == 200
+    assert page.context["form"]["username"].value() == "ada"
+    response = client.post(path, _accept_data(), follow=True)
+
+    assert response.redirect_chain == [(reverse("partners:my-enterprise"), 302)]
+    assert response.status_code == 200
+    assert response.context["enterprise"] == enterprise
+    user = User.objects.get(username="ada")
+    assert response.context["user"] == user
+    assert (user.email, user.first_name, user.last_name) == ("ada@example.com", "Ada", "Wong")
+    assert list(user.groups.values_list("name", flat=True)) == ["Partner"]
+    membership = user.membership
+    assert (membership.enterprise, membership.is_active, membership.is_manager) == (
+        enterprise,
+        True,
+        False,
+    )
+    invitation.refresh_from_db()
+    assert invitation.state() == Invitation.State.ACCEPTED
+    assert invitation.accepted_by == user
+    assert list(AuditEntry.objects.order_by("pk").values_list("action", flat=True)) == [
+        "partners.invitation.sent",
+        "partners.invitation.accepted",
+        "partners.membership.created",
+    ]
+
+
+def test_the_email_is_in_the_inviters_language(manager, compiled_catalogue):
+    with translation.override("zh-hant"):
+        _invite(user=manager)
+    message = mail.outbox[-1]
+    with translation.override("zh-hant"):
+        expected = translation.gettext(
+            "If you did not expect this invitation, you can ignore this email."
+        )
+    assert expected in message.body
+
+
+def test_the_manager_sees_colleagues_and_pending_invitations(client, manager, colleague):
+    _invite(user=manager)
+    client.force_login(manager)
+
+    response = client.get(LIST)
+
+    assert response.status_code == 200
+    assert {m.user.username for m in response.context["members"]} == {"partner1", "colleague"}
+    assert [i.email for i in response.context["invitations"]] == ["ada@example.com"]
+    assert "colleague@example.org" in response.text
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_the_colleagues_page_query_count_does_not_grow(
+    client, django_assert_num_queries, manager, enterprise, size
+):
+    for n in range(size):
+        MembershipFactory(enterprise=enterprise)
+        _invite(user=manager, email=f"new{n}@example.com")
+    client.force_login(manager)
+    with django_assert_num_queries(8):
+        response = client.get(LIST)
+    assert len(response.context["invitations"]) == size
+
+
+# Invitations
+
+
+def test_inviting_an_active_colleague_is_refused(client, manager, colleague):
+    client.force_login(manager)
+
+    response = client.post(INVITE, {"email": "COLLEAGUE@example.org"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"] == [
+        "colleague@example.org already belongs to your enterprise."
+    ]
+    assert mail.outbox == []
+    assert not Invitation.objects.exists()
+
+
+def test_a_new_invitation_replaces_the_pending_one(client, manager):
+    first, first_token = _invite(user=manager)
+    second, second_token = _invite(user=manager)
+
+    first.refresh_from_db()
+    assert first.state() == Invitation.State.REVOKED
+    assert second.state() == Invitation.State.PENDING
+    assert client.get(reverse("partners:invitation-accept", args=[first_token])).status_code == 410
+    assert client.get(reverse("partners:invitation-accept", args=[second_token])).status_code == 200
+
+
+def test_invitations_are_rate_limited_per_enterprise(client, manager, enterprise, settings):
+    settings.INVITATION_RATE_LIMIT = 2
+    _invite(user=manager, email="a@example.com")
+    _invite(user=manager, email="b@example.com")
+    client.force_login(manager)
+
+    response = client.post(INVITE, {"email": "c@example.com"})
+
+    assert response.context["form"].errors["email"] == [
+        "Your enterprise has sent the most invitations allowed within 24 hours (2). "
+        "Please try again tomorrow."
+    ]
+    assert Invitation.objects.count() == 2
+    Invitation.objects.update(created_at=timezone.now() - datetime.timedelta(days=1, seconds=1))
+    assert client.post(INVITE, {"email": "c@example.com"}).status_code == 302
+
+
+def test_the_manager_withdraws_an_invitation(client, manager):
+    invitation, token = _invite(user=manager)
+    client.force_login(manager)
+
+    client.post(reverse("partners:invitation-revoke", args=[invitation.pk]))
+
+    invitation.refresh_from_db()
+    assert invitation.state() == Invitation.State.REVOKED
+    client.logout()
+    response = client.get(reverse("partners:invitation-accept", args=[token]))
+    assert response.status_code == 410
+    assert "This invitation has been withdrawn." in response.text
+
+
+def test_an_expired_link_is_gone(client, manager):
+    invitation, token = _invite(user=manager)
+    Invitation.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    url = reverse("partners:invitation-accept", args=[token])
+
+    response = client.post(url, _accept_data())
+
+    assert response.status_code == 410
+    assert "This invitation has expired." in response.text
+    assert invitation.enterprise.name_en not in response.text
+    assert not User.objects.filter(username="ada").exists()
+
+
+def test_a_used_link_is_gone(client, manager):
+    _invitation, token = _invite(user=manager)
+    url = reverse("partners:invitation-accept", args=[token])
+    client.post(url, _accept_data())
+    client.logout()
+
+    response = client.post(url, _accept_data(username="ada2"))
+
+    assert response.status_code == 410
+    assert "This invitation has already been used." in response.text
+    assert User.objects.filter(email="ada@example.com").count() == 1
+
+
+def test_a_tampered_link_is_not_found(client, manager, enterprise):
+    _invitation, token = _invite(user=manager)
+    url = reverse(
+        "partners:invitation-accept", args=[token[:-1] + ("A" if token[-1] != "A" else "B")]
+    )
+
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert "This invitation link is not valid." in response.text
+    assert enterprise.name_en not in response.text
+
+
+def test_the_password_must_pass_djangos_validators(client, manager):
+    _invitation, token = _invite(user=manager)
+    url = reverse("partners:invitation-accept", args=[token])
+
+    response = client.post(url, _accept_data(password1="12345678", password2="12345678"))
+
+    assert response.status_code == 200
+    assert "This password is entirely numeric." in response.context["form"].errors["password1"]
+    assert not User.objects.filter(username="ada").exists()
+
+
+def test_a_taken_username_is_refused(client, manager, colleague):
+    _invitation, token = _invite(user=manager)
+
+    response = client.post(
+        reverse("partners:invitation-accept", args=[token]), _accept_data(username="Colleague")
+    )
+
+    assert response.context["form"].errors["username"] == [
+        "This username is taken; please choose another."
+    ]
+
+
+def test_an_address_with_an_account_already_is_refused_at_acceptance(client, manager, verifier):
+    _invitation, token = _invite(user=manager, email=verifier.email)
+
+    response = client.post(reverse("partners:invitation-accept", args=[token]), _accept_data())
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "A portal account with this email address already exists. An account belongs to one "
+        "enterprise only: please ask the EEPA Secretariat to attach it."
+    ]
+    assert not hasattr(verifier, "membership")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_acceptances_at_once_create_one_user(enterprise):
+    manager = MembershipFactory(
+        enterprise=enterprise, is_manager=True, user=UserFactory(username="boss", roles=["Partner"])
+    ).user
+    _invitation, token = _invite(user=manager)
+    outcomes = []
+    barrier = threading.Barrier(2)
+
+    def accept(username):
+        barrier.wait()
+        try:
+            colleagues.invitation_accept(
+                token=token, username=username, password=NEW_PASSWORD, first_name="Ada"
+            )
+            outcomes.append("created")
+        except colleagues.InvitationUnusable as unusable:
+            outcomes.append(unusable.state)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept, args=(name,)) for name in ("ada", "ada2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == [Invitation.State.ACCEPTED, "created"]
+    assert User.objects.filter(email="ada@example.com").count() == 1
+    assert Membership.objects.filter(enterprise=enterprise).count() == 2
+
+
+# Deactivating, reactivating, managers
+
+
+def test_a_deactivated_colleague_no_longer_sees_the_enterprise(client, manager, colleague):
+    client.force_login(manager)
+
+    response = client.post(reverse("partners:colleague-deactivate", args=[colleague.pk]))
+
+    assert response["Location"] == LIST
+    colleague.refresh_from_db()
+    assert colleague.is_active is False
+    assert User.objects.filter(pk=colleague.user_id, is_active=True).exists()
+    entry = AuditEntry.objects.get(action="partners.membership.deactivated")
+    assert (entry.actor, entry.changes) == (manager, {"is_active": ["True", "False"]})
+    client.force_login(colleague.user)
+    assert client.get(reverse("partners:my-enterprise")).status_code == 403
+
+    client.force_login(manager)
+    client.post(reverse("partners:colleague-reactivate", args=[colleague.pk]))
+    colleague.refresh_from_db()
+    assert colleague.is_active is True
+    client.force_login(colleague.user)
+    assert client.get(reverse("partners:my-enterprise")).status_code == 200
+
+
+def test_a_manager_cannot_deactivate_themself(client, manager):
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("partners:colleague-deactivate", args=[manager.membership.pk]), follow=True
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "You cannot deactivate or reactivate yourself."
+    ]
+    assert Membership.objects.get(user=manager).is_active is True
+
+
+def test_the_manager_makes_a_colleague_manager_who_can_then_act(client, manager, colleague):
+    client.force_login(manager)
+
+    client.post(reverse("partners:colleague-manager", args=[colleague.pk]), {"is_manager": "1"})
+
+    colleague.refresh_from_db()
+    assert colleague.is_manager is True
+    assert AuditEntry.objects.get(action="partners.membership.updated").changes == {
+        "is_manager": ["False", "True"]
+    }
+    client.force_login(colleague.user)
+    assert client.get(LIST).status_code == 200
+
+
+def test_the_last_active_manager_cannot_step_down(client, manager, colleague):
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("partners:colleague-manager", args=[manager.membership.pk]),
+        {"is_manager": "0"},
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "The enterprise must keep at least one active manager."
+    ]
+    assert Membership.objects.get(user=manager).is_manager is True
+
+
+def test_a_manager_steps_down_once_another_is_named(client, manager, colleague):
+    client.force_login(manager)
+    client.post(reverse("partners:colleague-manager", args=[colleague.pk]), {"is_manager": "1"})
+
+    client.post(
+        reverse("partners:colleague-manager", args=[manager.membership.pk]), {"is_manager": "0"}
+    )
+
+    assert Membership.objects.get(user=manager).is_manager is False
+    assert client.get(LIST).status_code == 403
+
+
+def test_a_partner_who_is_not_a_manager_gets_403(client, partner_user, colleague):
+    client.force_login(partner_user)
+
+    assert client.get(LIST).status_code == 403
+    assert client.post(INVITE, {"email": "x@example.com"}).status_code == 403
+    assert (
+        client.post(reverse("partners:colleague-deactivate", args=[colleague.pk])).status_code
+        == 403
+    )
+    assert not Invitation.objects.exists()
+
+
+def test_a_manager_cannot_touch_another_enterprises_colleagues(client, manager, other_partner_user):
+    other = other_partner_user.membership
+    client.force_login(manager)
+
+    for name in ("colleague-deactivate", "colleague-reactivate", "colleague-manager"):
+        assert client.post(reverse(f"partners:{name}", args=[other.pk])).status_code == 404
+    other.refresh_from_db()
+    assert (other.is_active, other.is_manager) == (True, False)
