@@ -2,7 +2,7 @@
 (partners/colleagues.py); the invitation link's page, which needs no login."""
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import authenticate, login
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -174,7 +174,10 @@ def invitation_accept(request, token):
         except ValidationError as exc:
             form.add_error("username" if exc.code == "username" else None, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            # Through the configured backends, so that the session names one of them.
+            login(
+                request, authenticate(request, username=user.username, password=data["password1"])
+            )
             messages.success(
                 request,
                 _("Welcome, %(name)s. Your account is ready.")

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -136,17 +137,20 @@ def test_the_manager_sees_colleagues_and_pending_invitations(client, manager, co
     assert "colleague@example.org" in response.text
 
 
-@pytest.mark.parametrize("size", [1, 3])
-def test_the_colleagues_page_query_count_does_not_grow(
-    client, django_assert_num_queries, manager, enterprise, size
-):
-    for n in range(size):
+def test_the_colleagues_page_query_count_does_not_grow(client, manager, enterprise):
+    """The same number of queries with 1 and with 3 colleagues and invitations (the exact
+    number depends on the site-wide context processors, not on this page)."""
+    client.force_login(manager)
+    counts = []
+    for n in range(3):
         MembershipFactory(enterprise=enterprise)
         _invite(user=manager, email=f"new{n}@example.com")
-    client.force_login(manager)
-    with django_assert_num_queries(8):
-        response = client.get(LIST)
-    assert len(response.context["invitations"]) == size
+        if n in (0, 2):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(LIST)
+            counts.append(len(queries))
+    assert len(response.context["invitations"]) == 3
+    assert counts[0] == counts[1]
 
 
 # Invitations
