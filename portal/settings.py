@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
+                "portal.notification_context.unread_notifications",
             ],
         },
     },
@@ -131,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "portal.auth.PortalBackend",  # Django's ModelBackend, plus the unread notifications
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -550,3 +550,24 @@ def test_every_kind_renders_in_both_languages(kind, partner_user):
         with translation.override(language):
             title, body = kinds.render(notification)
         assert title and body and "%(" not in title + body
+
+
+def test_the_menu_shows_the_unread_count_loaded_with_the_user(
+    client, partner_user, django_assert_num_queries
+):
+    from django.urls import reverse
+
+    for n in range(3):
+        Notification.objects.create(
+            recipient=partner_user, kind=Notification.Kind.RESULTS_PUBLISHED, key=f"k{n}"
+        )
+    Notification.objects.filter(key="k0").update(read_at=timezone.now())
+    client.force_login(partner_user)
+    # Session, the user with the count (no query of its own), the user's roles for the menu.
+    with django_assert_num_queries(3):
+        page = client.get(reverse("password_change"))
+    assert '<span class="badge text-bg-danger">2<span class="visually-hidden"> unread' in (
+        page.text
+    )
+    Notification.objects.update(read_at=timezone.now())
+    assert "badge text-bg-danger" not in client.get(reverse("password_change")).text

@@ -1,0 +1,27 @@
+"""The authentication backend: Django's, loading with the signed-in user the number of their
+unread notifications (every page's menu shows it) in the same query."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from portal.models import Notification
+
+
+class PortalBackend(ModelBackend):
+    def get_user(self, user_id):
+        unread = (
+            Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+            .values("recipient")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        User = get_user_model()
+        try:
+            user = User._default_manager.annotate(
+                unread_notification_count=Coalesce(Subquery(unread, output_field=IntegerField()), 0)
+            ).get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
