@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +29,7 @@ from partners.forms import (
     ReasonForm,
 )
 from partners.imports import IMPORT_COLUMNS, ImportRejected, events_import
-from partners.models import CooperationEvent, EnforcementFlag, Enterprise, EvidenceFile
+from partners.models import CooperationEvent, EnforcementFlag, Enterprise, EvidenceFile, Membership
 from portal.exports import CONTENT_TYPES, FORMATS, render_table
 from portal.models import AuditEntry
 from portal.roles import STAFF_ROLES, Role, is_staff_member, role_required
@@ -110,7 +111,17 @@ def my_enterprise(request):
     """A partner user's home: their own enterprise's profile, verified cooperation, award
     results and, while a cycle is open, its own score and standing band."""
     enterprise = (
-        Enterprise.objects.visible_to(request.user).filter(memberships__user=request.user).first()
+        Enterprise.objects.visible_to(request.user)
+        .filter(memberships__user=request.user)
+        .annotate(
+            # In the same query: whether the reader manages its colleagues (a link for them).
+            viewer_is_manager=Exists(
+                Membership.objects.filter(
+                    enterprise=OuterRef("pk"), user=request.user, is_active=True, is_manager=True
+                )
+            )
+        )
+        .first()
     )
     if enterprise is None:
         raise PermissionDenied

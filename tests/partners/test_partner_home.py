@@ -388,3 +388,18 @@ def test_the_query_count_does_not_grow_with_the_data(
 def test_a_second_member_of_the_enterprise_sees_the_same_home(client, partner_user, enterprise):
     colleague = MembershipFactory(enterprise=enterprise).user
     assert get(client, colleague).context["enterprise"] == enterprise
+
+
+def test_managers_find_their_colleagues_from_the_home(client, partner_user):
+    from django.urls import reverse
+
+    link = f'href="{reverse("partners:colleagues")}"'
+    client.force_login(partner_user)
+    partner_user.membership.is_manager = False
+    partner_user.membership.save()
+    page = client.get(reverse("partners:my-enterprise")).text
+    assert link not in page
+    assert f'href="{reverse("partners:report-submit")}"' in page
+    partner_user.membership.is_manager = True
+    partner_user.membership.save()
+    assert link in client.get(reverse("partners:my-enterprise")).text
