@@ -22,6 +22,7 @@ from partners.models import (
     ReportNote,
 )
 from portal.audit import audit
+from portal.notifications import triggers as notifications
 from portal.roles import Role, has_role
 
 Status = PartnerReport.Status
@@ -107,6 +108,7 @@ def report_submit(
     )
     for upload in attachments:
         _attach(report, upload)
+    notifications.report_status_changed(report=report)
     return report
 
 
@@ -146,6 +148,7 @@ def _move(report: PartnerReport, status: str, user, action: str, note: str = "")
     report.status, report.handled_by = status, user
     report.save(update_fields=["status", "handled_by", "event", "updated_at"])
     audit(user, action, report, {"status": [old_status, status]}, note)
+    notifications.report_status_changed(report=report)
 
 
 @transaction.atomic

@@ -58,6 +58,17 @@ def event_returned(*, event: CooperationEvent) -> None:
     )
 
 
+def report_status_changed(*, report) -> None:
+    """The partner users of the report's enterprise: its acknowledgement number and new
+    status, never the officers' notes (the closing note is one of them)."""
+    notify(
+        Kind.REPORT_STATUS_CHANGED,
+        _partner_users([report.enterprise_id]),
+        {"number": report.acknowledgement_number, "status": report.status},
+        link=reverse("partners:my-report-detail", args=[report.pk]),
+    )
+
+
 def results_published(*, cycle) -> None:
     """Every partner user of the cycle's nominees (awardees among them); and the awardees'
     certificates issued before publication, which partners are told of only now."""
