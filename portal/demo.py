@@ -1,6 +1,9 @@
 """The demo users: created by `seed_demo`, listed by `demo_logins`, written in the README."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+from django.conf import settings
 
 from portal.roles import Role
 
@@ -40,3 +43,17 @@ DEMO_USERS = [
     DemoUser("partner2", "Alan", "Szeto", Role.PARTNER, br_number="53360278"),
     DemoUser("admin", "Ada", "Ng", None),
 ]
+
+
+@contextmanager
+def emails_discarded():
+    """Send the emails of the block to nowhere. Seeding fires the real notification triggers,
+    and the demo runs Celery eagerly with the console email backend: without this, `make demo`
+    would print a few hundred emails of 2022-2025 into the terminal. The notifications
+    themselves are kept (and marked emailed): they are the demo's in-app history."""
+    previous = settings.EMAIL_BACKEND
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+    try:
+        yield
+    finally:
+        settings.EMAIL_BACKEND = previous

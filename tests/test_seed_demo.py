@@ -1,23 +1,34 @@
 import csv
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F, Q
 from django.test import override_settings
+from django.utils import timezone
 
 from awards.models import CeremonyEntry, Certificate, Cycle
 from awards.services.ceremony import default_order_key
-from partners.models import CooperationEvent, Enterprise, Membership, Sector
-from portal.demo import DEMO_PASSWORD
-from portal.models import AuditEntry
+from partners.models import (
+    CooperationEvent,
+    Enterprise,
+    Membership,
+    PartnerReport,
+    ReportCounter,
+    ReportNote,
+    Sector,
+)
+from partners.shipments import parse_references
+from portal.demo import DEMO_PASSWORD, emails_discarded
+from portal.models import AuditEntry, Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +105,8 @@ def test_it_loads_every_enterprise_and_event_of_the_seed_files(seeded):
     assert {e.is_intellectual_property for e in Enterprise.objects.all()} == {True, False}
 
     assert 400 <= len(events) <= 550
-    loaded = CooperationEvent.objects.values_list(
+    # Besides the seed files' events, the one an officer made of a partner's report.
+    loaded = CooperationEvent.objects.filter(source_report=None).values_list(
         "enterprise__br_number",
         "occurred_on",
         "event_type",
@@ -211,6 +223,10 @@ def snapshot() -> dict:
         "ceremony list": list(CeremonyEntry.objects.order_by("pk").values_list()),
         "certificates": list(Certificate.objects.order_by("pk").values_list()),
         "ceremony dates": list(Cycle.objects.order_by("year").values_list("year", "ceremony_date")),
+        "reports": list(PartnerReport.objects.order_by("pk").values_list()),
+        "report notes": list(ReportNote.objects.order_by("pk").values_list()),
+        "report counters": list(ReportCounter.objects.order_by("year").values_list()),
+        "notifications": list(Notification.objects.order_by("pk").values_list()),
     }
 
 
@@ -367,3 +383,105 @@ def test_the_published_cycles_have_their_certificates_and_one_was_reissued(seede
         ).count()
         == 3
     )
+
+
+def test_partner1_follows_a_report_of_each_status_and_partner2_one_of_its_own(seeded):
+    present = datetime.fromisoformat("2025-08-22T18:00:00+08:00")
+    partner1 = Membership.objects.get(user__username="partner1").enterprise
+    partner2 = Membership.objects.get(user__username="partner2").enterprise
+    reports = PartnerReport.objects.order_by("created_at")
+
+    assert Counter(reports.filter(enterprise=partner1).values_list("status", flat=True)) == {
+        "received": 1,
+        "under_review": 1,
+        "acted_on": 1,
+        "closed": 1,
+    }
+    assert list(reports.exclude(enterprise=partner1).values_list("enterprise", "status")) == [
+        (partner2.pk, "under_review")
+    ]
+    # Numbered in the order they were sent, in the year they were sent (back-dated).
+    assert [r.acknowledgement_number for r in reports] == [f"R-2025-{n:06d}" for n in range(1, 6)]
+    for report in reports.select_related("submitted_by", "handled_by"):
+        assert report.submitted_by.membership.enterprise_id == report.enterprise_id
+        assert date(2025, 1, 1) <= report.created_at.date() and report.updated_at <= present
+        assert report.created_at <= report.updated_at
+        assert parse_references(", ".join(report.shipment_references)) == (
+            report.shipment_references
+        )
+        assert (report.handled_by is None) == (report.status == "received")
+    assert sum(len(r.shipment_references) for r in reports) >= 4
+    # The acted-on report became a draft event of the same enterprise, logged by the officer.
+    acted_on = reports.get(status="acted_on")
+    assert acted_on.event.status == Status.DRAFT
+    assert acted_on.event.enterprise == partner1
+    assert acted_on.event.logged_by.username == "officer"
+    assert acted_on.event.occurred_on == timezone.localdate(acted_on.created_at)
+    assert acted_on.acknowledgement_number in acted_on.event.title
+    assert acted_on.event.created_at.date() <= acted_on.updated_at.date()
+    # Through the services: audited, notes written where the officer closed or looked into it.
+    actions = Counter(
+        AuditEntry.objects.filter(action__startswith="partners.report.").values_list(
+            "action", flat=True
+        )
+    )
+    assert actions == {
+        "partners.report.submitted": 5,
+        "partners.report.under_review": 4,
+        "partners.report.note_added": 4,
+        "partners.report.converted": 1,
+        "partners.report.closed": 1,
+    }
+    assert ReportNote.objects.filter(report__status="closed").count() == 2
+    assert not AuditEntry.objects.filter(
+        action__startswith="partners.report.", created_at__gt=present
+    ).exists()
+
+
+def test_partner1_has_a_few_meaningful_unread_notifications(seeded):
+    present = datetime.fromisoformat("2025-08-22T18:00:00+08:00")
+    mine = Notification.objects.filter(recipient__username="partner1")
+    unread = mine.filter(read_at=None)
+
+    assert 10 <= unread.count() <= 25
+    assert set(unread.values_list("kind", flat=True)) == {
+        "results_published",
+        "certificate_issued",
+        "event_verified",
+        "report_status_changed",
+    }
+    # The 2024 results and certificate are the news partner1 has not read yet; the older
+    # years' were read the day after.
+    assert sorted(
+        mine.filter(kind="results_published").values_list("params__year", "read_at"), key=str
+    )[-1] == (2024, None)
+    assert mine.filter(kind="results_published").count() == 3
+    assert mine.filter(kind="certificate_issued").count() == 3
+    for notification in mine.exclude(read_at=None):
+        assert notification.created_at < notification.read_at < present
+    # Every report's status change, numbered as the report is.
+    numbers = set(
+        PartnerReport.objects.filter(
+            enterprise__memberships__user__username="partner1"
+        ).values_list("acknowledgement_number", flat=True)
+    )
+    assert {n.params["number"] for n in mine.filter(kind="report_status_changed")} == numbers
+    # Every notification of the demo is dated in its story, never after the demo's present.
+    assert not Notification.objects.filter(created_at__gt=present).exists()
+    assert not Notification.objects.filter(emailed_at__gt=present).exists()
+    # partner1 hears only about its own enterprise.
+    enterprise = Membership.objects.get(user__username="partner1").enterprise
+    for notification in mine.filter(kind="event_verified"):
+        assert CooperationEvent.objects.get(pk=notification.params["event"]).enterprise == (
+            enterprise
+        )
+
+
+def test_emails_sent_while_seeding_go_nowhere_and_the_backend_is_put_back(settings, mailoutbox):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    with emails_discarded():
+        assert mail.send_mail("Subject", "Body", None, ["partner1@example.org"]) == 1
+
+    assert mailoutbox == []
+    assert settings.EMAIL_BACKEND == "django.core.mail.backends.locmem.EmailBackend"

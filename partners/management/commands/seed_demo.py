@@ -26,9 +26,11 @@ from django.db import transaction
 from awards.demo import backdate_seeded_records, seed_award_cycles
 from awards.models import Cycle
 from partners import services
-from partners.models import CooperationEvent, Enterprise, Membership, Sector
+from partners.demo_reports import backdate_seeded_notifications, seed_reports
+from partners.models import CooperationEvent, Enterprise, Membership, PartnerReport, Sector
 from partners.services import ENTERPRISE_FIELDS
-from portal.demo import DEMO_PASSWORD, DEMO_USERS
+from portal.demo import DEMO_PASSWORD, DEMO_USERS, emails_discarded
+from portal.models import Notification
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
 # seeds/events.csv is the demo's own format, written by scripts/make_demo_events.py and read
@@ -235,7 +237,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         enterprise_rows = read_csv(SEEDS_DIR / "enterprises.csv", ENTERPRISE_FIELDS)
         event_rows = read_csv(SEEDS_DIR / "events.csv", EVENT_COLUMNS)
-        with transaction.atomic():
+        # The emails go out when the transaction commits: discard them until then.
+        with emails_discarded(), transaction.atomic():
             users, users_changed = seed_users()
             enterprises, enterprises_changed = seed_enterprises(
                 enterprise_rows, user=users["secretariat"]
@@ -248,6 +251,9 @@ class Command(BaseCommand):
                 [row["br_number"].strip() for _, row in enterprise_rows],
             )
             cycles_created = seed_award_cycles(users)
+            # Reports from partners (partners/demo_reports.py), then the notifications dated.
+            reports_created = seed_reports(users)
+            backdate_seeded_notifications()
 
         by_status = Counter(CooperationEvent.objects.values_list("status", flat=True))
         self.stdout.write(
@@ -261,6 +267,9 @@ class Command(BaseCommand):
             + ", ".join(f"{status} {by_status[status]}" for status in Status.values)
             + f"\nAward cycles: {Cycle.objects.count()} "
             f"({', '.join(map(str, cycles_created)) or 'none'} created)"
+            + f"\nReports from partners: {PartnerReport.objects.count()} "
+            f"({reports_created} created)" + f"\nNotifications: {Notification.objects.count()}, "
+            f"{Notification.objects.filter(read_at=None).count()} unread"
             + f"\nDone in {time.monotonic() - started:.1f} s."
         )
 
