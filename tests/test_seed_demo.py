@@ -164,6 +164,7 @@ def test_partner1_and_partner2_belong_to_different_enterprises(seeded):
     second = Membership.objects.get(user__username="partner2")
     assert first.enterprise != second.enterprise
     assert first.is_active and second.is_active
+    assert first.is_manager and second.is_manager  # each can invite its colleagues
     # partner1 is the cargo terminal operator behind the record HK$1.5 billion seizure.
     assert first.enterprise.sector == Sector.CARGO_TERMINAL
     assert first.enterprise.events.filter(

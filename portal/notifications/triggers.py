@@ -5,6 +5,7 @@ verifier."""
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from partners.filters import AWAITING_VERIFICATION
 from partners.models import CooperationEvent, Membership
@@ -38,7 +39,8 @@ def event_verified(*, event: CooperationEvent) -> None:
             "significance": event.significance,
             "summary": event.partner_summary,
         },
-        link=event.get_absolute_url(),
+        # The partner home lists its verified events (the event's own page is for staff).
+        link=reverse("partners:my-enterprise"),
     )
 
 
@@ -171,7 +173,10 @@ def verification_digest() -> int:
             notify(
                 Kind.VERIFICATION_DIGEST,
                 [verifier],
-                {"count": count, "oldest": oldest.date().isoformat() if oldest else ""},
+                {
+                    "count": count,
+                    "oldest": timezone.localdate(oldest).isoformat() if oldest else "",
+                },
                 link=f"{reverse('partners:event-list')}?{AWAITING_VERIFICATION}",
                 key=f"verification_digest:{day.isoformat()}",
             )

@@ -88,7 +88,7 @@ def test_verifying_tells_the_enterprises_partner_users_once(
     assert message.subject == "[EEPA] Cooperation event verified"
     assert "Controlled delivery on 2024-05-17 (Routine)" in message.body
     assert "Helped with a controlled delivery." in message.body
-    assert f"http://127.0.0.1:8000/events/{secret_event.pk}/" in message.body
+    assert "http://127.0.0.1:8000/my-enterprise/" in message.body  # the partner home
     assert message.extra_headers["Content-Language"] == "en"
     # Nothing staff-only: not the title, not who logged or verified it.
     assert "officer" not in message.body and "verifier" not in message.body

@@ -359,14 +359,20 @@ def seed_memberships(users, enterprises) -> int:
         enterprise = enterprises.get(spec.br_number)
         if enterprise is None:
             raise CommandError(f"{spec.username}: no enterprise with BR number {spec.br_number}")
+        # Each demo partner manages its enterprise's users (it can invite colleagues).
         membership, created = Membership.objects.get_or_create(
-            user=users[spec.username], defaults={"enterprise": enterprise}
+            user=users[spec.username], defaults={"enterprise": enterprise, "is_manager": True}
         )
         if created:
             changed += 1
-        elif membership.enterprise_id != enterprise.pk or not membership.is_active:
+        elif (
+            membership.enterprise_id != enterprise.pk
+            or not membership.is_active
+            or not membership.is_manager
+        ):
             membership.enterprise, membership.is_active = enterprise, True
-            membership.save(update_fields=["enterprise", "is_active"])
+            membership.is_manager = True
+            membership.save(update_fields=["enterprise", "is_active", "is_manager"])
             changed += 1
     return changed
 
