@@ -169,6 +169,7 @@ def verification_digest() -> int:
         if not count:
             continue
         oldest = theirs.values_list("submitted_at", flat=True).first()
+        oldest_day = timezone.localdate(oldest).isoformat() if oldest else ""
         sent += len(
             notify(
                 Kind.VERIFICATION_DIGEST,
