@@ -174,10 +174,7 @@ def verification_digest() -> int:
             notify(
                 Kind.VERIFICATION_DIGEST,
                 [verifier],
-                {
-                    "count": count,
-                    "oldest": timezone.localdate(oldest).isoformat() if oldest else "",
-                },
+                {"count": count, "oldest": oldest_day},
                 link=f"{reverse('partners:event-list')}?{AWAITING_VERIFICATION}",
                 key=f"verification_digest:{day.isoformat()}",
             )
