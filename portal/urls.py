@@ -20,7 +20,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's switch, also remembering a signed-in user's choice for their emails.
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("partners.urls")),
     path("awards/", include("awards.urls")),

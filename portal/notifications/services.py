@@ -135,6 +135,11 @@ def preference_update(*, user, language: str, emails_off: list[str]) -> UserPref
     return preference
 
 
+def preference_language_set(*, user, language: str) -> None:
+    """The language the user chose in the portal becomes the language of their emails."""
+    UserPreference.objects.update_or_create(user=user, defaults={"language": language})
+
+
 def users_with_role(role: str):
     return get_user_model().objects.filter(groups__name=role, is_active=True)
 

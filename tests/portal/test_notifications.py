@@ -571,3 +571,18 @@ def test_the_menu_shows_the_unread_count_loaded_with_the_user(
     )
     Notification.objects.update(read_at=timezone.now())
     assert "badge text-bg-danger" not in client.get(reverse("password_change")).text
+
+
+def test_switching_the_portal_language_switches_the_emails_language(client, partner_user):
+    from django.urls import reverse
+
+    client.force_login(partner_user)
+    client.post(reverse("set_language"), {"language": "zh-hant", "next": "/"})
+    assert UserPreference.objects.get(user=partner_user).language == "zh-hant"
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})  # not offered
+    assert UserPreference.objects.get(user=partner_user).language == "zh-hant"
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert UserPreference.objects.get(user=partner_user).language == "en"
+    client.logout()
+    client.post(reverse("set_language"), {"language": "zh-hant", "next": "/"})
+    assert UserPreference.objects.count() == 1
