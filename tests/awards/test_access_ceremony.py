@@ -6,20 +6,24 @@ from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from awards.models import Cycle, NominationResult
+from tests.access import (
+    ALL_405,
+    LOGIN,
+    SECRETARIAT_ONLY,
+    Access,
+    check_access,
+    parametrize_access,
+    role_users,
+    to,
+)
 from tests.awards.ceremony_data import awardees, finalised_cycle
 from tests.awards.factories import CycleFactory
-from tests.factories import UserFactory
-from tests.partners.test_access import ALL_405, LOGIN, ROLES, Access, to
-from tests.partners.test_access import _expected_outcome as expected_outcome
-from tests.partners.test_access import _outcome as outcome
 
 pytestmark = pytest.mark.django_db
 
-SECRETARIAT_ONLY = (LOGIN, 403, 403, 200, 403, 403, 403, 200, 403)
 # No cycle 2031: the secretariat (who sees every cycle) gets 404; the others are refused first.
 UNKNOWN_CYCLE = (LOGIN, 403, 403, 404, 403, 403, 403, 404, 403)
 
@@ -84,16 +88,9 @@ def world(officer, verifier, secretariat, panel_member, partner_user, other_part
     cycle = finalised_cycle()
     results = awardees(cycle, secretariat, count=2)
     return SimpleNamespace(
-        users={
-            "officer": officer,
-            "verifier": verifier,
-            "secretariat": secretariat,
-            "panel": panel_member,
-            "partner1": partner_user,
-            "partner2": other_partner_user,
-            "superuser": UserFactory(username="admin", is_superuser=True, is_staff=True),
-            "no_role": UserFactory(username="newcomer"),
-        },
+        users=role_users(
+            officer, verifier, secretariat, panel_member, partner_user, other_partner_user
+        ),
         cycle=cycle,
         open_cycle=CycleFactory(year=2025, status=Cycle.Status.REVIEW),
         # The first in the default order: the cargo terminal, before the express courier.
@@ -102,15 +99,6 @@ def world(officer, verifier, secretariat, panel_member, partner_user, other_part
     )
 
 
-@pytest.mark.parametrize(
-    ("row", "role"),
-    [pytest.param(row, role, id=f"{row.id}-{role}") for row in ACCESS for role in ROLES],
-)
+@parametrize_access(ACCESS)
 def test_access(client, world, row, role):
-    url = reverse(row.url_name, args=row.args(world))
-    if role != "anonymous":
-        client.force_login(world.users[role])
-    response = getattr(client, row.method)(url, row.data)
-    assert outcome(response) == expected_outcome(row.expected[ROLES.index(role)], url, world)
-    # A redirect back with an error message would be a refusal in disguise.
-    assert [m.level_tag for m in get_messages(response.wsgi_request)] in ([], ["success"])
+    check_access(client, world, row, role)

@@ -9,22 +9,27 @@ import zipfile
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from awards.models import Certificate, CertificateJob, CertificateRun, Cycle
 from portal.models import AuditEntry
+from tests.access import (
+    ALL_405,
+    LOGIN,
+    SECRETARIAT_ONLY,
+    Access,
+    check_access,
+    parametrize_access,
+    role_users,
+    to,
+)
 from tests.awards.certificate_data import PDF, awarded_result, certificate_of
 from tests.awards.factories import CycleFactory
-from tests.factories import EnterpriseFactory, UserFactory
-from tests.partners.test_access import ALL_405, LOGIN, ROLES, Access, to
-from tests.partners.test_access import _expected_outcome as expected_outcome
-from tests.partners.test_access import _outcome as outcome
+from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
 LIST = to(lambda w: reverse("awards:certificate-list", args=[2024]))
-SECRETARIAT_ONLY = (LOGIN, 403, 403, 200, 403, 403, 403, 200, 403)
 SECRETARIAT_BACK_TO_LIST = (LOGIN, 403, 403, LIST, 403, 403, 403, LIST, 403)
 
 
@@ -70,16 +75,9 @@ def world(officer, verifier, secretariat, panel_member, partner_user, other_part
         run=run, result=result, status=CertificateJob.Status.DONE, certificate=issued
     )
     return SimpleNamespace(
-        users={
-            "officer": officer,
-            "verifier": verifier,
-            "secretariat": secretariat,
-            "panel": panel_member,
-            "partner1": partner_user,
-            "partner2": other_partner_user,
-            "superuser": UserFactory(username="admin", is_superuser=True, is_staff=True),
-            "no_role": UserFactory(username="newcomer"),
-        },
+        users=role_users(
+            officer, verifier, secretariat, panel_member, partner_user, other_partner_user
+        ),
         cycle=cycle,
         result=result,
         issued=issued,
@@ -87,17 +85,9 @@ def world(officer, verifier, secretariat, panel_member, partner_user, other_part
     )
 
 
-@pytest.mark.parametrize(
-    ("row", "role"),
-    [pytest.param(row, role, id=f"{row.id}-{role}") for row in ACCESS for role in ROLES],
-)
+@parametrize_access(ACCESS)
 def test_access(client, world, row, role):
-    url = reverse(row.url_name, args=row.args(world))
-    if role != "anonymous":
-        client.force_login(world.users[role])
-    response = getattr(client, row.method)(url, row.data)
-    assert outcome(response) == expected_outcome(row.expected[ROLES.index(role)], url, world)
-    assert [m.level_tag for m in get_messages(response.wsgi_request)] in ([], ["success"])
+    check_access(client, world, row, role)
 
 
 # Behaviour

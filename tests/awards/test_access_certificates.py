@@ -6,17 +6,13 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
 from awards.models import Certificate, Cycle
+from tests.access import LOGIN, ROLES, Access, check_access, parametrize_access, role_users, to
 from tests.awards.certificate_data import PDF, awarded_result, certificate_of
 from tests.awards.factories import CycleFactory
-from tests.factories import UserFactory
-from tests.partners.test_access import LOGIN, ROLES, Access, to
-from tests.partners.test_access import _expected_outcome as expected_outcome
-from tests.partners.test_access import _outcome as outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -68,16 +64,9 @@ def world(officer, verifier, secretariat, panel_member, partner_user, other_part
         revocation_reason="The Chinese name was misspelt.",
     )
     return SimpleNamespace(
-        users={
-            "officer": officer,
-            "verifier": verifier,
-            "secretariat": secretariat,
-            "panel": panel_member,
-            "partner1": partner_user,
-            "partner2": other_partner_user,
-            "superuser": UserFactory(username="admin", is_superuser=True, is_staff=True),
-            "no_role": UserFactory(username="newcomer"),
-        },
+        users=role_users(
+            officer, verifier, secretariat, panel_member, partner_user, other_partner_user
+        ),
         issued=certificate_of(result, serial="EEPA-2024-0001"),
         revoked=revoked,
         unpublished=certificate_of(
@@ -87,20 +76,12 @@ def world(officer, verifier, secretariat, panel_member, partner_user, other_part
     )
 
 
-@pytest.mark.parametrize(
-    ("row", "role"),
-    [pytest.param(row, role, id=f"{row.id}-{role}") for row in ACCESS for role in ROLES],
-)
+@parametrize_access(ACCESS)
 def test_access(client, world, row, role):
-    url = reverse(row.url_name, args=row.args(world))
-    if role != "anonymous":
-        client.force_login(world.users[role])
     data = {
         key: value.format(code=world.issued.verification_code) for key, value in row.data.items()
     }
-    response = getattr(client, row.method)(url, data)
-    assert outcome(response) == expected_outcome(row.expected[ROLES.index(role)], url, world)
-    assert [m.level_tag for m in get_messages(response.wsgi_request)] == []
+    check_access(client, world, row, role, data=data, messages_allowed=())
 
 
 # The partners' side

@@ -8,17 +8,21 @@ from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from awards.models import Cycle, NominationResult
+from tests.access import (
+    LOGIN,
+    SECRETARIAT_ONLY,
+    Access,
+    check_access,
+    parametrize_access,
+    role_users,
+    to,
+)
 from tests.awards.cycle_data import cycle_form_data
 from tests.awards.factories import AssignmentFactory, CycleFactory, NominationFactory
-from tests.factories import UserFactory
-from tests.partners.test_access import LOGIN, ROLES, Access, to
-from tests.partners.test_access import _expected_outcome as expected_outcome
-from tests.partners.test_access import _outcome as outcome
 
 pytestmark = pytest.mark.django_db
 Status = Cycle.Status
@@ -35,7 +39,6 @@ def _page(year):
     return to(f"/awards/cycles/{year}/")
 
 
-SECRETARIAT_ONLY = (LOGIN, 403, 403, 200, 403, 403, 403, 200, 403)
 WITH_PANEL = (LOGIN, 403, 403, 200, 200, 403, 403, 200, 403)
 # A panel member sees only the cycles they are assigned in.
 NOT_THE_PANELS = (LOGIN, 403, 403, 200, 404, 403, 403, 200, 403)
@@ -115,31 +118,15 @@ def world(officer, verifier, secretariat, panel_member, partner_user, other_part
     published = CycleFactory(year=PUBLISHED, status=Status.PUBLISHED)
     NominationFactory(cycle=published, enterprise=enterprise, nominated_by=secretariat)
     return SimpleNamespace(
-        users={
-            "officer": officer,
-            "verifier": verifier,
-            "secretariat": secretariat,
-            "panel": panel_member,
-            "partner1": partner_user,
-            "partner2": other_partner_user,
-            "superuser": UserFactory(username="admin", is_superuser=True, is_staff=True),
-            "no_role": UserFactory(username="newcomer"),
-        },
+        users=role_users(
+            officer, verifier, secretariat, panel_member, partner_user, other_partner_user
+        ),
     )
 
 
-@pytest.mark.parametrize(
-    ("row", "role"),
-    [pytest.param(row, role, id=f"{row.id}-{role}") for row in ACCESS for role in ROLES],
-)
+@parametrize_access(ACCESS)
 def test_access(client, world, row, role):
-    url = reverse(row.url_name, args=row.args(world))
-    if role != "anonymous":
-        client.force_login(world.users[role])
-    response = getattr(client, row.method)(url, row.data)
-    assert outcome(response) == expected_outcome(row.expected[ROLES.index(role)], url, world)
-    # A redirect back with an error message would be a refusal in disguise.
-    assert [m.level_tag for m in get_messages(response.wsgi_request)] in ([], ["success"])
+    check_access(client, world, row, role)
 
 
 @pytest.mark.parametrize(

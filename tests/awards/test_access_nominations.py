@@ -8,16 +8,21 @@ from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from awards.models import Cycle
 from partners.models import EnforcementFlag
+from tests.access import (
+    ALL_405,
+    LOGIN,
+    SECRETARIAT_ONLY,
+    Access,
+    check_access,
+    parametrize_access,
+    role_users,
+    to,
+)
 from tests.awards.factories import CycleFactory, NominationFactory
-from tests.factories import UserFactory
-from tests.partners.test_access import ALL_405, LOGIN, ROLES, Access, to
-from tests.partners.test_access import _expected_outcome as expected_outcome
-from tests.partners.test_access import _outcome as outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +46,6 @@ def _flag(w):
 NOMINATIONS = to(lambda w: reverse("awards:nomination-list", args=[w.cycle.year]))
 DOSSIER = to(lambda w: w.nomination.get_absolute_url())
 CONCERNS = to(lambda w: f"{w.enterprise.get_absolute_url()}#concerns-heading")
-SECRETARIAT_ONLY = (LOGIN, 403, 403, 200, 403, 403, 403, 200, 403)
 STAFF = (LOGIN, 200, 200, 200, 403, 403, 403, 200, 403)
 LOGIN_TO_PREVIEW = to(
     lambda w: (
@@ -89,16 +93,9 @@ def world(
     cycle = CycleFactory(year=2024, status=Cycle.Status.NOMINATIONS)
     enterprise = partner_user.membership.enterprise
     return SimpleNamespace(
-        users={
-            "officer": officer,
-            "verifier": verifier,
-            "secretariat": secretariat,
-            "panel": panel_member,
-            "partner1": partner_user,
-            "partner2": other_partner_user,
-            "superuser": UserFactory(username="admin", is_superuser=True, is_staff=True),
-            "no_role": UserFactory(username="newcomer"),
-        },
+        users=role_users(
+            officer, verifier, secretariat, panel_member, partner_user, other_partner_user
+        ),
         cycle=cycle,
         enterprise=enterprise,
         other_enterprise=other_partner_user.membership.enterprise,
@@ -112,16 +109,7 @@ def world(
     )
 
 
-@pytest.mark.parametrize(
-    ("row", "role"),
-    [pytest.param(row, role, id=f"{row.id}-{role}") for row in ACCESS for role in ROLES],
-)
+@parametrize_access(ACCESS)
 def test_access(client, world, row, role):
-    url = reverse(row.url_name, args=row.args(world))
-    if role != "anonymous":
-        client.force_login(world.users[role])
     data = {k: world.other_enterprise.pk if v == "other" else v for k, v in row.data.items()}
-    response = getattr(client, row.method)(url, data)
-    assert outcome(response) == expected_outcome(row.expected[ROLES.index(role)], url, world)
-    # A redirect back with an error message would be a refusal in disguise.
-    assert [m.level_tag for m in get_messages(response.wsgi_request)] in ([], ["success"])
+    check_access(client, world, row, role, data=data)

@@ -9,15 +9,21 @@ one declared free of conflict, one recused; a fourth nominee is not theirs.
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from awards.models import Cycle
+from tests.access import (
+    ALL_405,
+    LOGIN,
+    SECRETARIAT_ONLY,
+    Access,
+    check_access,
+    parametrize_access,
+    role_users,
+    to,
+)
 from tests.awards.factories import AssignmentFactory, CycleFactory, NominationFactory
 from tests.factories import EnterpriseFactory, UserFactory
-from tests.partners.test_access import ALL_405, LOGIN, ROLES, Access, to
-from tests.partners.test_access import _expected_outcome as expected_outcome
-from tests.partners.test_access import _outcome as outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +41,6 @@ def _back_to(name):
 
 
 PROGRESS = to(lambda w: reverse("awards:panel-progress", args=[w.cycle.year]))
-SECRETARIAT_ONLY = (LOGIN, 403, 403, 200, 403, 403, 403, 200, 403)
 # Only the member's own assignment: the superuser holds the Panel role but has none.
 MEMBER_ONLY = (LOGIN, 403, 403, 403, 200, 403, 403, 404, 403)
 NOT_THEIRS = (LOGIN, 403, 403, 403, 404, 403, 403, 404, 403)
@@ -96,16 +101,9 @@ def world(
     )
     AssignmentFactory(nomination=unassigned, member=panel2, declaration="no_conflict")
     return SimpleNamespace(
-        users={
-            "officer": officer,
-            "verifier": verifier,
-            "secretariat": secretariat,
-            "panel": panel_member,
-            "partner1": partner_user,
-            "partner2": other_partner_user,
-            "superuser": UserFactory(username="admin", is_superuser=True, is_staff=True),
-            "no_role": UserFactory(username="newcomer"),
-        },
+        users=role_users(
+            officer, verifier, secretariat, panel_member, partner_user, other_partner_user
+        ),
         cycle=cycle,
         undeclared=undeclared,
         declared=declared,
@@ -122,15 +120,6 @@ def _data(row, world) -> dict:
     return data
 
 
-@pytest.mark.parametrize(
-    ("row", "role"),
-    [pytest.param(row, role, id=f"{row.id}-{role}") for row in ACCESS for role in ROLES],
-)
+@parametrize_access(ACCESS)
 def test_access(client, world, row, role):
-    url = reverse(row.url_name, args=row.args(world))
-    if role != "anonymous":
-        client.force_login(world.users[role])
-    response = getattr(client, row.method)(url, _data(row, world))
-    assert outcome(response) == expected_outcome(row.expected[ROLES.index(role)], url, world)
-    # A redirect back with an error message would be a refusal in disguise.
-    assert [m.level_tag for m in get_messages(response.wsgi_request)] in ([], ["success"])
+    check_access(client, world, row, role, data=_data(row, world))

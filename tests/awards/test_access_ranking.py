@@ -5,16 +5,22 @@ collects ACCESS."""
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from awards.models import Cycle
 from awards.services.decisions import cycle_finalise, decisions_apply_suggestion
+from tests.access import (
+    ALL_405,
+    LOGIN,
+    SECRETARIAT_ONLY,
+    Access,
+    check_access,
+    parametrize_access,
+    role_users,
+    to,
+)
 from tests.awards.factories import CycleFactory, NominationFactory, submitted_review
 from tests.factories import UserFactory
-from tests.partners.test_access import ALL_405, LOGIN, ROLES, Access, to
-from tests.partners.test_access import _expected_outcome as expected_outcome
-from tests.partners.test_access import _outcome as outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +37,6 @@ def _decision(w):
     return [w.cycle.year, w.nomination.pk]
 
 
-SECRETARIAT_ONLY = (LOGIN, 403, 403, 200, 403, 403, 403, 200, 403)
 RANKING = to(lambda w: reverse("awards:ranking-detail", args=[w.cycle.year]))
 RANKING_FINALISED = to(lambda w: reverse("awards:ranking-detail", args=[w.finalised.year]))
 DECISIONS = to(lambda w: reverse("awards:decision-list", args=[w.cycle.year]))
@@ -93,35 +98,19 @@ def world(
     finalised, _ = reviewed_cycle(2023, [second_member, second_member])
     cycle_finalise(cycle=finalised, user=secretariat)
     return SimpleNamespace(
-        users={
-            "officer": officer,
-            "verifier": verifier,
-            "secretariat": secretariat,
-            "panel": panel_member,
-            "partner1": partner_user,
-            "partner2": other_partner_user,
-            "superuser": UserFactory(username="admin", is_superuser=True, is_staff=True),
-            "no_role": UserFactory(username="newcomer"),
-        },
+        users=role_users(
+            officer, verifier, secretariat, panel_member, partner_user, other_partner_user
+        ),
         cycle=cycle,
         nomination=nominations[0],
         finalised=finalised,
     )
 
 
-@pytest.mark.parametrize(
-    ("row", "role"),
-    [pytest.param(row, role, id=f"{row.id}-{role}") for row in ACCESS for role in ROLES],
-)
+@parametrize_access(ACCESS)
 def test_access(client, world, row, role):
-    url = reverse(row.url_name, args=row.args(world))
-    if role != "anonymous":
-        client.force_login(world.users[role])
     data = {key.format(pk=world.nomination.pk): value for key, value in row.data.items()}
-    response = getattr(client, row.method)(url, data)
-    assert outcome(response) == expected_outcome(row.expected[ROLES.index(role)], url, world)
-    # A redirect back with an error message would be a refusal in disguise.
-    assert [m.level_tag for m in get_messages(response.wsgi_request)] in ([], ["success"])
+    check_access(client, world, row, role, data=data)
 
 
 def test_the_panel_member_sees_only_the_row_they_reviewed(client, world):

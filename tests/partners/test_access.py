@@ -1,70 +1,36 @@
 """Who may open what: one row per URL and method, one column per role.
 
-A new view needs a row in ACCESS, or `test_every_url_has_an_access_row` fails.
-Cells: an HTTP status, LOGIN (302 to the login page, back here afterwards), or
-`to(...)` (302 to that exact address). Each cell runs as its own test on fresh data.
+A new view needs a row in ACCESS (here or in any tests/**/test_access*.py module), or
+`test_every_url_has_an_access_row` fails. The cells and the test each row runs are in
+tests/access.py.
 """
 
 import importlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import quote
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partners import services
-from tests.factories import EventFactory, UserFactory
+from tests.access import (
+    ALL_405,
+    LOGIN,
+    ROLES,
+    Access,
+    Redirect,
+    check_access,
+    parametrize_access,
+    role_users,
+    to,
+)
+from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
 
-ROLES = (
-    "anonymous",
-    "officer",
-    "verifier",
-    "secretariat",
-    "panel",
-    "partner1",
-    "partner2",
-    "superuser",
-    "no_role",
-)
-
 # Django's own admin checks `is_staff` itself; only its entry page is in the table.
 NAMESPACES_WITHOUT_ROWS = {"admin"}
-
-LOGIN = "login"
-
-
-@dataclass(frozen=True)
-class Redirect:
-    target: Callable[[SimpleNamespace], str]
-
-
-def to(target) -> Redirect:
-    """302 to `target`: a path, or a function of the test world returning one."""
-    return Redirect(target if callable(target) else lambda world: target)
-
-
-@dataclass(frozen=True)
-class Access:
-    url_name: str
-    method: str
-    expected: tuple
-    args: Callable[[SimpleNamespace], list] = lambda world: []
-    data: dict = field(default_factory=dict)
-    case: str = ""
-
-    def __post_init__(self):
-        assert len(self.expected) == len(ROLES), f"{self.url_name}: one cell per role"
-
-    @property
-    def id(self) -> str:
-        return "-".join(filter(None, [self.url_name, self.method, self.case]))
 
 
 def _own_enterprise(w):
@@ -88,8 +54,6 @@ def _back_to(event_name: str) -> Redirect:
 
 
 REASON = {"reason": "The seizure value is not supported by the case file."}
-# POST-only views answer a GET with 405, whoever asks (signed in or not).
-ALL_405 = (405,) * len(ROLES)
 ADMIN_LOGIN = to("/admin/login/?next=/admin/")
 
 # fmt: off
@@ -154,16 +118,9 @@ def world(
     draft_event,
     submitted_event,
 ):
-    users = {
-        "officer": officer,
-        "verifier": verifier,
-        "secretariat": secretariat,
-        "panel": panel_member,
-        "partner1": partner_user,
-        "partner2": other_partner_user,
-        "superuser": UserFactory(username="admin", is_superuser=True, is_staff=True),
-        "no_role": UserFactory(username="newcomer"),
-    }
+    users = role_users(
+        officer, verifier, secretariat, panel_member, partner_user, other_partner_user
+    )
     evidence = services.evidence_attach(
         event=submitted_event,
         user=officer,
@@ -183,33 +140,9 @@ def world(
     )
 
 
-def _outcome(response):
-    if response.status_code == 302:
-        return 302, response["Location"]
-    return response.status_code
-
-
-def _expected_outcome(cell, url, world):
-    if cell == LOGIN:
-        return 302, f"{reverse('login')}?next={quote(url)}"
-    if isinstance(cell, Redirect):
-        return 302, cell.target(world)
-    return cell
-
-
-@pytest.mark.parametrize(
-    ("row", "role"),
-    [pytest.param(row, role, id=f"{row.id}-{role}") for row in ACCESS for role in ROLES],
-)
+@parametrize_access(ACCESS)
 def test_access(client, world, row, role):
-    url = reverse(row.url_name, args=row.args(world))
-    if role != "anonymous":
-        client.force_login(world.users[role])
-    response = getattr(client, row.method)(url, row.data)
-    expected = _expected_outcome(row.expected[ROLES.index(role)], url, world)
-    assert _outcome(response) == expected
-    # A redirect back with an error message would be a refusal in disguise.
-    assert [m.level_tag for m in get_messages(response.wsgi_request)] in ([], ["success"])
+    check_access(client, world, row, role)
 
 
 def _url_names(patterns, namespace=""):

@@ -7,21 +7,25 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core import mail
-from django.urls import reverse
 from django.utils import timezone
 
 from partners import colleagues
 from partners.models import Invitation, Membership
-from tests.factories import MembershipFactory, UserFactory
-from tests.partners.test_access import LOGIN, ROLES, Access, to
-from tests.partners.test_access import _expected_outcome as expected_outcome
-from tests.partners.test_access import _outcome as outcome
+from tests.access import (
+    ALL_405,
+    LOGIN,
+    ROLES,
+    Access,
+    check_access,
+    parametrize_access,
+    role_users,
+    to,
+)
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-ALL_405 = (405,) * len(ROLES)
 LIST = "/my-enterprise/colleagues/"
 MANAGERS = (LOGIN, 403, 403, 403, 403, 200, 200, 403, 403)
 # partner1 acts on its own enterprise's colleague; partner2, a manager elsewhere, gets 404.
@@ -72,16 +76,9 @@ def world(officer, verifier, secretariat, panel_member, partner_user, other_part
     Invitation.objects.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
     token = _token(partner_user, "ada@example.com")
     return SimpleNamespace(
-        users={
-            "officer": officer,
-            "verifier": verifier,
-            "secretariat": secretariat,
-            "panel": panel_member,
-            "partner1": partner_user,
-            "partner2": other_partner_user,
-            "superuser": UserFactory(username="admin", is_superuser=True, is_staff=True),
-            "no_role": UserFactory(username="newcomer"),
-        },
+        users=role_users(
+            officer, verifier, secretariat, panel_member, partner_user, other_partner_user
+        ),
         colleague=MembershipFactory(enterprise=enterprise),
         inactive=MembershipFactory(enterprise=enterprise, is_active=False),
         invitation=Invitation.objects.get(email="ada@example.com"),
@@ -90,15 +87,6 @@ def world(officer, verifier, secretariat, panel_member, partner_user, other_part
     )
 
 
-@pytest.mark.parametrize(
-    ("row", "role"),
-    [pytest.param(row, role, id=f"{row.id}-{role}") for row in ACCESS for role in ROLES],
-)
+@parametrize_access(ACCESS)
 def test_access(client, world, row, role):
-    url = reverse(row.url_name, args=row.args(world))
-    if role != "anonymous":
-        client.force_login(world.users[role])
-    response = getattr(client, row.method)(url, row.data)
-    assert outcome(response) == expected_outcome(row.expected[ROLES.index(role)], url, world)
-    # A redirect back with an error message would be a refusal in disguise.
-    assert [m.level_tag for m in get_messages(response.wsgi_request)] in ([], ["success"])
+    check_access(client, world, row, role)

@@ -5,19 +5,22 @@ tests/partners/test_access.py, whose completeness test collects ACCESS."""
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from partners.models import PartnerReport
-from tests.factories import UserFactory
+from tests.access import (
+    ALL_405,
+    LOGIN,
+    Access,
+    check_access,
+    parametrize_access,
+    role_users,
+    to,
+)
 from tests.partners.report_data import pdf, report_of
-from tests.partners.test_access import LOGIN, ROLES, Access, to
-from tests.partners.test_access import _expected_outcome as expected_outcome
-from tests.partners.test_access import _outcome as outcome
 
 pytestmark = pytest.mark.django_db
 
-ALL_405 = (405,) * len(ROLES)
 PARTNERS_ONLY = (LOGIN, 403, 403, 403, 403, 200, 200, 403, 403)
 STAFF_READ = (LOGIN, 200, 200, 200, 403, 403, 403, 200, 403)
 NOTE = {"text": "Called the shipping line; the consignee is known to us."}
@@ -76,31 +79,15 @@ ACCESS = [
 def world(officer, verifier, secretariat, panel_member, partner_user, other_partner_user):
     report = report_of(partner_user, attachments=[pdf()])
     return SimpleNamespace(
-        users={
-            "officer": officer,
-            "verifier": verifier,
-            "secretariat": secretariat,
-            "panel": panel_member,
-            "partner1": partner_user,
-            "partner2": other_partner_user,
-            "superuser": UserFactory(username="admin", is_superuser=True, is_staff=True),
-            "no_role": UserFactory(username="newcomer"),
-        },
+        users=role_users(
+            officer, verifier, secretariat, panel_member, partner_user, other_partner_user
+        ),
         report=report,
         attachment=report.attachments.get(),
         other_report=report_of(other_partner_user),
     )
 
 
-@pytest.mark.parametrize(
-    ("row", "role"),
-    [pytest.param(row, role, id=f"{row.id}-{role}") for row in ACCESS for role in ROLES],
-)
+@parametrize_access(ACCESS)
 def test_access(client, world, row, role):
-    url = reverse(row.url_name, args=row.args(world))
-    if role != "anonymous":
-        client.force_login(world.users[role])
-    response = getattr(client, row.method)(url, row.data)
-    assert outcome(response) == expected_outcome(row.expected[ROLES.index(role)], url, world)
-    # A redirect back with an error message would be a refusal in disguise.
-    assert [m.level_tag for m in get_messages(response.wsgi_request)] in ([], ["success"])
+    check_access(client, world, row, role)

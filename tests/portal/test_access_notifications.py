@@ -4,16 +4,21 @@ format of tests/partners/test_access.py, whose completeness test collects ACCESS
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import Notification, UserPreference
 from portal.notification_context import unread_notifications
-from tests.factories import UserFactory
-from tests.partners.test_access import LOGIN, ROLES, Access, to
-from tests.partners.test_access import _expected_outcome as expected_outcome
-from tests.partners.test_access import _outcome as outcome
+from tests.access import (
+    ALL_405,
+    LOGIN,
+    ROLES,
+    Access,
+    check_access,
+    parametrize_access,
+    role_users,
+    to,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +26,6 @@ Kind = Notification.Kind
 LIST = "/notifications/"
 PREFERENCES = "/notifications/preferences/"
 SIGNED_IN = (LOGIN,) + (200,) * (len(ROLES) - 1)
-ALL_405 = (405,) * len(ROLES)
 # Only partner1 has the notification; to anybody else it does not exist.
 OWN_ONLY = (LOGIN, 404, 404, 404, 404, to("/awards/my-certificates/"), 404, 404, 404)
 
@@ -47,16 +51,9 @@ ACCESS = [
 @pytest.fixture
 def world(officer, verifier, secretariat, panel_member, partner_user, other_partner_user):
     return SimpleNamespace(
-        users={
-            "officer": officer,
-            "verifier": verifier,
-            "secretariat": secretariat,
-            "panel": panel_member,
-            "partner1": partner_user,
-            "partner2": other_partner_user,
-            "superuser": UserFactory(username="admin", is_superuser=True, is_staff=True),
-            "no_role": UserFactory(username="newcomer"),
-        },
+        users=role_users(
+            officer, verifier, secretariat, panel_member, partner_user, other_partner_user
+        ),
         notification=_notification(partner_user, serial="EEPA-2024-0001"),
     )
 
@@ -71,17 +68,9 @@ def _notification(user, serial, **fields):
     )
 
 
-@pytest.mark.parametrize(
-    ("row", "role"),
-    [pytest.param(row, role, id=f"{row.id}-{role}") for row in ACCESS for role in ROLES],
-)
+@parametrize_access(ACCESS)
 def test_access(client, world, row, role):
-    url = reverse(row.url_name, args=row.args(world))
-    if role != "anonymous":
-        client.force_login(world.users[role])
-    response = getattr(client, row.method)(url, row.data)
-    assert outcome(response) == expected_outcome(row.expected[ROLES.index(role)], url, world)
-    assert [m.level_tag for m in get_messages(response.wsgi_request)] in ([], ["success"])
+    check_access(client, world, row, role)
 
 
 # The list
