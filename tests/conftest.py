@@ -8,6 +8,10 @@ import pytest
 from tests.factories import EnterpriseFactory, EventFactory, MembershipFactory, UserFactory
 from tests.worker import redis_worker  # noqa: F401  (a fixture: a real Celery worker)
 
+# The access checks live outside the test modules (which import them later): let pytest
+# explain their failed asserts.
+pytest.register_assert_rewrite("tests.access")
+
 # Sync Playwright runs beside live_server's ORM calls in the browser tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
