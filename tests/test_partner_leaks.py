@@ -97,6 +97,8 @@ def marked(django_db_setup, django_db_blocker, demo_media):
 def _plant_markers() -> dict:
     partner1 = User.objects.get(username="partner1")
     own = partner1.membership.enterprise
+    # Taken before the staff's usernames are marked below.
+    officer, secretariat = (User.objects.get(username=name) for name in ("officer", "secretariat"))
     counts = {}
 
     # Every event: the staff-only title, the restricted details and the reasons of a return
@@ -135,10 +137,13 @@ def _plant_markers() -> dict:
     # none (cleared, so that its eligibility and standing stay as the demo has them).
     if not EnforcementFlag.objects.filter(enterprise=own).exists():
         flag = EnforcementFlag.objects.create(
-            enterprise=own, flagged_on=own.events.first().occurred_on, reason="x", raised_by_id=1
+            enterprise=own,
+            flagged_on=own.events.first().occurred_on,
+            reason="x",
+            raised_by=officer,
         )
         EnforcementFlag.objects.filter(pk=flag.pk).update(
-            cleared_at=flag.raised_at, cleared_by_id=1
+            cleared_at=flag.raised_at, cleared_by=secretariat
         )
     for field in ("reason", "clearance_reason"):
         counts[f"flag.{field}"] = _mark(EnforcementFlag, field)
