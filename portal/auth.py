@@ -1,12 +1,13 @@
-"""The authentication backend: Django's, loading with the signed-in user the number of their
-unread notifications (every page's menu shows it) in the same query."""
+"""The authentication backend: Django's, loading with the signed-in user, in the same query,
+the number of their unread notifications (every page's menu shows it) and their saved language
+(portal.middleware.UserLanguageMiddleware)."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from portal.models import Notification
+from portal.models import Notification, UserPreference
 
 
 class PortalBackend(ModelBackend):
@@ -20,7 +21,12 @@ class PortalBackend(ModelBackend):
         User = get_user_model()
         try:
             user = User._default_manager.annotate(
-                unread_notification_count=Coalesce(Subquery(unread, output_field=IntegerField()), 0)
+                unread_notification_count=Coalesce(
+                    Subquery(unread, output_field=IntegerField()), 0
+                ),
+                preferred_language=Subquery(
+                    UserPreference.objects.filter(user=OuterRef("pk")).values("language")[:1]
+                ),
             ).get(pk=user_id)
         except User.DoesNotExist:
             return None
