@@ -152,7 +152,7 @@ def test_counts_per_type_and_year_in_one_query_with_a_table_and_chart_data(
     assert '<script id="event-counts-data" type="application/json">' in html
     assert 'id="event-counts-table"' in html and "visually-hidden" in html
     assert 'src="/static/vendor/chartjs/chart.umd.js"' in html
-    assert 'src="/static/js/partner-charts.js"' in html
+    assert 'src="/static/js/charts.js"' in html
 
 
 def test_the_page_has_no_inline_script_or_style(client, partner_user, enterprise, logger, checker):
