@@ -94,42 +94,59 @@ class NominationQuerySet(models.QuerySet):
         awards.scoring, so that every page and export rounds exactly alike on any database.
         `rules` (EventTypeRule objects, possibly unsaved) replace the cycle's own: the what-if
         panel of the ranking page scores with settings that are never saved."""
-        events = "enterprise__events__"
-        in_window = Q(
-            **{
-                f"{events}status": "verified",
-                f"{events}occurred_on__gte": cycle.window_start,
-                f"{events}occurred_on__lte": cycle.window_end,
-            }
-        )
-        multiplier = Case(
-            *[
-                When(**{f"{events}significance": level}, then=Value(value, output_field=SCORE))
-                for level, value in cycle.multipliers.items()
-            ],
-            default=ZERO,
-            output_field=SCORE,
-        )
-        points = {
-            f"points_{rule.event_type}": Least(
-                Coalesce(
-                    Sum(
-                        multiplier * Value(rule.points, output_field=SCORE),
-                        filter=in_window & Q(**{f"{events}event_type": rule.event_type}),
-                        output_field=SCORE,
-                    ),
-                    ZERO,
-                ),
-                Value(rule.cap, output_field=SCORE),
-                output_field=SCORE,
-            )
-            for rule in (cycle.event_rules.all() if rules is None else rules)
-        }
         return (
             self.filter(cycle=cycle)
-            .annotate(**points, verified_events=Count(f"{events}pk", filter=in_window))
+            .annotate(
+                **category_points(cycle, rules, events="enterprise__events__"),
+                verified_events=Count(
+                    "enterprise__events__pk", filter=in_window(cycle, "enterprise__events__")
+                ),
+            )
             .annotate(**_panel_annotations())
         )
+
+
+def in_window(cycle, events: str) -> Q:
+    """The events (reached through the `events` path prefix) that count for `cycle`: verified,
+    occurred inside its window."""
+    return Q(
+        **{
+            f"{events}status": "verified",
+            f"{events}occurred_on__gte": cycle.window_start,
+            f"{events}occurred_on__lte": cycle.window_end,
+        }
+    )
+
+
+def category_points(cycle, rules=None, *, events: str, prefix: str = "points_") -> dict:
+    """Aggregates `<prefix><event type>`: an enterprise's capped category points P_k for `cycle`
+    (docs/scoring.md), over the events reached through the `events` path prefix
+    ("enterprise__events__" from a nomination, "events__" from an enterprise). `rules` as in
+    NominationQuerySet.with_scores."""
+    multiplier = Case(
+        *[
+            When(**{f"{events}significance": level}, then=Value(value, output_field=SCORE))
+            for level, value in cycle.multipliers.items()
+        ],
+        default=ZERO,
+        output_field=SCORE,
+    )
+    counted = in_window(cycle, events)
+    return {
+        f"{prefix}{rule.event_type}": Least(
+            Coalesce(
+                Sum(
+                    multiplier * Value(rule.points, output_field=SCORE),
+                    filter=counted & Q(**{f"{events}event_type": rule.event_type}),
+                    output_field=SCORE,
+                ),
+                ZERO,
+            ),
+            Value(rule.cap, output_field=SCORE),
+            output_field=SCORE,
+        )
+        for rule in (cycle.event_rules.all() if rules is None else rules)
+    }
 
 
 def _panel_annotations() -> dict:
