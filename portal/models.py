@@ -59,6 +59,14 @@ ACTION_LABELS = {
     "awards.ceremony.reset": _("Ceremony list put back in the default order"),
 }
 
+# Audit changes recorded under a name that is not a model field (awards.services.cycles).
+CHANGE_LABELS = {
+    "event rules": _("event rules"),
+    "panel criteria": _("panel criteria"),
+    "frozen results": _("frozen results"),
+    "ceremony list": _("ceremony list"),
+}
+
 
 class AuditEntry(models.Model):
     """One recorded change: who did what to which object, and which fields changed."""
@@ -105,7 +113,7 @@ class AuditEntry(models.Model):
             try:
                 field = model._meta.get_field(name)
             except (FieldDoesNotExist, AttributeError):
-                rows.append((name, old, new))
+                rows.append((CHANGE_LABELS.get(name, name), old, new))
                 continue
             labels = dict(field.flatchoices) if field.choices else {}
             if isinstance(field, models.BooleanField):
