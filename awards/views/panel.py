@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from awards.dossier import nomination_dossier
 from awards.forms.panel import AssignmentForm, DeclarationForm, ReviewForm
 from awards.models import Assignment, Cycle, Nomination, Review
+from awards.panel_home import panel_home as panel_home_cycles
 from awards.progress import (
     DISAGREEMENT_RANGE,
     DISAGREEMENT_SD,
@@ -33,18 +34,13 @@ Declaration = Assignment.Declaration
 
 @role_required(Role.PANEL)
 def panel_home(request):
-    """The member's assigned nominees, by cycle: declaration, review and deadline."""
-    assignments = (
-        Assignment.objects.visible_to(request.user)
-        .filter(member=request.user, nomination__status=Nomination.Status.ACTIVE)
-        .exclude(nomination__cycle__status=Cycle.Status.DRAFT)
-        .select_related("nomination__cycle", "nomination__enterprise", "review")
-        .order_by("-nomination__cycle__year", "nomination__enterprise__name_en")
-    )
+    """The member's assigned nominees by cycle (declaration, review, deadline, what is left to
+    do) and, once a cycle is finalised, how the panel scored each criterion."""
+    cycles = panel_home_cycles(request.user)
     return render(
         request,
         "awards/panel/home.html",
-        {"assignments": assignments, "today": services.hong_kong_today()},
+        {"cycles": cycles, "charts": any(c.distributions for c in cycles)},
     )
 
 

@@ -1,0 +1,223 @@
+"""The panel member's home: per cycle their nominees, what is left to do and the deadline; once a
+cycle is finalised, how the whole panel scored each criterion (counts only, never names)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from awards.models import Assignment, Cycle, Review, ReviewScore
+from awards.services.panel import hong_kong_today
+from tests.awards.factories import (
+    AssignmentFactory,
+    CycleFactory,
+    NominationFactory,
+    submitted_review,
+)
+from tests.factories import EnterpriseFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _home(client, user):
+    client.force_login(user)
+    response = client.get(reverse("awards:panel-home"))
+    assert response.status_code == 200
+    return response
+
+
+def _cycle(year, status, **fields):
+    return CycleFactory(year=year, status=status, **fields)
+
+
+def _nominee(cycle, name):
+    return NominationFactory(cycle=cycle, enterprise=EnterpriseFactory(name_en=name))
+
+
+def _draft_review(nomination, member, scores):
+    assignment = AssignmentFactory(nomination=nomination, member=member)
+    review = Review.objects.create(assignment=assignment)
+    for criterion, score in zip(nomination.cycle.criteria.all(), scores, strict=True):
+        ReviewScore.objects.create(review=review, criterion=criterion, score=score)
+    return review
+
+
+@pytest.fixture
+def colleagues(db):
+    return [UserFactory(username=f"colleague{i}", first_name=f"Colleague{i}") for i in (1, 2, 3)]
+
+
+def test_each_cycle_lists_the_members_nominees_with_counts_and_days_left(client, panel_member):
+    today = hong_kong_today()
+    cycle = _cycle(2024, Cycle.Status.REVIEW, scoring_deadline=today + datetime.timedelta(days=5))
+    alpha, beta, gamma, delta = (
+        _nominee(cycle, name) for name in ("Alpha Cargo", "Beta Freight", "Gamma Air", "Delta Sea")
+    )
+    AssignmentFactory(nomination=alpha, member=panel_member, declaration="pending")
+    AssignmentFactory(
+        nomination=beta, member=panel_member, declaration="conflict", conflict_reason="Kin."
+    )
+    submitted_review(gamma, panel_member, [5, 5])
+    _draft_review(delta, panel_member, [3, 4])
+
+    response = _home(client, panel_member)
+
+    [entry] = response.context["cycles"]
+    assert [(a.nomination.enterprise.name_en, a.declaration) for a in entry.assignments] == [
+        ("Alpha Cargo", "pending"),
+        ("Beta Freight", "conflict"),
+        ("Delta Sea", "no_conflict"),
+        ("Gamma Air", "no_conflict"),
+    ]
+    assert (entry.to_declare, entry.to_review, entry.submitted) == (1, 1, 1)
+    assert (entry.days_left, entry.scoring_closed) == (5, False)
+    assert entry.distributions == []
+    assert "5 days left." in response.text
+    assert "To declare: <strong>1</strong>" in response.text
+    assert "Score distribution per criterion" not in response.text
+
+
+def test_a_past_deadline_or_a_finalised_cycle_shows_scoring_closed(client, panel_member):
+    today = hong_kong_today()
+    late = _cycle(2024, Cycle.Status.REVIEW, scoring_deadline=today - datetime.timedelta(days=1))
+    done = _cycle(2023, Cycle.Status.FINALISED, scoring_deadline=None)
+    submitted_review(_nominee(late, "Late Ltd"), panel_member, [5, 5])
+    submitted_review(_nominee(done, "Done Ltd"), panel_member, [5, 5])
+
+    response = _home(client, panel_member)
+
+    assert [(e.cycle.year, e.scoring_closed) for e in response.context["cycles"]] == [
+        (2024, True),
+        (2023, True),
+    ]
+    assert response.text.count("Scoring has closed.") == 2
+
+
+def test_only_the_cycles_the_member_is_assigned_in_are_shown(client, panel_member, colleagues):
+    mine = _cycle(2024, Cycle.Status.FINALISED)
+    other = _cycle(2023, Cycle.Status.FINALISED)
+    submitted_review(_nominee(mine, "Mine Ltd"), panel_member, [6, 6])
+    submitted_review(_nominee(other, "Other Ltd"), colleagues[0], [9, 9])
+    _cycle(2025, Cycle.Status.DRAFT)
+
+    response = _home(client, panel_member)
+
+    assert [e.cycle.year for e in response.context["cycles"]] == [2024]
+    assert "Other Ltd" not in response.text
+    assert other.title_en not in response.text
+
+
+def test_a_finalised_cycle_shows_the_counted_score_distribution_per_criterion(
+    client, panel_member, colleagues
+):
+    cycle = _cycle(2024, Cycle.Status.FINALISED)
+    first, second = _nominee(cycle, "Alpha Cargo"), _nominee(cycle, "Beta Freight")
+    c1, c2, c3 = colleagues
+    # Counted (criteria: Impact on enforcement, Commitment):
+    submitted_review(first, panel_member, [7, 3])
+    submitted_review(first, c1, [7, 10])
+    submitted_review(first, c2, [4, 10])
+    submitted_review(second, panel_member, [7, 0])
+    submitted_review(second, c1, [9, 10])
+    # Not counted: a recused member's review, a draft.
+    submitted_review(second, c2, [0, 0], declaration="conflict")
+    _draft_review(second, c3, [1, 1])
+
+    response = _home(client, panel_member)
+
+    [entry] = response.context["cycles"]
+    impact, commitment = entry.distributions
+    assert impact.criterion.name_en == "Impact on enforcement"
+    assert impact.counts == [0, 0, 0, 0, 1, 0, 0, 3, 0, 1, 0]
+    assert impact.own == [0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0]
+    assert (impact.reviews, impact.mean, impact.median) == (5, Decimal("6.80"), Decimal(7))
+    assert commitment.counts == [1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3]
+    assert commitment.own == [1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]
+    assert (commitment.mean, commitment.median) == (Decimal("6.60"), Decimal(10))
+    assert commitment.chart == {
+        "labels": [str(score) for score in range(11)],
+        "datasets": [
+            {"label": "Counted reviews", "data": [1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3]},
+            {"label": "Your scores", "data": [1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]},
+        ],
+    }
+    # The member's own scores are marked in words, not only by colour.
+    assert "★ your score (2 reviews)" in response.text
+    assert response.text.count("★ your score<") == 2
+    assert "5 counted reviews; mean 6.80, median 7." in response.text
+    assert 'data-chart="bar"' in response.text
+    assert f'id="{impact.chart_id}"' in response.text
+    assert "js/charts.js" in response.text
+    # Counts only: no colleague is ever named.
+    for colleague in colleagues:
+        assert colleague.first_name not in response.text
+        assert colleague.username not in response.text
+
+
+def test_an_even_number_of_reviews_has_the_middle_pair_as_median(client, panel_member, colleagues):
+    cycle = _cycle(2024, Cycle.Status.PUBLISHED, criteria=[("Overall", Decimal(1))])
+    nomination = _nominee(cycle, "Alpha Cargo")
+    submitted_review(nomination, panel_member, [4])
+    submitted_review(nomination, colleagues[0], [7])
+
+    [entry] = _home(client, panel_member).context["cycles"]
+
+    [overall] = entry.distributions
+    assert (overall.mean, overall.median) == (Decimal("5.50"), Decimal("5.5"))
+
+
+def test_a_recused_member_sees_the_distribution_without_a_score_of_theirs(
+    client, panel_member, colleagues
+):
+    cycle = _cycle(2024, Cycle.Status.FINALISED, criteria=[("Overall", Decimal(1))])
+    nomination = _nominee(cycle, "Alpha Cargo")
+    submitted_review(nomination, panel_member, [2], declaration="conflict")
+    submitted_review(nomination, colleagues[0], [8])
+
+    response = _home(client, panel_member)
+
+    [overall] = response.context["cycles"][0].distributions
+    assert (overall.counts[2], overall.counts[8], sum(overall.own)) == (0, 1, 0)
+    assert "your score" not in response.text
+
+
+def test_a_member_without_assignments_sees_the_empty_state(client, panel_member):
+    response = _home(client, panel_member)
+    assert response.context["cycles"] == []
+    assert "No nominee has been assigned to you yet." in response.text
+    assert "charts.js" not in response.text
+
+
+def _world(member, colleagues, cycles, nominees):
+    """`cycles` cycles, half of them finalised, each with `nominees` nominees reviewed by the
+    member and two colleagues."""
+    for index in range(cycles):
+        status = Cycle.Status.FINALISED if index % 2 == 0 else Cycle.Status.REVIEW
+        cycle = _cycle(2020 + index, status)
+        for n in range(nominees):
+            nomination = _nominee(cycle, f"Nominee {index}-{n}")
+            submitted_review(nomination, member, [n % 11, (n + 3) % 11])
+            submitted_review(nomination, colleagues[0], [(n + 1) % 11, 5])
+            if n % 2:
+                AssignmentFactory(
+                    nomination=nomination,
+                    member=colleagues[1],
+                    declaration=Assignment.Declaration.PENDING,
+                )
+
+
+# session, user, roles, the member's cycles, their assignments with nominee and review, the
+# finalised cycles' criteria, the grouped score counts
+@pytest.mark.parametrize(("cycles", "nominees"), [(1, 1), (4, 6)])
+def test_panel_home_costs_seven_queries_whatever_the_size(
+    client, panel_member, colleagues, cycles, nominees, django_assert_num_queries
+):
+    _world(panel_member, colleagues, cycles, nominees)
+    client.force_login(panel_member)
+    url = reverse("awards:panel-home")
+    client.get(url)  # warm-up
+    with django_assert_num_queries(7):
+        response = client.get(url)
+    assert len(response.context["cycles"]) == cycles
+    assert sum(len(e.assignments) for e in response.context["cycles"]) == cycles * nominees
