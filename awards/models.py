@@ -20,6 +20,7 @@ from awards.querysets import (
     ReviewQuerySet,
 )
 from partners.models import CooperationEvent, Enterprise
+from portal.i18n import in_active_language
 
 EventType = CooperationEvent.EventType
 Significance = CooperationEvent.Significance
@@ -132,6 +133,11 @@ class Cycle(models.Model):
     def get_absolute_url(self):
         return reverse("awards:cycle-detail", args=[self.year])
 
+    @property
+    def title(self) -> str:
+        """The title in the reader's language."""
+        return in_active_language(self.title_en, self.title_zh)
+
     def clean(self):
         # Runs after the field validators, so any value here may be missing or invalid.
         errors = {}
@@ -213,6 +219,16 @@ class PanelCriterion(models.Model):
 
     def __str__(self):
         return self.name_en
+
+    @property
+    def description(self) -> str:
+        """The description in the reader's language."""
+        return in_active_language(self.description_en, self.description_zh)
+
+    @property
+    def name(self) -> str:
+        """The name in the reader's language."""
+        return in_active_language(self.name_en, self.name_zh)
 
 
 class Nomination(models.Model):
@@ -453,6 +469,11 @@ class Certificate(models.Model):
 
     def __str__(self):
         return self.serial
+
+    @property
+    def name(self) -> str:
+        """The enterprise's name as printed, in the reader's language."""
+        return in_active_language(self.name_en, self.name_zh)
 
     @property
     def cycle_year(self) -> int:

@@ -18,6 +18,7 @@ from partners.querysets import (
     ReportAttachmentQuerySet,
     ReportNoteQuerySet,
 )
+from portal.i18n import in_active_language
 from portal.roles import Role, has_role
 
 br_number_validator = RegexValidator(
@@ -87,6 +88,11 @@ class Enterprise(models.Model):
 
     def get_absolute_url(self):
         return reverse("partners:enterprise-detail", args=[self.pk])
+
+    @property
+    def name(self) -> str:
+        """The name in the reader's language."""
+        return in_active_language(self.name_en, self.name_zh)
 
     @property
     def is_intellectual_property(self) -> bool:
