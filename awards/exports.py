@@ -5,10 +5,14 @@ import time
 import zipfile
 
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from awards.models import EventType
 from awards.ranking import CycleRanking
 
+# The columns' keys, in order, which head the command's file (docs/award-cycles.md);
+# ranking_headers() heads a download, in the language of the person who asked. The cells keep
+# codes and plain numbers in both.
 RANKING_COLUMNS = [
     "rank",
     "br_number",
@@ -23,6 +27,23 @@ RANKING_COLUMNS = [
     "awarded",
     "streak",
 ]
+
+
+def ranking_headers() -> list[str]:
+    return [
+        _("Rank"),
+        _("BR number"),
+        _("Enterprise (English)"),
+        _("Enterprise (Chinese)"),
+        _("Sector"),
+        *[_("%(type)s: category points") % {"type": label} for label in EventType.labels],
+        _("Cooperation score"),
+        _("Panel score"),
+        _("Reviews"),
+        _("Final score"),
+        _("Awarded"),
+        _("Streak"),
+    ]
 
 
 def _cents(value) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from awards import scoring
 from awards.models import Assignment, Cycle, Nomination, Review, ReviewScore
@@ -147,17 +148,19 @@ def cycle_progress(cycle: Cycle) -> CycleProgress:
 
 
 def review_export_columns(cycle: Cycle) -> list[str]:
-    criteria = [criterion.name_en for criterion in cycle.criteria.all()]
+    """The headings of the download, in the language of the person who asked; the cells keep
+    codes and plain numbers."""
+    criteria = [criterion.name for criterion in cycle.criteria.all()]
     return [
-        "member",
-        "br_number",
-        "nominee_en",
+        _("Panel member"),
+        _("BR number"),
+        _("Enterprise (English)"),
         *criteria,
-        "member_score",
-        "comment",
-        "status",
-        "declaration",
-        "submitted_at",
+        _("Member score"),
+        _("Comment"),
+        _("Status"),
+        _("Declaration"),
+        _("Submitted at"),
     ]
 
 

@@ -10,10 +10,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from awards.history import enterprise_award_history
+from awards.history import (
+    cooperation_chart,
+    cooperation_scores_by_cycle,
+    enterprise_award_history,
+)
+from awards.models import Cycle
 from awards.standing import open_cycle_standing, published_history
 from partners import partner_home, services
-from partners.exports import EXPORT_COLUMNS, event_export_rows, import_template_rows
+from partners.exports import event_export_rows, export_headers, import_template_rows
 from partners.filters import (
     MY_EVENTS,
     MY_IMPORTED_EVENTS,
@@ -87,11 +92,24 @@ def enterprise_detail(request, pk):
         .select_related("logged_by")
     )
     staff_view = is_staff_member(request.user)
+    counts = partner_home.event_counts(request.user, enterprise)
+    # Staff only, like the award history: partners never see their scores of open cycles.
+    cooperation = (
+        cooperation_scores_by_cycle(
+            enterprise, Cycle.objects.visible_to(request.user).prefetch_related("event_rules")
+        )
+        if staff_view
+        else []
+    )
     return render(
         request,
         "partners/enterprise_detail.html",
         {
             "enterprise": enterprise,
+            "counts": counts,
+            "chart_data": counts.chart,
+            "cooperation": cooperation,
+            "cooperation_chart": cooperation_chart(cooperation),
             "page": _page(request, events, 25),
             "staff_view": staff_view,
             "audit_entries": AuditEntry.objects.visible_to(request.user)
@@ -258,7 +276,7 @@ def event_export(request):
         # Never fall back to exporting everything when a filter could not be applied.
         return HttpResponseBadRequest(_("The filters are not valid; fix them on the list page."))
     rows = event_export_rows(filterset.qs)
-    return _download(render_table(EXPORT_COLUMNS, rows, fmt), fmt, "cooperation-events")
+    return _download(render_table(export_headers(), rows, fmt), fmt, "cooperation-events")
 
 
 @role_required(*STAFF_ROLES)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from awards.exports import RANKING_COLUMNS, ranking_export_rows
+from awards.exports import ranking_export_rows, ranking_headers
 from awards.forms.ranking import DecisionForm, WhatIfForm
 from awards.models import Cycle, Nomination
 from awards.normalisation import HARSH_LENIENT_THRESHOLD, normalise
@@ -91,7 +91,7 @@ def ranking_export(request, year):
     fmt = request.GET.get("format", "csv")
     if fmt not in FORMATS:
         fmt = "csv"
-    content = render_table(RANKING_COLUMNS, ranking_export_rows(ranking_of(cycle)), fmt)
+    content = render_table(ranking_headers(), ranking_export_rows(ranking_of(cycle)), fmt)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="ranking-{cycle.year}.{fmt}"'
     return response

@@ -5,8 +5,10 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from awards.exports import RANKING_COLUMNS
@@ -39,6 +41,32 @@ HEADER = [
     "final_score",
     "awarded",
     "streak",
+]
+
+
+# A download is headed in the language of the person who asked; the cells stay as above.
+TYPE_LABELS = [
+    "Controlled delivery",
+    "Intelligence tip",
+    "Detection assistance",
+    "Facilitation and support",
+    "Real-time data sharing",
+    "Security practice",
+    "Training programme",
+]
+HEADINGS = [
+    "Rank",
+    "BR number",
+    "Enterprise (English)",
+    "Enterprise (Chinese)",
+    "Sector",
+    *[f"{label}: category points" for label in TYPE_LABELS],
+    "Cooperation score",
+    "Panel score",
+    "Reviews",
+    "Final score",
+    "Awarded",
+    "Streak",
 ]
 
 
@@ -226,7 +254,7 @@ def test_an_unknown_cycle_is_an_error(capsysbinary):
     assert capsysbinary.readouterr().out == b""
 
 
-def test_the_download_button_gives_the_same_file(client, secretariat, cycle):
+def test_the_download_button_gives_the_same_rows_under_headings(client, secretariat, cycle):
     client.force_login(secretariat)
     page = client.get(reverse("awards:ranking-detail", args=[2024]))
     url = reverse("awards:ranking-export", args=[2024])
@@ -236,7 +264,21 @@ def test_the_download_button_gives_the_same_file(client, secretariat, cycle):
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="ranking-2024.csv"'
-    assert _parse_csv(response.content) == EXPECTED
+    assert _parse_csv(response.content) == [HEADINGS, *EXPECTED[1:]]
     xlsx = client.get(url, {"format": "xlsx"})
     assert xlsx["Content-Disposition"] == 'attachment; filename="ranking-2024.xlsx"'
     assert load_workbook(io.BytesIO(xlsx.content)).worksheets[0]["P2"].value == "52.00"
+
+
+def test_a_download_is_headed_in_the_language_of_the_person_who_asked(
+    client, compiled_catalogue, secretariat, cycle
+):
+    client.force_login(secretariat)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "zh-hant"
+    response = client.get(reverse("awards:ranking-export", args=[2024]), {"format": "xlsx"})
+    header = [cell.value for cell in load_workbook(io.BytesIO(response.content)).worksheets[0][1]]
+    with translation.override("zh-hant"):
+        labels = [translation.gettext(label) for label in TYPE_LABELS]
+        points = [translation.gettext("%(type)s: category points") % {"type": t} for t in labels]
+        expected = [translation.gettext(heading) for heading in HEADINGS]
+    assert header == expected[:5] + points + expected[5 + len(points) :]

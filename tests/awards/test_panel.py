@@ -563,16 +563,16 @@ def test_every_review_in_the_xlsx(client, secretariat, busy_cycle):
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0] == [
-        "member",
-        "br_number",
-        "nominee_en",
+        "Panel member",
+        "BR number",
+        "Enterprise (English)",
         "Impact on enforcement",
         "Commitment",
-        "member_score",
-        "comment",
-        "status",
-        "declaration",
-        "submitted_at",
+        "Member score",
+        "Comment",
+        "Status",
+        "Declaration",
+        "Submitted at",
     ]
     assert rows[1:4] == [
         [

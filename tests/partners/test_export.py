@@ -12,6 +12,7 @@ from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from partners.exports import EXPORT_COLUMNS
@@ -23,6 +24,21 @@ Status = CooperationEvent.Status
 SECRET = "Informant HK-0042 met officer at pier 7"
 # 23:30 UTC on 3 June is 4 June in Hong Kong: the export gives the local date.
 VERIFIED_AT = datetime.datetime(2024, 6, 3, 23, 30, tzinfo=datetime.UTC)
+# The command's file is headed by the columns' keys (for programs); a download by headings in
+# the language of the person who asked.
+KEYS = list(EXPORT_COLUMNS)
+HEADINGS = [
+    "ID",
+    "BR number",
+    "Enterprise (English)",
+    "Event type",
+    "Date it occurred",
+    "Significance",
+    "Status",
+    "Title",
+    "Seizure value (HK$)",
+    "Verified on",
+]
 
 
 @pytest.fixture
@@ -106,7 +122,7 @@ def test_the_command_writes_csv_to_standard_output_and_nothing_else(events, caps
 
     captured = capsysbinary.readouterr()
     assert _parse_csv(captured.out) == [
-        EXPORT_COLUMNS,
+        KEYS,
         _row(events["their_draft"]),
         _row(events["my_draft"]),
         _row(events["submitted"]),
@@ -121,7 +137,7 @@ def test_the_command_writes_xlsx_to_standard_output(events, capsysbinary):
 
     captured = capsysbinary.readouterr()
     rows = _parse_xlsx(captured.out)
-    assert rows[0] == EXPORT_COLUMNS
+    assert rows[0] == KEYS
     assert rows[-1] == [
         events["verified"].pk,
         "01234567",
@@ -147,7 +163,7 @@ def test_the_command_writes_to_a_file(events, tmp_path, capsysbinary, fmt):
 
     content = path.read_bytes()
     rows = _parse_csv(content) if fmt == "csv" else _parse_xlsx(content)
-    assert rows[0] == EXPORT_COLUMNS
+    assert rows[0] == KEYS
     assert len(rows) == 5
     assert SECRET.encode() not in content
     captured = capsysbinary.readouterr()
@@ -157,7 +173,7 @@ def test_the_command_writes_to_a_file(events, tmp_path, capsysbinary, fmt):
 
 def test_the_command_exports_a_header_when_there_are_no_events(capsysbinary):
     call_command("export_events")
-    assert _parse_csv(capsysbinary.readouterr().out) == [EXPORT_COLUMNS]
+    assert _parse_csv(capsysbinary.readouterr().out) == [KEYS]
 
 
 def test_the_command_refuses_a_text_only_output(events):
@@ -196,7 +212,7 @@ def test_manage_py_export_events_prints_only_the_file(events):
     )
     assert result.returncode == 0, result.stderr.decode()
     rows = _parse_csv(result.stdout)
-    assert rows[0] == EXPORT_COLUMNS
+    assert rows[0] == KEYS
     assert [row[0] for row in rows[1:]] == [
         str(events[name].pk) for name in ("their_draft", "my_draft", "submitted", "verified")
     ]
@@ -217,14 +233,14 @@ def test_the_download_honours_the_status_filter(client, officer, events):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="cooperation-events.csv"'
-    assert _parse_csv(response.content) == [EXPORT_COLUMNS, _verified_row(events)]
+    assert _parse_csv(response.content) == [HEADINGS, _verified_row(events)]
 
 
 def test_the_download_honours_search_type_and_dates(client, verifier, events):
     response = _download(
         client, verifier, "q=x-ray&event_type=training&occurred_from=2024-01-01&format=csv"
     )
-    assert _parse_csv(response.content) == [EXPORT_COLUMNS, _row(events["submitted"])]
+    assert _parse_csv(response.content) == [HEADINGS, _row(events["submitted"])]
 
 
 def test_the_download_honours_logged_by_me(client, officer, events):
@@ -252,13 +268,24 @@ def test_the_download_as_xlsx(client, secretariat, events):
     assert response["Content-Disposition"] == 'attachment; filename="cooperation-events.xlsx"'
     rows = _parse_xlsx(response.content)
     assert rows == [
-        EXPORT_COLUMNS,
+        HEADINGS,
         [events["submitted"].pk, *_row(events["submitted"])[1:8]]
         + [
             None,
             None,
         ],
     ]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_download_is_headed_in_the_language_of_the_person_who_asked(
+    client, compiled_catalogue, verifier, events, fmt
+):
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "zh-hant"
+    content = _download(client, verifier, f"format={fmt}").content
+    header = (_parse_csv(content) if fmt == "csv" else _parse_xlsx(content))[0]
+    with translation.override("zh-hant"):
+        assert header == [translation.gettext(heading) for heading in HEADINGS]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, fmt, output, **options):
         events = CooperationEvent.objects.all()
         count = events.count()
-        content = render_table(EXPORT_COLUMNS, event_export_rows(events), fmt)
+        content = render_table(list(EXPORT_COLUMNS), event_export_rows(events), fmt)
         write_export(self, content, output)
         # Messages go to stderr so that standard output stays a clean file.
         self.stderr.write(f"{count} events exported as {fmt}.", style_func=self.style.SUCCESS)
