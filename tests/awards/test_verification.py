@@ -121,7 +121,7 @@ def test_a_revoked_certificate_says_so_with_the_date_and_nothing_more(client, re
     page = response.text
     assert "<strong>Revoked</strong>" in page
     # The date in Hong Kong, where the secretariat revoked it.
-    assert "This certificate was revoked on 2024-11-03 and is no longer valid." in page
+    assert "This certificate was revoked on 3 Nov 2024 and is no longer valid." in page
     assert "<strong>Valid</strong>" not in page
     assert REASON not in page
     assert "misspelt" not in page
@@ -261,7 +261,7 @@ def test_a_revoked_certificates_serial_and_code_lead_to_its_revoked_page(client,
     response = _post_form(client, "EEPA-2024-0003", OTHER_CODE, follow=True)
 
     assert response.redirect_chain == [(f"/verify/{OTHER_CODE}/", 302)]
-    assert "This certificate was revoked on 2024-11-03" in response.text
+    assert "This certificate was revoked on 3 Nov 2024" in response.text
 
 
 def test_a_malformed_serial_is_a_form_error(client, certificate):

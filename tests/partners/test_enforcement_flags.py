@@ -147,7 +147,7 @@ def test_staff_see_the_concerns_with_their_history(client, flag, secretariat, en
         REASON,
     ]
     assert "No offence found" in content
-    assert "2024-05-02" in content
+    assert "2 May 2024" in content
     # The verifier may raise concerns but not clear them.
     assert reverse("partners:enforcement-flag-create", args=[enterprise.pk]) in content
     assert "/clear/" not in content

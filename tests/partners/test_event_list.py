@@ -121,14 +121,21 @@ def test_the_submitted_column_shows_the_local_time(client, verifier):
     response = client.get(LIST_URL)
     assert '<th scope="col">Submitted</th>' in response.text
     # 01:00 UTC is 09:00 in Hong Kong.
-    assert '<td class="text-nowrap">2024-06-01 09:00</td>' in response.text
+    assert '<td class="text-nowrap">1 Jun 2024 09:00</td>' in response.text
     assert '<td class="text-nowrap">—</td>' in response.text
 
 
-# The verifier's home
+# The verifier's queue
 
 
-def test_the_verifier_lands_on_the_submitted_events_the_longest_waiting_first(
+def _dashboard_link(client, figure: str) -> str:
+    """The address behind a figure of the dashboard, where staff land."""
+    response = client.get("/", follow=True)
+    assert response.redirect_chain == [("/dashboard/", 302)]
+    return getattr(response.context["dashboard"].backlog, figure).url
+
+
+def test_the_verifiers_queue_from_the_dashboard_lists_the_longest_waiting_first(
     client, verifier, officer, officer2
 ):
     newest = EventFactory(logged_by=officer, status=Status.SUBMITTED, submitted_at=_at(3))
