@@ -222,12 +222,16 @@ def _move_notifications(notifications, moment_of, read_before: datetime | None =
 READ_UNTIL_YEAR = 2024
 
 
-def backdate_seeded_notifications(plan: dict | None = None) -> int:
+def backdate_seeded_notifications(
+    plan: dict | None = None, *, since: datetime | None = None
+) -> int:
     """Date each notification the seeding just sent to the moment of what it tells, and mark
-    read those from before the READ_UNTIL_YEAR results were published. Returns how many."""
+    read those from before the READ_UNTIL_YEAR results were published. Returns how many.
+    `since`: when the run began (the recent activity, dated after the demo's present, was not
+    just sent)."""
     plan = plan or load_plan()
     now = present(plan)
-    fresh = Notification.objects.filter(created_at__gt=now)
+    fresh = Notification.objects.filter(created_at__gt=max(now, since or now))
     if not fresh.exists():
         return 0
     cycles = {cycle.year: cycle for cycle in Cycle.objects.all()}

@@ -22,10 +22,12 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from awards.demo import backdate_seeded_records, seed_award_cycles
 from awards.models import Cycle
 from partners import services
+from partners.demo_recent import seed_recent_events, seed_scoring_deadline
 from partners.demo_reports import backdate_seeded_notifications, seed_reports
 from partners.models import CooperationEvent, Enterprise, Membership, PartnerReport, Sector
 from partners.services import ENTERPRISE_FIELDS
@@ -235,6 +237,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
+        # What this run creates is stamped from now on; nothing is back-dated after it.
+        run_start = timezone.now()
         enterprise_rows = read_csv(SEEDS_DIR / "enterprises.csv", ENTERPRISE_FIELDS)
         event_rows = read_csv(SEEDS_DIR / "events.csv", EVENT_COLUMNS)
         # The emails go out when the transaction commits: discard them until then.
@@ -253,7 +257,12 @@ class Command(BaseCommand):
             cycles_created = seed_award_cycles(users)
             # Reports from partners (partners/demo_reports.py), then the notifications dated.
             reports_created = seed_reports(users)
-            backdate_seeded_notifications()
+            backdate_seeded_notifications(since=run_start)
+            # From the demo's present to today (partners/demo_recent.py), for the dashboards.
+            recent_created = seed_recent_events(
+                [row for _, row in event_rows], enterprises, users, record_event, until=run_start
+            )
+            seed_scoring_deadline(users, until=run_start)
 
         by_status = Counter(CooperationEvent.objects.values_list("status", flat=True))
         self.stdout.write(
@@ -262,7 +271,7 @@ class Command(BaseCommand):
             f"Enterprises: {Enterprise.objects.count()} "
             f"({enterprises_changed} of {len(enterprise_rows)} in seeds created or updated)\n"
             f"Events: {sum(by_status.values())} ({events_created} of {len(event_rows)} "
-            "in seeds created)\n"
+            f"in seeds created, {recent_created} recent ones)\n"
             "  by status: "
             + ", ".join(f"{status} {by_status[status]}" for status in Status.values)
             + f"\nAward cycles: {Cycle.objects.count()} "

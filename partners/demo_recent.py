@@ -1,0 +1,336 @@
+"""The demo's recent activity: from the day after the demo's present up to the seeding day.
+
+The demo's story stops at its present (seeds/cycles.json: late August 2025, the 2025 cycle in
+panel review), but the dashboards look back from today: events per month over the last two
+years, the verification backlog by age, the days left to the scoring deadline. So `seed_demo`
+adds, whatever day it runs:
+
+- cooperation events from the day after the present up to today (Hong Kong date), at about the
+  seeds' monthly rate and mix of types and significance, for the active enterprises in
+  proportion to their recent cooperation (partner1's terminal among the most active). What
+  they say comes from the generator of seeds/events.csv (scripts/make_demo_events.py). They go
+  through the services like the seeds' events (seed_demo's record_event: the four-eyes rule,
+  the reasons that fit), then are back-dated (demo-data shaping, see awards/demo.py): events
+  older than about three weeks are mostly verified, a few returned or withdrawn; the last weeks
+  hold the verifier's backlog (submitted in the last week, and one to four weeks ago) and a few
+  of the officer's drafts. The notifications they sent are dated with them; those older than a
+  week count as read.
+- a scoring deadline two weeks ahead for the cycle in review, if it has none or it has passed.
+
+Deterministic apart from the seeding day: each month's events are drawn from a generator seeded
+by the month, whatever the window, so a later run only adds the days since the last one (an
+event already there, same enterprise, date, type and title, is left as it is).
+"""
+
+import importlib.util
+import random
+import zlib
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from functools import cache
+from types import ModuleType
+
+from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone
+
+from awards.demo import at_hour, present
+from awards.models import Cycle
+from awards.services.cycles import cycle_update
+from partners.models import CooperationEvent, Enterprise
+from portal.models import AuditEntry, Notification
+
+Status = CooperationEvent.Status
+SEED = "eepa-demo-recent"
+# Events a month: about the seeds' rate over the 2025 window (13 a month).
+EVENTS_PER_MONTH = (9, 17)
+# The seeds' events since this day say who cooperates how much lately.
+RECENT_SINCE = "2024-06-01"
+SCORING_DEADLINE_AHEAD = timedelta(days=14)
+READ_AFTER = timedelta(days=7)  # notifications older than this have been read
+
+
+@cache
+def generator() -> ModuleType:
+    """scripts/make_demo_events.py, which wrote seeds/events.csv (plain Python, not a package):
+    its types per sector, significance weights, texts and checks."""
+    path = settings.BASE_DIR / "scripts" / "make_demo_events.py"
+    spec = importlib.util.spec_from_file_location("make_demo_events", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def months(first: date, last: date):
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = (month + timedelta(days=32)).replace(day=1)
+
+
+def draw_month(month: date, enterprises: list[Enterprise], weights: list[int]) -> list[dict]:
+    """The events of `month`, the same whatever day the demo is seeded. The first falls on the
+    1st, by one of the enterprises that cooperate all year round, so every month has some."""
+    gen = generator()
+    rng = random.Random(f"{SEED}-{month:%Y-%m}")
+    writer = gen.Writer(random.Random(f"{SEED}-text-{month:%Y-%m}"))
+    length = ((month + timedelta(days=32)).replace(day=1) - month).days
+    strong = [e for e in enterprises if e.br_number in gen.STRONG]
+    rows, keys = [], set()
+    count = rng.randint(*EVENTS_PER_MONTH)
+    while len(rows) < count:
+        if rows:
+            enterprise = rng.choices(enterprises, weights)[0]
+            day = month + timedelta(days=rng.randrange(length))
+        else:
+            enterprise, day = rng.choice(strong), month
+        event_type = gen.pick(rng, gen.TYPES_BY_SECTOR[enterprise.sector])
+        significance = gen.pick(rng, gen.SIGNIFICANCE_WEIGHTS[event_type])
+        text = writer.describe(
+            enterprise.br_number, event_type, enterprise.sector, day, significance
+        )
+        row = {
+            "br_number": enterprise.br_number,
+            "event_type": event_type,
+            "occurred_on": day.isoformat(),
+            "significance": significance,
+            **text,
+            "status": "",
+        }
+        key = (enterprise.br_number, day, event_type, text["title"])
+        if key in keys:
+            continue
+        gen.check(row)
+        keys.add(key)
+        rows.append({**row, "enterprise": enterprise, "occurred_on": day})
+    return rows
+
+
+def status_for(rng: random.Random, age: int) -> str:
+    """By the days since the event occurred: settled after a few weeks, in the pipeline before."""
+    if age < 3:
+        weights = {Status.DRAFT: 60, Status.SUBMITTED: 40}
+    elif age < 21:
+        weights = {
+            Status.VERIFIED: 20,
+            Status.SUBMITTED: 45,
+            Status.DRAFT: 20,
+            Status.RETURNED: 10,
+            Status.WITHDRAWN: 5,
+        }
+    elif age < 60:
+        weights = {
+            Status.VERIFIED: 80,
+            Status.SUBMITTED: 12,
+            Status.RETURNED: 4,
+            Status.WITHDRAWN: 4,
+        }
+    else:
+        weights = {Status.VERIFIED: 94, Status.RETURNED: 2, Status.WITHDRAWN: 4}
+    return rng.choices(list(weights), list(weights.values()))[0]
+
+
+# Days from one step to the next: (fewest, most).
+DECISION_DAYS = {Status.VERIFIED: (2, 18), Status.RETURNED: (2, 9), Status.WITHDRAWN: (1, 10)}
+
+
+def plan(row: dict, today: date) -> dict:
+    """The row's status and the days it was logged, submitted and decided."""
+    key = f"{row['br_number']}|{row['occurred_on']}|{row['event_type']}|{row['title']}"
+    rng = random.Random(f"{SEED}-{key}")
+    occurred = row["occurred_on"]
+    status = status_for(rng, (today - occurred).days)
+    logged = min(occurred + timedelta(days=rng.randint(0, 3)), today)
+    submitted = min(logged + timedelta(days=rng.randint(0, 2)), today)
+    fewest, most = DECISION_DAYS.get(status, (0, 0))
+    decided = min(submitted + timedelta(days=rng.randint(fewest, most)), today)
+    return {
+        "row": row,
+        "status": status,
+        "days": [logged, submitted, decided],
+        "rng": rng,
+        "checksum": zlib.crc32(key.encode()),
+    }
+
+
+def keep_a_backlog(plans: list[dict], today: date) -> None:
+    """Whatever the draw, the verifier has events submitted in the last week and one to four
+    weeks ago (the latest two events; the latest two that occurred 10 to 40 days ago), and
+    the officer a few drafts (the next two latest, if less than three weeks old)."""
+    latest = sorted(plans, key=lambda p: p["row"]["occurred_on"], reverse=True)
+    older = [p for p in latest[4:] if 10 <= (today - p["row"]["occurred_on"]).days <= 40]
+    for group, (earliest, last) in ((latest[:2], (6, 0)), (older[:2], (28, 8))):
+        for p in group:
+            p["status"] = Status.SUBMITTED
+            logged, submitted, _ = p["days"]
+            submitted = min(
+                max(submitted, today - timedelta(days=earliest)), today - timedelta(days=last)
+            )
+            submitted = max(submitted, p["row"]["occurred_on"])
+            p["days"] = [min(logged, submitted), submitted, submitted]
+    for p in latest[2:4]:
+        if (today - p["row"]["occurred_on"]).days < 21:
+            p["status"] = Status.DRAFT
+
+
+def seed_recent_events(
+    seed_rows: list[dict], enterprises: dict, users: dict, record: Callable, *, until: datetime
+) -> int:
+    """Create the recent events not there yet (module docstring); `seed_rows` are those of
+    seeds/events.csv, `record` seed_demo's record_event, `until` the moment nothing may be dated
+    after. Returns how many were created."""
+    today = timezone.localdate(until)
+    first = timezone.localdate(present()) + timedelta(days=1)
+    if today < first:
+        return 0
+    active = sorted(
+        (e for e in enterprises.values() if e.status == Enterprise.Status.ACTIVE),
+        key=lambda e: e.br_number,
+    )
+    recent = Counter(r["br_number"] for r in seed_rows if r["occurred_on"] >= RECENT_SINCE)
+    weights = [1 + recent[e.br_number] for e in active]
+    rows = [
+        row
+        for month in months(first, today)
+        for row in draw_month(month, active, weights)
+        if first <= row["occurred_on"] <= today
+    ]
+    existing = set(
+        CooperationEvent.objects.filter(occurred_on__gte=first).values_list(
+            "enterprise__br_number", "occurred_on", "event_type", "title"
+        )
+    )
+    plans = [plan(row, today) for row in rows]
+    keep_a_backlog(plans, today)
+    plans = [
+        p
+        for p in plans
+        if (
+            p["row"]["br_number"],
+            p["row"]["occurred_on"],
+            p["row"]["event_type"],
+            p["row"]["title"],
+        )
+        not in existing
+    ]
+    if not plans:
+        return 0
+    audit_mark = AuditEntry.objects.aggregate(last=Max("pk"))["last"] or 0
+    notification_mark = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
+    events = []
+    for p in plans:
+        row, checksum = p["row"], p["checksum"]
+        if p["status"] == Status.DRAFT and checksum % 3 == 0:
+            checksum += 1  # the officer's drafts, on her own list (record_event picks officer2)
+        fields = {name: row[name] for name in FIELDS}
+        fields.update(
+            seizure_value_hkd=Decimal(row["seizure_value_hkd"])
+            if row["seizure_value_hkd"]
+            else None,
+            cases=int(row["cases"]) if row["cases"] else None,
+            arrests=int(row["arrests"]) if row["arrests"] else None,
+        )
+        events.append(record(fields, p["status"], users, checksum=checksum))
+    backdate(events, plans, audit_mark, notification_mark, until)
+    return len(events)
+
+
+FIELDS = [
+    "enterprise",
+    "event_type",
+    "occurred_on",
+    "significance",
+    "title",
+    "partner_summary",
+    "restricted_details",
+]
+
+
+def backdate(events, plans, audit_mark: int, notification_mark: int, until: datetime) -> None:
+    """Move each new event's steps, and the notifications they sent, to the planned days
+    (demo-data shaping): logged, submitted, then any return and resubmission in between, and
+    the last step on the day it was decided; nothing after `until`."""
+    entries: dict[str, list[AuditEntry]] = {str(e.pk): [] for e in events}
+    for entry in AuditEntry.objects.filter(pk__gt=audit_mark).order_by("pk"):
+        if entry.object_id in entries and entry.action.startswith("partners.event."):
+            entries[entry.object_id].append(entry)
+    notifications: dict[int, list[Notification]] = {e.pk: [] for e in events}
+    for notification in Notification.objects.filter(pk__gt=notification_mark).order_by("pk"):
+        notifications.get(notification.params.get("event"), []).append(notification)
+    moved_entries, moved_notifications = [], []
+    for event, p in zip(events, plans, strict=True):
+        steps, rng = entries[str(event.pk)], p["rng"]
+        logged, submitted, decided = (at_hour(day, rng) for day in p["days"])
+        moments = [logged]
+        first_submission = next(
+            (i for i, s in enumerate(steps) if s.action == "partners.event.submitted"), None
+        )
+        for index in range(1, len(steps)):
+            if index == first_submission:
+                moment = submitted
+            elif index == len(steps) - 1:
+                moment = decided
+            else:  # a return and resubmission between the submission and the decision
+                share = (index - (first_submission or 0)) / (len(steps) - (first_submission or 0))
+                moment = submitted + (decided - submitted) * share
+            moments.append(moment)
+        for index, step in enumerate(steps):
+            moment = (
+                max(moments[index], moments[index - 1] + timedelta(minutes=10))
+                if index
+                else moments[0]
+            )
+            # Never after `until`: a minute per step still to come.
+            moment = min(moment, until - timedelta(minutes=len(steps) - index))
+            moments[index] = step.created_at = moment
+            if step.action == "partners.event.created":
+                event.created_at = moment
+            elif step.action == "partners.event.submitted":
+                event.submitted_at = moment
+            elif step.action == "partners.event.verified":
+                event.verified_at = moment
+        event.updated_at = moments[-1]
+        moved_entries += steps
+        told = {
+            Notification.Kind.EVENT_VERIFIED: "partners.event.verified",
+            Notification.Kind.EVENT_RETURNED: "partners.event.returned",
+        }
+        for notification in notifications[event.pk]:
+            moment = max(
+                (s.created_at for s in steps if s.action == told.get(notification.kind)),
+                default=moments[-1],
+            )
+            notification.created_at = moment
+            if notification.emailed_at is not None:
+                notification.emailed_at = moment
+            if moment < until - READ_AFTER:
+                notification.read_at = moment + timedelta(hours=20)
+            moved_notifications.append(notification)
+    CooperationEvent.objects.bulk_update(
+        events, ["created_at", "submitted_at", "verified_at", "updated_at"], batch_size=200
+    )
+    AuditEntry.objects.bulk_update(moved_entries, ["created_at"], batch_size=200)
+    Notification.objects.bulk_update(
+        moved_notifications, ["created_at", "emailed_at", "read_at"], batch_size=200
+    )
+
+
+def seed_scoring_deadline(users: dict, *, until: datetime) -> Cycle | None:
+    """Give the cycle in review a scoring deadline two weeks after the seeding day, if it has
+    none or it has passed: the panel and the dashboard count the days left. Set through the
+    service by the secretariat, that morning."""
+    today = timezone.localdate(until)
+    cycle = Cycle.objects.filter(status=Cycle.Status.REVIEW).order_by("-year").first()
+    if cycle is None or (cycle.scoring_deadline and cycle.scoring_deadline >= today):
+        return None
+    mark = AuditEntry.objects.aggregate(last=Max("pk"))["last"] or 0
+    cycle = cycle_update(
+        cycle=cycle, user=users["secretariat"], scoring_deadline=today + SCORING_DEADLINE_AHEAD
+    )
+    morning = timezone.make_aware(datetime(today.year, today.month, today.day, 9, 10))
+    AuditEntry.objects.filter(pk__gt=mark).update(
+        created_at=min(morning, until - timedelta(minutes=1))
+    )
+    return cycle
