@@ -125,17 +125,10 @@ def test_the_submitted_column_shows_the_local_time(client, verifier):
     assert '<td class="text-nowrap">—</td>' in response.text
 
 
-# The verifier's queue
+# The verifier's home
 
 
-def _dashboard_link(client, figure: str) -> str:
-    """The address behind a figure of the dashboard, where staff land."""
-    response = client.get("/", follow=True)
-    assert response.redirect_chain == [("/dashboard/", 302)]
-    return getattr(response.context["dashboard"].backlog, figure).url
-
-
-def test_the_verifiers_queue_from_the_dashboard_lists_the_longest_waiting_first(
+def test_the_verifier_lands_on_the_submitted_events_the_longest_waiting_first(
     client, verifier, officer, officer2
 ):
     newest = EventFactory(logged_by=officer, status=Status.SUBMITTED, submitted_at=_at(3))
