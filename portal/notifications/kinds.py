@@ -2,8 +2,11 @@
 that the same notification reads in English or Chinese depending on who reads it and where
 (the page in the UI language, the email in the recipient's)."""
 
+import datetime
+
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from portal.models import Notification
 from portal.roles import Role, has_role
@@ -15,7 +18,8 @@ REPORT_STATUSES = {
     "received": lambda: _("received"),
     "under_review": lambda: _("under review"),
     "acted_on": lambda: _("acted on"),
-    "closed": lambda: _("closed"),
+    # A report is closed (已結束); "closed" alone is also a deadline that has passed (已截止).
+    "closed": lambda: pgettext("report status", "closed"),
 }
 
 # Who can receive which kind: the preferences page offers only these.
@@ -37,8 +41,8 @@ def kinds_for(user) -> list[Kind]:
 
 
 def _date(value: str) -> str:
-    # Dates as the portal writes them everywhere: 2024-05-17, the same in both languages.
-    return value
+    # Stored ISO (params are JSON), written as the reader's language writes dates.
+    return date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
 
 
 def _event_type(code: str) -> str:

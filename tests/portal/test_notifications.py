@@ -86,7 +86,7 @@ def test_verifying_tells_the_enterprises_partner_users_once(
     assert _recipients() == ["partner1@example.org", "partner1b@example.org"]
     message = mail.outbox[0]
     assert message.subject == "[EEPA] Cooperation event verified"
-    assert "Controlled delivery on 2024-05-17 (Routine)" in message.body
+    assert "Controlled delivery on 17 May 2024 (Routine)" in message.body
     assert "Helped with a controlled delivery." in message.body
     assert "http://127.0.0.1:8000/my-enterprise/" in message.body  # the partner home
     assert message.extra_headers["Content-Language"] == "en"
