@@ -37,6 +37,12 @@ class CycleQuerySet(models.QuerySet):
             ).distinct()
         return self.none()
 
+    def current(self):
+        """The cycle whose window is "now" for the dashboards: the latest-year cycle not yet
+        published, else the latest one; None without any cycle."""
+        published_last = Case(When(status="published", then=1), default=0)
+        return self.order_by(published_last, "-year").first()
+
     def editable(self) -> "CycleQuerySet":
         return self.exclude(status__in=["finalised", "published"])
 

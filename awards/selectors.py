@@ -1,10 +1,15 @@
 """Reads that put the scoring rules and the database aggregates together."""
 
+import operator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
+
+from django.db.models import F
 
 from awards import scoring
 from awards.models import Cycle, Nomination
+from awards.querysets import category_points
 
 
 @dataclass(frozen=True)
@@ -109,3 +114,37 @@ def awarded_streaks(cycle: Cycle, enterprise_ids) -> dict[int, int]:
         enterprise_id: scoring.streak([awarded.get((c.pk, enterprise_id), False) for c in cycles])
         for enterprise_id in enterprise_ids
     }
+
+
+@dataclass(frozen=True)
+class TopEnterprise:
+    enterprise: object  # partners.models.Enterprise
+    cooperation_score: Decimal
+
+
+def top_enterprises(cycle: Cycle, enterprises, limit: int = 10) -> list[TopEnterprise]:
+    """The `limit` enterprises (of the `enterprises` queryset) with the highest cooperation
+    score for `cycle`'s window and rules, nominated or not: ordered in the database by the sum
+    of their capped category points (the score is that sum over a constant, Σ c_k), scored
+    with awards.scoring so that they round as on every other page. Two queries (rules, top);
+    enterprises without a point are left out."""
+    rule_rows = list(cycle.event_rules.all())
+    if not rule_rows:
+        return []
+    rules = cycle_rules(cycle, rule_rows)
+    points = category_points(cycle, rule_rows, events="events__")
+    rows = (
+        enterprises.annotate(**points)
+        .annotate(points_total=reduce(operator.add, [F(name) for name in points]))
+        .filter(points_total__gt=0)
+        .order_by("-points_total", "name_en", "pk")[:limit]
+    )
+    return [
+        TopEnterprise(
+            enterprise=row,
+            cooperation_score=scoring.cooperation_score(
+                {event_type: getattr(row, f"points_{event_type}") for event_type in rules}, rules
+            ),
+        )
+        for row in rows
+    ]

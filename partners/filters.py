@@ -15,6 +15,13 @@ MY_EVENTS = "mine=on"
 # An officer's import: newest first, so the rows just imported are at the top.
 MY_IMPORTED_EVENTS = "mine=on&status=submitted&ordering=-created_at"
 
+# Events on the record: past their draft, not withdrawn (what the dashboard counts per month).
+ON_RECORD_STATUSES = (
+    CooperationEvent.Status.SUBMITTED,
+    CooperationEvent.Status.RETURNED,
+    CooperationEvent.Status.VERIFIED,
+)
+
 
 class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
@@ -89,6 +96,24 @@ class EventFilter(django_filters.FilterSet):
         lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    # Dates of submission, Hong Kong time (TIME_ZONE): the dashboard's backlog age buckets.
+    submitted_from = django_filters.DateFilter(
+        label=_("Submitted from"),
+        field_name="submitted_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    submitted_to = django_filters.DateFilter(
+        label=_("Submitted to"),
+        field_name="submitted_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    on_record = django_filters.BooleanFilter(
+        label=_("Submitted, returned or verified"),
+        method="submitted_returned_or_verified",
+        widget=forms.CheckboxInput,
+    )
     mine = django_filters.BooleanFilter(
         label=_("Logged by me"), method="logged_by_me", widget=forms.CheckboxInput
     )
@@ -111,6 +136,10 @@ class EventFilter(django_filters.FilterSet):
 
     def logged_by_me(self, queryset, name, value):
         return queryset.filter(logged_by=self.request.user) if value else queryset
+
+    def submitted_returned_or_verified(self, queryset, name, value):
+        """Neither drafts nor withdrawn events: what the dashboard's monthly counts count."""
+        return queryset.filter(status__in=ON_RECORD_STATUSES) if value else queryset
 
     def draft_or_returned(self, queryset, name, value):
         """What still needs its officer: a draft to submit, or a returned event to fix."""

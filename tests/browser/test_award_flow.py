@@ -119,6 +119,8 @@ def log_in(page, live_server, username):
     form.get_by_label("Password").fill(PASSWORD)
     # The language switcher's buttons come first on the page: use the login form's own.
     form.get_by_role("button", name="Log in").click()
+    # Wait for the role's home (staff: the dashboard) before the caller goes elsewhere.
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def log_out(page, live_server):

@@ -59,7 +59,7 @@ ADMIN_LOGIN = to("/admin/login/?next=/admin/")
 # fmt: off
 ACCESS = [
     #      url name, method, (anonymous, officer, verifier, secretariat, panel, partner1, partner2, superuser, no_role)  # noqa: E501
-    Access("home", "get", (LOGIN, to("/events/?mine=on&needs_action=on&ordering=-updated_at"), to("/events/?status=submitted&ordering=submitted_at"), to("/enterprises/"), to("/awards/panel/"), to("/my-enterprise/"), to("/my-enterprise/"), to("/enterprises/"), 403)),  # noqa: E501
+    Access("home", "get", (LOGIN, to("/dashboard/"), to("/dashboard/"), to("/dashboard/"), to("/awards/panel/"), to("/my-enterprise/"), to("/my-enterprise/"), to("/dashboard/"), 403)),  # noqa: E501
     Access("login", "get", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     Access("logout", "get", ALL_405),
     Access("logout", "post", (to("/accounts/login/"),) * len(ROLES)),

@@ -1,5 +1,5 @@
-"""The event list as a work queue: orderings, the officer's and the verifier's homes,
-filters that cannot be applied, and what the page says about them."""
+"""The event list as a work queue: orderings, the officer's and the verifier's queues (reached
+from the dashboard), filters that cannot be applied, and what the page says about them."""
 
 import datetime
 
@@ -125,10 +125,17 @@ def test_the_submitted_column_shows_the_local_time(client, verifier):
     assert '<td class="text-nowrap">—</td>' in response.text
 
 
-# The verifier's home
+# The verifier's queue
 
 
-def test_the_verifier_lands_on_the_submitted_events_the_longest_waiting_first(
+def _dashboard_link(client, figure: str) -> str:
+    """The address behind a figure of the dashboard, where staff land."""
+    response = client.get("/", follow=True)
+    assert response.redirect_chain == [("/dashboard/", 302)]
+    return getattr(response.context["dashboard"].backlog, figure).url
+
+
+def test_the_verifiers_queue_from_the_dashboard_lists_the_longest_waiting_first(
     client, verifier, officer, officer2
 ):
     newest = EventFactory(logged_by=officer, status=Status.SUBMITTED, submitted_at=_at(3))
@@ -138,9 +145,10 @@ def test_the_verifier_lands_on_the_submitted_events_the_longest_waiting_first(
     EventFactory(logged_by=officer, verified=True, submitted_at=_at(1, hour=2))
     client.force_login(verifier)
 
-    response = client.get("/", follow=True)
+    url = _dashboard_link(client, "submitted")
+    response = client.get(url)
 
-    assert response.redirect_chain == [("/events/?status=submitted&ordering=submitted_at", 302)]
+    assert url == "/events/?status=submitted&ordering=submitted_at"
     assert _pks(response) == [oldest.pk, middle.pk, newest.pk]
     assert '<h1 class="h3 mb-0">Awaiting verification</h1>' in response.text
 
@@ -168,7 +176,7 @@ def test_the_heading_names_the_list_the_filters_make(client, officer, query, hea
     assert f'<h1 class="h3 mb-0">{heading}</h1>' in response.text
 
 
-# The officer's home
+# The officer's drafts and returned events
 
 
 @pytest.fixture
@@ -199,16 +207,15 @@ def officers_events(officer, officer2, verifier):
     return events
 
 
-def test_the_officer_lands_on_their_drafts_and_returned_events_latest_change_first(
+def test_the_officers_drafts_and_returned_events_from_the_dashboard_latest_change_first(
     client, officer, officers_events
 ):
     client.force_login(officer)
 
-    response = client.get("/", follow=True)
+    url = _dashboard_link(client, "my_open")
+    response = client.get(url)
 
-    assert response.redirect_chain == [
-        ("/events/?mine=on&needs_action=on&ordering=-updated_at", 302)
-    ]
+    assert url == "/events/?mine=on&needs_action=on&ordering=-updated_at"
     assert _pks(response) == [
         officers_events["returned"].pk,
         officers_events["draft"].pk,
@@ -219,7 +226,7 @@ def test_the_officer_lands_on_their_drafts_and_returned_events_latest_change_fir
 
 def test_the_officer_can_see_all_the_events_they_logged(client, officer, officers_events):
     client.force_login(officer)
-    response = client.get("/", follow=True)
+    response = client.get(_dashboard_link(client, "my_open"))
     assert '<a class="nav-link" href="/events/?mine=on">Events I logged</a>' in response.text
 
     response = client.get("/events/?mine=on")

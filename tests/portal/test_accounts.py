@@ -43,11 +43,11 @@ def test_the_login_page_renders(client):
 @pytest.mark.parametrize(
     ("username", "landing"),
     [
-        ("officer", "/events/?mine=on&needs_action=on&ordering=-updated_at"),
-        ("verifier", "/events/?status=submitted&ordering=submitted_at"),
-        ("secretariat", "/enterprises/"),
+        ("officer", "/dashboard/"),
+        ("verifier", "/dashboard/"),
+        ("secretariat", "/dashboard/"),
         ("panel1", "/awards/panel/"),
-        ("admin", "/enterprises/"),
+        ("admin", "/dashboard/"),
     ],
 )
 def test_each_staff_role_lands_on_its_home_page(client, demo_users, username, landing):

@@ -1,0 +1,322 @@
+"""The staff dashboard's reads (docs/dashboards.md): each figure with the address of the list
+behind it. Every query starts from the user's visible_to and aggregates in the database, so the
+whole dashboard costs the same few queries whatever the amount of data.
+"""
+
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from awards.models import Assignment, Cycle, Review
+from awards.selectors import TopEnterprise, top_enterprises
+from partners.filters import AWAITING_VERIFICATION, MY_OPEN_EVENTS, ON_RECORD_STATUSES
+from partners.models import CooperationEvent, Enterprise, PartnerReport
+
+MONTHS = 24
+TOP_ENTERPRISES = 10
+Status = CooperationEvent.Status
+EDITABLE = CooperationEvent.EDITABLE_STATUSES
+
+
+def _event_list(query: str | dict) -> str:
+    query = query if isinstance(query, str) else urlencode(query)
+    return f"{reverse('partners:event-list')}?{query}"
+
+
+def _days_since(moment: datetime.datetime | None, today: datetime.date) -> int | None:
+    return None if moment is None else (today - timezone.localtime(moment).date()).days
+
+
+def _add_months(month: datetime.date, months: int) -> datetime.date:
+    index = month.year * 12 + month.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+# a) Cooperation events per month and type
+
+
+@dataclass(frozen=True)
+class Figure:
+    count: int
+    url: str
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: datetime.date
+    label: str
+    cells: list[Figure]  # one per event type, in MonthlyEvents.types order
+    total: Figure
+
+
+@dataclass(frozen=True)
+class MonthlyEvents:
+    types: list[tuple[str, str]]  # (event type, label)
+    rows: list[MonthRow]  # oldest month first
+
+    @property
+    def total(self) -> int:
+        return sum(row.total.count for row in self.rows)
+
+    def chart_data(self) -> dict:
+        """For static/js/charts.js: one stacked dataset per type, each bar linking to its list."""
+        return {
+            "labels": [row.label for row in self.rows],
+            "datasets": [
+                {
+                    "label": str(label),
+                    "data": [row.cells[index].count for row in self.rows],
+                    "links": [row.cells[index].url for row in self.rows],
+                }
+                for index, (_type, label) in enumerate(self.types)
+            ],
+        }
+
+
+def monthly_events(user, today: datetime.date) -> MonthlyEvents:
+    """Events on the record (submitted, returned or verified) per month of occurrence and
+    type, over the last MONTHS months including the current one. One grouped query."""
+    first = _add_months(today.replace(day=1), 1 - MONTHS)
+    end = _add_months(today.replace(day=1), 1)
+    counts = {
+        (month, event_type): n
+        for month, event_type, n in CooperationEvent.objects.visible_to(user)
+        .filter(status__in=ON_RECORD_STATUSES, occurred_on__gte=first, occurred_on__lt=end)
+        .annotate(month=TruncMonth("occurred_on"))
+        .values("month", "event_type")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("month", "event_type", "n")
+    }
+    types = list(CooperationEvent.EventType.choices)
+    rows = []
+    for offset in range(MONTHS):
+        month = _add_months(first, offset)
+        dates = {
+            "on_record": "on",
+            "occurred_from": month.isoformat(),
+            "occurred_to": (_add_months(month, 1) - datetime.timedelta(days=1)).isoformat(),
+        }
+        cells = [
+            Figure(counts.get((month, t), 0), _event_list({**dates, "event_type": t}))
+            for t, _label in types
+        ]
+        rows.append(
+            MonthRow(
+                month=month,
+                label=formats.date_format(month, "YEAR_MONTH_FORMAT"),
+                cells=cells,
+                total=Figure(sum(cell.count for cell in cells), _event_list(dates)),
+            )
+        )
+    return MonthlyEvents(types=types, rows=rows)
+
+
+# b) Verification backlog, and the officer's own drafts and returned events
+
+
+@dataclass(frozen=True)
+class Bucket:
+    label: str
+    figure: Figure
+
+
+@dataclass(frozen=True)
+class Backlog:
+    submitted: Figure  # the verifier's queue
+    buckets: list[Bucket]  # by days since submission
+    oldest_days: int | None
+    my_open: Figure  # the user's own drafts and returned events
+
+
+def backlog(user, today: datetime.date) -> Backlog:
+    """Submitted events by days since their submission (Hong Kong dates): under 7, 7 to 30,
+    over 30. One aggregate query, which also counts the user's own drafts and returned events.
+    Each bucket's link filters the list by the same submission dates."""
+    submitted = Q(status=Status.SUBMITTED)
+    week, month = today - datetime.timedelta(days=6), today - datetime.timedelta(days=30)
+    buckets = [
+        # (label, condition, list filters)
+        (
+            _("Under 7 days"),
+            Q(submitted_at__date__gte=week),
+            {"submitted_from": week.isoformat()},
+        ),
+        (
+            _("7 to 30 days"),
+            Q(submitted_at__date__gte=month, submitted_at__date__lt=week),
+            {
+                "submitted_from": month.isoformat(),
+                "submitted_to": (week - datetime.timedelta(days=1)).isoformat(),
+            },
+        ),
+        (
+            _("Over 30 days"),
+            Q(submitted_at__date__lt=month),
+            {"submitted_to": (month - datetime.timedelta(days=1)).isoformat()},
+        ),
+    ]
+    figures = CooperationEvent.objects.visible_to(user).aggregate(
+        submitted=Count("pk", filter=submitted),
+        oldest=Min("submitted_at", filter=submitted),
+        my_open=Count("pk", filter=Q(logged_by=user, status__in=EDITABLE)),
+        **{
+            f"bucket_{index}": Count("pk", filter=submitted & condition)
+            for index, (_label, condition, _query) in enumerate(buckets)
+        },
+    )
+    return Backlog(
+        submitted=Figure(figures["submitted"], _event_list(AWAITING_VERIFICATION)),
+        buckets=[
+            Bucket(
+                label,
+                Figure(
+                    figures[f"bucket_{index}"],
+                    _event_list({"status": Status.SUBMITTED, "ordering": "submitted_at", **query}),
+                ),
+            )
+            for index, (label, _condition, query) in enumerate(buckets)
+        ],
+        oldest_days=_days_since(figures["oldest"], today),
+        my_open=Figure(figures["my_open"], _event_list(MY_OPEN_EVENTS)),
+    )
+
+
+# c) Reports from partners awaiting triage
+
+
+@dataclass(frozen=True)
+class Triage:
+    received: Figure
+    oldest_days: int | None
+
+
+def triage(user, today: datetime.date) -> Triage:
+    """Reports received and not yet taken up by an officer. One query."""
+    received = PartnerReport.Status.RECEIVED
+    figures = (
+        PartnerReport.objects.visible_to(user)
+        .filter(status=received)
+        .aggregate(n=Count("pk"), oldest=Min("created_at"))
+    )
+    url = f"{reverse('partners:report-queue')}?{urlencode({'status': received})}"
+    return Triage(Figure(figures["n"], url), _days_since(figures["oldest"], today))
+
+
+# d) Top enterprises of the current window
+
+
+@dataclass(frozen=True)
+class TopOfWindow:
+    cycle: Cycle
+    enterprises: list[TopEnterprise]
+
+
+def top_of_window(user) -> TopOfWindow | None:
+    """The best cooperation scores among all active enterprises, with the rules and window of
+    the current cycle (CycleQuerySet.current). Three queries. Every staff member sees them:
+    the scores come from verified events, which all staff see."""
+    cycle = Cycle.objects.current()
+    if cycle is None:
+        return None
+    enterprises = Enterprise.objects.visible_to(user).filter(status=Enterprise.Status.ACTIVE)
+    return TopOfWindow(cycle, top_enterprises(cycle, enterprises, limit=TOP_ENTERPRISES))
+
+
+# e) The open cycle's progress
+
+
+@dataclass(frozen=True)
+class OpenCycle:
+    cycle: Cycle
+    nominations: int  # active
+    reviews_submitted: int  # counted: submitted, by members not recused
+    reviews_expected: int  # assignments without a declared conflict
+    deadline: datetime.date | None  # the scoring deadline in review, else the nomination one
+    days_left: int | None  # 0 on the deadline's day, negative once past
+
+    @property
+    def closed(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+    @property
+    def in_review(self) -> bool:
+        return self.cycle.status == Cycle.Status.REVIEW
+
+
+def _count(queryset, group_by: str) -> Subquery:
+    return Coalesce(
+        Subquery(
+            queryset.values(group_by).annotate(n=Count("pk")).values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def open_cycle(user, today: datetime.date) -> OpenCycle | None:
+    """The latest cycle in nominations or panel review that the user sees, with its counts
+    (the definitions of awards.progress) as subqueries of the one query; None for users who
+    see no cycle (officers, verifiers: no query at all)."""
+    reviews = Review.objects.counted().filter(
+        assignment__nomination__cycle=OuterRef("pk"), assignment__nomination__status="active"
+    )
+    expected = Assignment.objects.filter(
+        nomination__cycle=OuterRef("pk"), nomination__status="active"
+    ).exclude(declaration=Assignment.Declaration.CONFLICT)
+    cycle = (
+        Cycle.objects.visible_to(user)
+        .filter(status__in=[Cycle.Status.NOMINATIONS, Cycle.Status.REVIEW])
+        .with_nomination_count()
+        .annotate(
+            reviews_submitted=_count(reviews, "assignment__nomination__cycle"),
+            reviews_expected=_count(expected, "nomination__cycle"),
+        )
+        .order_by("-year")
+        .first()
+    )
+    if cycle is None:
+        return None
+    deadline = (
+        cycle.scoring_deadline if cycle.status == Cycle.Status.REVIEW else cycle.nomination_deadline
+    )
+    return OpenCycle(
+        cycle=cycle,
+        nominations=cycle.nominations_count,
+        reviews_submitted=cycle.reviews_submitted,
+        reviews_expected=cycle.reviews_expected,
+        deadline=deadline,
+        days_left=None if deadline is None else (deadline - today).days,
+    )
+
+
+# The whole dashboard
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    today: datetime.date
+    events: MonthlyEvents
+    backlog: Backlog
+    triage: Triage
+    top: TopOfWindow | None
+    open_cycle: OpenCycle | None
+
+
+def staff_dashboard(user, today: datetime.date | None = None) -> Dashboard:
+    """Every figure of the staff dashboard; `today` is Hong Kong's (TIME_ZONE) by default."""
+    today = today or timezone.localdate()
+    return Dashboard(
+        today=today,
+        events=monthly_events(user, today),
+        backlog=backlog(user, today),
+        triage=triage(user, today),
+        top=top_of_window(user),
+        open_cycle=open_cycle(user, today),
+    )
