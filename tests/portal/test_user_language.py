@@ -46,3 +46,24 @@ def test_switching_on_one_browser_is_found_on_another(client, partner_user):
     other = Client()
     other.force_login(partner_user)
     assert '<html lang="zh-Hant">' in other.get(reverse("password_change")).text
+
+
+def test_logging_in_from_a_fresh_browser_opens_the_portal_in_the_users_language(
+    client, partner_user
+):
+    from tests.factories import PASSWORD
+
+    UserPreference.objects.create(user=partner_user, language="zh-hant")
+    # A fresh browser asking for English: no cookie, no session.
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert '<html lang="en">' in client.get(reverse("login")).text
+
+    response = client.post(
+        reverse("login"),
+        {"username": partner_user.username, "password": PASSWORD},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][1] == 302
+    assert '<html lang="zh-Hant">' in response.text
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hant"
