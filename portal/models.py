@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
@@ -66,6 +68,17 @@ CHANGE_LABELS = {
     "frozen results": _("frozen results"),
     "ceremony list": _("ceremony list"),
 }
+# Notes the portal writes itself, stored as codes and shown in the reader's language; any other
+# note is a person's words (a reason, a file name), shown as written.
+NOTE_LABELS = {
+    "admin": _("in the admin site"),
+    "invitation": _("through an invitation"),
+    "replaced": _("replaced by a new invitation"),
+    "import_cycle": _("imported from a cycle file"),
+    "all": _("every panel member reviews every nominee"),
+}
+# awards.services.panel: the balanced assignment and its maximum load.
+BALANCED_NOTE = re.compile(r"balanced, max load (\d+)")
 
 
 class AuditEntry(models.Model):
@@ -104,6 +117,12 @@ class AuditEntry(models.Model):
     @property
     def action_label(self) -> str:
         return ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def note_for_display(self) -> str:
+        if balanced := BALANCED_NOTE.fullmatch(self.note):
+            return _("balanced, at most %(load)s nominees per member") % {"load": balanced[1]}
+        return NOTE_LABELS.get(self.note, self.note)
 
     def changes_for_display(self) -> list[tuple[str, str, str]]:
         """[(field label, old, new)] with choice codes shown as labels in the current language."""

@@ -30,3 +30,23 @@ def test_field_changes_are_listed_under_the_fields_names(draft_event, officer):
             ("cases", "", "3"),
             ("significance", "Routine", "Major"),
         ]
+
+
+def test_the_notes_the_portal_writes_itself_are_shown_as_words_others_as_written():
+    def shown(note: str) -> str:
+        with translation.override("en"):
+            return str(AuditEntry(note=note).note_for_display)
+
+    assert shown("admin") == "in the admin site"
+    assert shown("replaced") == "replaced by a new invitation"
+    assert shown("balanced, max load 3") == "balanced, at most 3 nominees per member"
+    assert shown("events-2024.csv") == "events-2024.csv"
+    assert shown("Logged twice.") == "Logged twice."
+
+
+def test_changes_outside_the_models_fields_are_shown_under_a_translated_name(draft_event, officer):
+    from portal.audit import audit
+
+    entry = audit(officer, "awards.cycle.updated", draft_event, {"event rules": ["a", "b"]})
+    with translation.override("en"):
+        assert [label for label, _, _ in entry.changes_for_display()] == ["event rules"]
