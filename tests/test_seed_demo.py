@@ -1,7 +1,7 @@
 import csv
 import re
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -15,8 +15,10 @@ from django.db.models import F, Q
 from django.test import override_settings
 from django.utils import timezone
 
-from awards.models import CeremonyEntry, Certificate, Cycle
+from awards.models import CeremonyEntry, Certificate, Cycle, Review
+from awards.querysets import category_points
 from awards.services.ceremony import default_order_key
+from awards.services.panel import days_to_deadline
 from partners.models import (
     CooperationEvent,
     Enterprise,
@@ -105,8 +107,11 @@ def test_it_loads_every_enterprise_and_event_of_the_seed_files(seeded):
     assert {e.is_intellectual_property for e in Enterprise.objects.all()} == {True, False}
 
     assert 400 <= len(events) <= 550
-    # Besides the seed files' events, the one an officer made of a partner's report.
-    loaded = CooperationEvent.objects.filter(source_report=None).values_list(
+    # Besides the seed files' events, the one an officer made of a partner's report and the
+    # recent activity after the demo's present (partners/demo_recent.py).
+    loaded = CooperationEvent.objects.filter(
+        source_report=None, occurred_on__lte=date(2025, 8, 22)
+    ).values_list(
         "enterprise__br_number",
         "occurred_on",
         "event_type",
@@ -142,7 +147,8 @@ def test_the_demo_events_cover_every_status_and_four_years(seeded):
     assert min(statuses.values()) >= 3
     assert statuses.most_common(1)[0][0] == Status.VERIFIED
     years = {day.year for day in CooperationEvent.objects.values_list("occurred_on", flat=True)}
-    assert years == {2022, 2023, 2024, 2025}
+    # The seeds' four years, then the recent activity up to the seeding day.
+    assert years == set(range(2022, timezone.localdate().year + 1))
 
 
 def test_every_demo_user_has_their_role_and_the_demo_password(seeded):
@@ -459,7 +465,7 @@ def test_partner1_has_a_few_meaningful_unread_notifications(seeded):
     assert mine.filter(kind="results_published").count() == 3
     assert mine.filter(kind="certificate_issued").count() == 3
     for notification in mine.exclude(read_at=None):
-        assert notification.created_at < notification.read_at < present
+        assert notification.created_at < notification.read_at < timezone.now()
     # Every report's status change, numbered as the report is.
     numbers = set(
         PartnerReport.objects.filter(
@@ -467,9 +473,16 @@ def test_partner1_has_a_few_meaningful_unread_notifications(seeded):
         ).values_list("acknowledgement_number", flat=True)
     )
     assert {n.params["number"] for n in mine.filter(kind="report_status_changed")} == numbers
-    # Every notification of the demo is dated in its story, never after the demo's present.
-    assert not Notification.objects.filter(created_at__gt=present).exists()
-    assert not Notification.objects.filter(emailed_at__gt=present).exists()
+    # Every notification of the demo is dated in its story: before the demo's present, except
+    # those of the recent events (partners/demo_recent.py), dated with them.
+    recent = list(
+        CooperationEvent.objects.filter(occurred_on__gt=present.date()).values_list("pk", flat=True)
+    )
+    after_present = Notification.objects.filter(created_at__gt=present)
+    assert after_present.exists()
+    assert not after_present.exclude(params__event__in=recent).exists()
+    assert not Notification.objects.filter(created_at__gt=timezone.now()).exists()
+    assert not Notification.objects.filter(emailed_at__gt=timezone.now()).exists()
     # partner1 hears only about its own enterprise.
     enterprise = Membership.objects.get(user__username="partner1").enterprise
     for notification in mine.filter(kind="event_verified"):
@@ -486,3 +499,102 @@ def test_emails_sent_while_seeding_go_nowhere_and_the_backend_is_put_back(settin
 
     assert mailoutbox == []
     assert settings.EMAIL_BACKEND == "django.core.mail.backends.locmem.EmailBackend"
+
+
+# The dashboards, whatever day the demo is seeded (partners/demo_recent.py)
+
+
+def test_every_one_of_the_last_24_months_up_to_the_seeding_month_has_events(seeded):
+    today = timezone.localdate()
+    months = Counter(
+        (day.year, day.month)
+        for day in CooperationEvent.objects.values_list("occurred_on", flat=True)
+    )
+    for back in range(24):
+        year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+        assert months[(year, month + 1)] >= 1, (year, month + 1)
+    # About the seeds' rate: 9 to 17 a month in every whole month since the demo's present.
+    for year, month in months:
+        if date(2025, 9, 1) <= date(year, month, 1) < today.replace(day=1):
+            assert 9 <= months[(year, month)] <= 17, (year, month)
+    assert not CooperationEvent.objects.filter(occurred_on__gt=today).exists()
+
+
+def test_the_verification_backlog_has_events_in_each_age_bucket(seeded):
+    today = timezone.localdate()
+    ages = Counter()
+    for moment in CooperationEvent.objects.filter(status=Status.SUBMITTED).values_list(
+        "submitted_at", flat=True
+    ):
+        age = (today - timezone.localdate(moment)).days
+        ages["under 7 days" if age < 7 else "7 to 30 days" if age <= 30 else "over 30 days"] += 1
+    assert ages["under 7 days"] >= 2
+    assert ages["7 to 30 days"] >= 2
+    assert ages["over 30 days"] >= 10
+    # And the officer has a few drafts of the last weeks.
+    assert (
+        CooperationEvent.objects.filter(
+            status=Status.DRAFT,
+            logged_by__username="officer",
+            occurred_on__gte=today - timedelta(days=21),
+        ).count()
+        >= 2
+    )
+
+
+def test_the_recent_events_went_through_the_workflow_and_are_dated_before_the_seeding(seeded):
+    present = datetime.fromisoformat("2025-08-22T18:00:00+08:00")
+    today, now = timezone.localdate(), timezone.now()
+    recent = CooperationEvent.objects.filter(occurred_on__gt=present.date())
+    assert recent.count() >= 150
+    for event in recent:
+        assert event.occurred_on <= timezone.localdate(event.created_at), event.pk
+        assert event.created_at <= event.updated_at < now, event.pk
+        for moment in (event.submitted_at, event.verified_at):
+            assert moment is None or event.created_at < moment < now, event.pk
+        if event.verified_at:
+            assert event.submitted_at < event.verified_at, event.pk
+    # Settled after a few weeks: mostly verified, a few returned or withdrawn, none waiting
+    # long for a verifier.
+    settled = Counter(
+        recent.filter(occurred_on__lt=today - timedelta(days=60)).values_list("status", flat=True)
+    )
+    assert settled[Status.VERIFIED] >= 0.85 * sum(settled.values())
+    assert not settled[Status.SUBMITTED] and not settled[Status.DRAFT]
+    # A plausible spread, partner1's terminal among the most active.
+    per_enterprise = Counter(recent.values_list("enterprise__br_number", flat=True))
+    assert len(per_enterprise) >= 25
+    partner1 = Membership.objects.get(user__username="partner1").enterprise
+    assert partner1.br_number in dict(per_enterprise.most_common(5))
+    assert set(recent.values_list("event_type", flat=True)) == set(EventType.values)
+    assert set(recent.values_list("significance", flat=True)) == set(Significance.values)
+    assert not AuditEntry.objects.filter(created_at__gt=now).exists()
+
+
+def test_ten_or_more_enterprises_score_above_zero_in_the_2025_window(seeded):
+    cycle = Cycle.objects.get(year=2025)
+    points = category_points(cycle, events="events__")
+    scored = Enterprise.objects.annotate(**points).values_list(*points)
+    assert sum(1 for row in scored if sum(row) > 0) >= 10
+
+
+def test_the_2025_scoring_deadline_is_about_two_weeks_ahead(seeded):
+    cycle = Cycle.objects.get(year=2025)
+    assert cycle.status == "review"
+    assert cycle.scoring_deadline == timezone.localdate() + timedelta(days=14)
+    assert days_to_deadline(cycle) == 14
+    # Set by the secretariat through the service, dated that morning.
+    entry = AuditEntry.objects.filter(
+        action="awards.cycle.updated", object_id=str(cycle.pk)
+    ).latest("pk")
+    assert "scoring_deadline" in entry.changes
+    assert timezone.localdate(entry.created_at) == timezone.localdate()
+
+
+def test_panel1_has_a_finalised_cycle_with_counted_reviews(seeded):
+    counted = Review.objects.counted().filter(
+        assignment__member__username="panel1",
+        assignment__nomination__cycle__status__in=Cycle.FROZEN_STATUSES,
+    )
+    assert counted.count() >= 10
+    assert counted.values("assignment__nomination__cycle").distinct().count() == 3
