@@ -1,13 +1,17 @@
 """An enterprise's award history: every cycle it was nominated in, with the frozen outcome of
-the finalised ones, and its current streak."""
+the finalised ones, and its current streak; and its cooperation score across the cycles."""
 
 import contextlib
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext
 
+from awards import scoring
 from awards.models import Cycle, Nomination, NominationResult
-from awards.selectors import awarded_streaks
+from awards.querysets import category_points
+from awards.selectors import awarded_streaks, cycle_rules
 from partners.models import Enterprise
 
 
@@ -51,3 +55,85 @@ def enterprise_award_history(enterprise: Enterprise) -> AwardHistory:
     latest = Cycle.objects.filter(status__in=Cycle.FROZEN_STATUSES).order_by("-year").first()
     streak = awarded_streaks(latest, [enterprise.pk])[enterprise.pk] if latest else 0
     return AwardHistory(rows=rows, streak=streak, streak_cycle=latest)
+
+
+@dataclass(frozen=True)
+class CycleCooperation:
+    """An enterprise's cooperation score under one cycle's window and rules."""
+
+    cycle: Cycle
+    score: Decimal
+    frozen: bool  # True: the finalised result's score; False: computed live from the events
+    nomination: Nomination | None  # None: never nominated in that cycle
+    awarded: bool  # by the frozen result only: a decision still open is no award yet
+
+
+def cooperation_scores_by_cycle(enterprise: Enterprise, cycles) -> list[CycleCooperation]:
+    """The enterprise's cooperation score in each of `cycles` (their event rules prefetched), the
+    oldest first: the frozen NominationResult.cooperation_score where the cycle is finalised and
+    the enterprise has a result, else live under that cycle's window and rules (docs/scoring.md).
+    Two queries whatever the number of cycles and events: its nominations with their results,
+    and one aggregate of the category points of every cycle still to compute."""
+    cycles = sorted(cycles, key=lambda cycle: cycle.year)
+    if not cycles:
+        return []
+    nominations = {
+        nomination.cycle_id: nomination
+        for nomination in Nomination.objects.filter(
+            enterprise=enterprise, cycle__in=cycles
+        ).select_related("result")
+    }
+    results = {}
+    for cycle in cycles:
+        nomination = nominations.get(cycle.pk)
+        if cycle.is_frozen and nomination is not None:
+            with contextlib.suppress(ObjectDoesNotExist):
+                results[cycle.pk] = nomination.result
+    live = [cycle for cycle in cycles if cycle.pk not in results]
+    points = {}
+    if live:
+        # One row: the enterprise annotated with every live cycle's category points, each
+        # counted over that cycle's own window, multipliers and caps.
+        annotations = {}
+        for cycle in live:
+            annotations |= category_points(cycle, events="events__", prefix=f"c{cycle.pk}_")
+        if annotations:
+            points = Enterprise.objects.filter(pk=enterprise.pk).annotate(**annotations)
+            points = points.values(*annotations).get()
+    rows = []
+    for cycle in cycles:
+        nomination = nominations.get(cycle.pk)
+        result = results.get(cycle.pk)
+        if result is not None:
+            score = result.cooperation_score
+        else:
+            rules = cycle_rules(cycle)
+            score = scoring.cooperation_score(
+                {event_type: points[f"c{cycle.pk}_{event_type}"] for event_type in rules}, rules
+            )
+        rows.append(
+            CycleCooperation(
+                cycle=cycle,
+                score=score,
+                frozen=result is not None,
+                nomination=nomination,
+                awarded=bool(result is not None and result.awarded),
+            )
+        )
+    return rows
+
+
+def cooperation_chart(rows: list[CycleCooperation]) -> dict:
+    """The line chart of static/js/charts.js: the award years' points are stars, and bigger."""
+    return {
+        "labels": [str(row.cycle.year) for row in rows],
+        "datasets": [
+            {
+                "label": gettext("Cooperation score"),
+                "data": [float(row.score) for row in rows],
+                "pointStyles": ["star" if row.awarded else "circle" for row in rows],
+                "pointRadii": [10 if row.awarded else 4 for row in rows],
+            }
+        ],
+        "yMax": 100,
+    }

@@ -53,11 +53,13 @@ class EventCounts:
 
 
 def event_counts(user, enterprise) -> EventCounts:
-    """Counted in the database, one query."""
+    """The enterprise's verified events per type per year, for any reader: a partner (whose
+    visible_to shows only verified events) on its home, staff on the enterprise page (who see
+    every status, but only verified cooperation counts). Counted in the database, one query."""
     counts = {
         (row["year"], row["event_type"]): row["n"]
         for row in CooperationEvent.objects.visible_to(user)
-        .filter(enterprise=enterprise)
+        .filter(enterprise=enterprise, status=CooperationEvent.Status.VERIFIED)
         .annotate(year=ExtractYear("occurred_on"))
         .values("year", "event_type")
         .annotate(n=Count("pk"))

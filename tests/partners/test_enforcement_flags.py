@@ -210,8 +210,9 @@ def test_a_cleared_concern_cannot_be_cleared_again_from_the_page(client, flag, s
     assert "This concern was already cleared." in response.content.decode()
 
 
-# session, user, roles, enterprise, event count, event page, audit entries, concerns,
-# nominations, latest finalised cycle, awarded_streaks (2)
+# session, user, roles, enterprise, event count, event page, audit entries, concerns, event
+# counts per type and year, nominations, latest finalised cycle, awarded_streaks (2), and the
+# cooperation score across cycles: cycles, their rules, nominations, live scores (one aggregate)
 @pytest.mark.parametrize("rows", [1, 10])
 def test_the_enterprise_page_costs_the_same_for_any_number_of_concerns_and_cycles(
     client, enterprise, verified_event, officer, secretariat, rows, django_assert_num_queries
@@ -227,7 +228,7 @@ def test_the_enterprise_page_costs_the_same_for_any_number_of_concerns_and_cycle
     client.force_login(secretariat)
     url = enterprise.get_absolute_url()
     client.get(url)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(17):
         response = client.get(url)
     assert len(response.context["enforcement_flags"]) == rows
     assert len(response.context["award_history"].rows) == rows

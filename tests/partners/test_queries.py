@@ -5,11 +5,15 @@ Each page is measured with 1 row, 10 rows and more rows than fit on one page
 The first request warms per-process caches (content types), so the counts are exact.
 """
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
+from awards.models import NominationResult
 from partners.models import CooperationEvent
 from portal.audit import audit
+from tests.awards.factories import CycleFactory, NominationFactory
 from tests.factories import EnterpriseFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +147,19 @@ def _enterprise_with_history(enterprise, officer, verifier, secretariat, rows):
     EventFactory.create_batch(
         rows, enterprise=enterprise, logged_by=officer, verified=True, verified_by=verifier
     )
+    # 2, 3 or 5 award cycles: the latest under review (scored live), the others finalised
+    # with the enterprise's frozen result.
+    for index in range(2 + rows // 10):
+        cycle = CycleFactory(year=2024 - index, status="review" if index == 0 else "finalised")
+        nomination = NominationFactory(cycle=cycle, enterprise=enterprise, nominated_by=secretariat)
+        if index:
+            NominationResult.objects.create(
+                nomination=nomination,
+                verified_events=rows,
+                cooperation_score=Decimal("10.00"),
+                reviews=0,
+                awarded=True,
+            )
     for n in range(rows):
         audit(
             secretariat,
@@ -153,19 +170,23 @@ def _enterprise_with_history(enterprise, officer, verifier, secretariat, rows):
 
 
 # session, user, roles, enterprise, event count, event page, audit entries, enforcement
-# concerns, nominations (none: no award history to compute; see test_enforcement_flags.py)
+# concerns, event counts per type and year, the award history (nominations, latest finalised
+# cycle, streaks: 2), cycles, their rules, the enterprise's nominations with results, the live
+# cooperation scores (one aggregate for every cycle)
 @pytest.mark.parametrize("rows", [1, 10, 30])
 def test_enterprise_detail_for_staff(
     client, enterprise, officer, verifier, secretariat, rows, django_assert_num_queries
 ):
     _enterprise_with_history(enterprise, officer, verifier, secretariat, rows)
     client.force_login(secretariat)
-    response = _get(client, enterprise.get_absolute_url(), django_assert_num_queries, 9)
+    response = _get(client, enterprise.get_absolute_url(), django_assert_num_queries, 17)
     assert len(response.context["page"].object_list) == min(rows, 25)
     assert len(response.context["audit_entries"]) == rows
+    assert len(response.context["cooperation"]) == 2 + rows // 10
 
 
-# session, user, roles, enterprise, event count, event page (no audit trail for partners)
+# session, user, roles, enterprise, event count, event page, event counts per type and year
+# (no audit trail, award history or scores for partners)
 @pytest.mark.parametrize("rows", [1, 10, 30])
 def test_enterprise_detail_for_its_partner(
     client,
@@ -179,7 +200,7 @@ def test_enterprise_detail_for_its_partner(
 ):
     _enterprise_with_history(enterprise, officer, verifier, secretariat, rows)
     client.force_login(partner_user)
-    response = _get(client, enterprise.get_absolute_url(), django_assert_num_queries, 6)
+    response = _get(client, enterprise.get_absolute_url(), django_assert_num_queries, 7)
     assert len(response.context["page"].object_list) == min(rows, 25)
 
 
