@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from partners.models import EnforcementFlag, Enterprise
@@ -34,7 +35,7 @@ def eligibility_of(cycle, enterprises: Iterable[Enterprise]) -> dict[int, Eligib
     for flag in active_concerns_in_window(cycle, [e.pk for e in enterprises]):
         concerns.setdefault(flag.enterprise_id, []).append(
             _("Enforcement concern of %(date)s: %(reason)s")
-            % {"date": flag.flagged_on.isoformat(), "reason": flag.reason}
+            % {"date": date_format(flag.flagged_on, "DATE_FORMAT"), "reason": flag.reason}
         )
     result = {}
     for enterprise in enterprises:

@@ -6,6 +6,7 @@ import secrets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from partners.evidence import sha256_of, validate_evidence
@@ -259,7 +260,7 @@ def _transition_refusal(event: CooperationEvent, status: str) -> str:
         who = event.verified_by.get_full_name() or event.verified_by.get_username()
         return _("This event was already verified by %(who)s at %(when)s.") % {
             "who": who,
-            "when": timezone.localtime(event.verified_at).strftime("%Y-%m-%d %H:%M"),
+            "when": date_format(timezone.localtime(event.verified_at), "DATETIME_FORMAT"),
         }
     if event.status == Status.RETURNED:
         # Usually another verifier returned it a moment earlier.

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -231,7 +232,7 @@ def review_save(
     if scoring_closed(cycle):
         raise ValidationError(
             _("Scoring closed at the end of %(date)s.")
-            % {"date": cycle.scoring_deadline.isoformat()}
+            % {"date": date_format(cycle.scoring_deadline, "DATE_FORMAT")}
         )
     review = Review.objects.select_for_update().filter(assignment=assignment).first()
     if review is not None and review.status == Review.Status.SUBMITTED:

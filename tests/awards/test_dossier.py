@@ -134,7 +134,7 @@ def test_the_dossier_says_why_the_enterprise_is_ineligible(nomination, officer):
         raised_by=officer,
     )
     dossier = nomination_dossier(nomination, show_restricted=False)
-    assert dossier.eligibility.reasons == ("Enforcement concern of 2024-05-02: False manifest",)
+    assert dossier.eligibility.reasons == ("Enforcement concern of 2 May 2024: False manifest",)
 
 
 def test_a_finalised_dossier_shows_the_frozen_result_beside_the_live_numbers(

@@ -70,7 +70,7 @@ def test_an_active_concern_inside_the_window_makes_it_ineligible(
     eligibility = enterprise_eligibility(cycle, enterprise)
     assert not eligibility.eligible
     assert eligibility.reason == (
-        f"Enforcement concern of {flagged_on.isoformat()}: Suspected false declaration"
+        f"Enforcement concern of {flagged_on:%-d %b %Y}: Suspected false declaration"
     )
 
 
@@ -91,8 +91,8 @@ def test_every_reason_is_given(cycle, officer):
     concern(enterprise, officer, D(2024, 5, 2), "First concern")
     assert enterprise_eligibility(cycle, enterprise).reasons == (
         "Suspended",
-        "Enforcement concern of 2024-05-02: First concern",
-        "Enforcement concern of 2024-08-09: Second concern",
+        "Enforcement concern of 2 May 2024: First concern",
+        "Enforcement concern of 9 Aug 2024: Second concern",
     )
 
 
@@ -122,7 +122,7 @@ def test_an_ineligible_enterprise_cannot_be_nominated(cycle, enterprise, secreta
         nomination_create(cycle=cycle, enterprise=enterprise, user=secretariat)
     assert refused.value.messages == [
         "Pacific Gateway Terminals Limited cannot be nominated: "
-        "Enforcement concern of 2024-05-02: Smuggling case pending"
+        "Enforcement concern of 2 May 2024: Smuggling case pending"
     ]
     assert not Nomination.objects.exists()
 
@@ -318,14 +318,14 @@ def test_the_nominations_page_shows_eligibility_events_and_nominations(
     }
     assert rows["D three"][0].eligible and rows["D three"][1] == 3 and rows["D three"][2] is None
     assert rows["E suspended"][0].reason == "Suspended"
-    assert rows["F flagged"][0].reason == "Enforcement concern of 2024-04-01: Under investigation"
+    assert rows["F flagged"][0].reason == "Enforcement concern of 1 Apr 2024: Under investigation"
     assert rows["J outside"][1] == 0
     assert rows["K unverified"][1] == 0
     assert rows["H nominated"][2].status == "active"
     assert rows["I withdrawn"][2].status == "withdrawn"
     assert response.context["nominated"] == 1
     content = response.content.decode()
-    assert "Enforcement concern of 2024-04-01: Under investigation" in content
+    assert "Enforcement concern of 1 Apr 2024: Under investigation" in content
 
 
 def test_the_nominations_page_counts_nominees_no_longer_eligible(

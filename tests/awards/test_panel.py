@@ -317,7 +317,7 @@ def test_no_review_after_the_deadline(client, declared, nomination, criteria, cy
     Cycle.objects.filter(pk=cycle.pk).update(scoring_deadline=yesterday)
     with pytest.raises(ValidationError) as caught:
         review_save(assignment=declared, user=declared.member, scores=_scores(criteria, 5, 5))
-    assert caught.value.messages == [f"Scoring closed at the end of {yesterday.isoformat()}."]
+    assert caught.value.messages == [f"Scoring closed at the end of {yesterday:%-d %b %Y}."]
     client.force_login(declared.member)
     page = client.get(_page(nomination))
     assert page.context["review_form"] is None

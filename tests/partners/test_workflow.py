@@ -44,7 +44,7 @@ FORBIDDEN = [
         (
             Status.VERIFIED,
             target,
-            "This event was already verified by Lam Siu-ming at 2024-06-03 10:15.",
+            "This event was already verified by Lam Siu-ming at 3 Jun 2024 10:15.",
         )
         for target in Status
         if target not in (Status.DRAFT, Status.WITHDRAWN)  # withdrawal: see the tests below
@@ -479,7 +479,7 @@ def test_two_verifiers_verifying_at_once_one_wins_the_other_is_told(officer, ver
     assert isinstance(refusal, ValidationError)
     event.refresh_from_db()
     assert (event.status, event.verified_by) == (Status.VERIFIED, winner)
-    when = event.verified_at.astimezone(HONG_KONG).strftime("%Y-%m-%d %H:%M")
+    when = event.verified_at.astimezone(HONG_KONG).strftime("%-d %b %Y %H:%M")
     assert refusal.messages == [
         f"This event was already verified by {winner.get_full_name()} at {when}."
     ]
@@ -506,7 +506,7 @@ def test_a_verify_and_a_return_at_once_one_wins_the_other_is_told(officer, verif
         assert event.status == Status.VERIFIED
         assert (entry.action, entry.actor) == ("partners.event.verified", verifier)
         assert isinstance(outcomes[1], ValidationError)
-        when = event.verified_at.astimezone(HONG_KONG).strftime("%Y-%m-%d %H:%M")
+        when = event.verified_at.astimezone(HONG_KONG).strftime("%-d %b %Y %H:%M")
         name = verifier.get_full_name() or verifier.username
         assert outcomes[1].messages == [f"This event was already verified by {name} at {when}."]
     else:  # the return won; the verify came too late
