@@ -33,7 +33,8 @@ def _days_since(moment: datetime.datetime | None, today: datetime.date) -> int |
     return None if moment is None else (today - timezone.localtime(moment).date()).days
 
 
-def _add_months(month: datetime.date, months: int) -> datetime.date:
+def add_months(month: datetime.date, months: int) -> datetime.date:
+    """The first day of the month `months` after (or before) `month`'s."""
     index = month.year * 12 + month.month - 1 + months
     return datetime.date(index // 12, index % 12 + 1, 1)
 
@@ -82,8 +83,8 @@ class MonthlyEvents:
 def monthly_events(user, today: datetime.date) -> MonthlyEvents:
     """Events on the record (submitted, returned or verified) per month of occurrence and
     type, over the last MONTHS months including the current one. One grouped query."""
-    first = _add_months(today.replace(day=1), 1 - MONTHS)
-    end = _add_months(today.replace(day=1), 1)
+    first = add_months(today.replace(day=1), 1 - MONTHS)
+    end = add_months(today.replace(day=1), 1)
     counts = {
         (month, event_type): n
         for month, event_type, n in CooperationEvent.objects.visible_to(user)
@@ -97,11 +98,11 @@ def monthly_events(user, today: datetime.date) -> MonthlyEvents:
     types = list(CooperationEvent.EventType.choices)
     rows = []
     for offset in range(MONTHS):
-        month = _add_months(first, offset)
+        month = add_months(first, offset)
         dates = {
             "on_record": "on",
             "occurred_from": month.isoformat(),
-            "occurred_to": (_add_months(month, 1) - datetime.timedelta(days=1)).isoformat(),
+            "occurred_to": (add_months(month, 1) - datetime.timedelta(days=1)).isoformat(),
         }
         cells = [
             Figure(counts.get((month, t), 0), _event_list({**dates, "event_type": t}))
