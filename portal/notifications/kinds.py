@@ -42,7 +42,10 @@ def kinds_for(user) -> list[Kind]:
 
 def _date(value: str) -> str:
     # Stored ISO (params are JSON), written as the reader's language writes dates.
-    return date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
+    try:
+        return date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
+    except (TypeError, ValueError):  # none recorded
+        return value or ""
 
 
 def _event_type(code: str) -> str:
