@@ -44,6 +44,11 @@ VOID_ELEMENTS = {
 }
 # What a translation tag, a variable or a tag becomes: no letters, so nothing to report.
 HOLE = "\u2026"
+# Text that a variable's filter prints in place of the value ({{ x|default:"none" }}); the other
+# filters' arguments (a date format, a json_script id) are not shown.
+PRINTED_ARGUMENT = re.compile(
+    r"\|\s*(?:default|default_if_none|yesno)\s*:\s*(?:\"([^\"]*)\"|'([^']*)')"
+)
 
 
 def template_files() -> list[Path]:
@@ -119,12 +124,23 @@ class _TextReader(HTMLParser):
             self._check(data, line)
 
 
+def _printed_arguments(source: str) -> list[tuple[int, str]]:
+    return [
+        (token.lineno, text)
+        for token in Lexer(source).tokenize()
+        if token.token_type == TokenType.VAR
+        for match in PRINTED_ARGUMENT.finditer(token.contents)
+        for text in [match[1] if match[1] is not None else match[2]]
+        if any(word not in ALLOWED_WORDS for word in LATIN_WORD.findall(text))
+    ]
+
+
 def untranslated_text(source: str) -> list[tuple[int, str]]:
     """(line, text) of each piece of English a user would read in this template's output."""
     reader = _TextReader()
     reader.feed(_outside_translation(source))
     reader.close()
-    return reader.found
+    return sorted(reader.found + _printed_arguments(source))
 
 
 def test_the_checker_finds_an_untranslated_word_and_accepts_translated_ones():
@@ -147,6 +163,8 @@ def test_the_checker_finds_an_untranslated_word_and_accepts_translated_ones():
     bilingual = '<html lang="en"><p><span lang="en">No. <b>1</b></span> 編號</p> Table</html>'
     assert untranslated_text(bilingual) == [(1, "Table")]
     assert untranslated_text('<img lang="en" alt="Verification code"><p>Code</p>') == [(1, "Code")]
+    assert untranslated_text('{{ a|default:"—" }} {{ b|default:_("none") }}') == []
+    assert untranslated_text("{{ a|default:'none' }}") == [(1, "none")]
 
 
 def test_no_template_holds_untranslated_text():
