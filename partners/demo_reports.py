@@ -19,9 +19,10 @@ already sent is recognised by its enterprise and description, so a second run ch
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import F, Max
+from django.utils import timezone
 
 from awards.demo import History, load_plan, local, present
 from awards.models import Certificate, Cycle, Review
@@ -39,7 +40,8 @@ Kind = Notification.Kind
 class DemoReport:
     """A report as `partner` sent it at `sent`, and what the officer did with it: took it
     under review `review_after` later (with `note`), then turned it into a cooperation event
-    (`converted`) or closed it with `closing_note`, `closed_after` after it was sent."""
+    (`converted`) or closed it with `closing_note`, `closed_after` after it was sent.
+    `days_ago`: sent that many days before the seeding day; `sent` is then the time of day."""
 
     partner: str
     sent: str
@@ -51,6 +53,7 @@ class DemoReport:
     note: str = ""
     closed_after: timedelta = field(default=timedelta(days=3))
     closing_note: str = ""
+    days_ago: int | None = None
 
 
 # In the order they were sent: each takes the next acknowledgement number of 2025.
@@ -113,20 +116,50 @@ DEMO_REPORTS = [
         "160-48372656, 180-22917344",
     ),
 ]
+# Sent in the weeks before the seeding day: the dashboard's reports awaiting triage.
+RECENT_REPORTS = [
+    DemoReport(
+        "partner2",
+        "15:20",
+        Category.CUSTOMS_CRIME,
+        "A seller on a local marketplace offers our catalogue on USB sticks with printed "
+        "booklets copied from our releases. We bought one; it was posted from a Kwun Tong "
+        "address. The stick and the receipt are kept at our office.",
+        days_ago=9,
+    ),
+    DemoReport(
+        "partner1",
+        "09:40",
+        Category.SUSPICIOUS_SHIPMENT,
+        "Two reefer containers declared as frozen fish: their temperature logs show the units "
+        "were switched off for the whole voyage. Both are held at the reefer stack pending "
+        "customs' instructions.",
+        "TGHU 730418-9, CMAU 338207-2",
+        days_ago=3,
+    ),
+]
 
 
-def seed_reports(users: dict, plan: dict | None = None) -> int:
-    """Send and handle the DEMO_REPORTS not sent yet; returns how many were sent."""
+def sent_at(spec: DemoReport, today: date) -> datetime:
+    if spec.days_ago is None:
+        return local(spec.sent)
+    return local(f"{today - timedelta(days=spec.days_ago)}T{spec.sent}")
+
+
+def seed_reports(users: dict, plan: dict | None = None, *, today: date | None = None) -> int:
+    """Send and handle the DEMO_REPORTS and RECENT_REPORTS not sent yet (the recent ones
+    counted back from `today`, the seeding day); returns how many were sent."""
     plan = plan or load_plan()
     now = present(plan)
+    today = today or timezone.localdate()
     sent = set(PartnerReport.objects.values_list("enterprise_id", "description"))
     created = 0
-    for spec in DEMO_REPORTS:
+    for spec in DEMO_REPORTS + RECENT_REPORTS:
         partner, officer = users[spec.partner], users["officer"]
         if (partner.membership.enterprise_id, spec.description) in sent:
             continue
         step = Step(now)
-        moment = local(spec.sent)
+        moment = sent_at(spec, today)
         report = reports.report_submit(
             user=partner,
             category=spec.category,
@@ -147,14 +180,14 @@ def seed_reports(users: dict, plan: dict | None = None) -> int:
                 ReportNote.objects.filter(pk=note.pk).update(created_at=moment)
                 step.at(moment, report)
         if spec.status == Status.ACTED_ON:
-            moment = local(spec.sent) + spec.closed_after
+            moment = sent_at(spec, today) + spec.closed_after
             event = reports.report_convert(report=report, user=officer)
             CooperationEvent.objects.filter(pk=event.pk).update(
                 created_at=moment, updated_at=moment
             )
             step.at(moment, report)
         elif spec.status == Status.CLOSED:
-            moment = local(spec.sent) + spec.closed_after
+            moment = sent_at(spec, today) + spec.closed_after
             report = reports.report_close(report=report, user=officer, note=spec.closing_note)
             ReportNote.objects.filter(report=report, created_at__gt=now).update(created_at=moment)
             step.at(moment, report)

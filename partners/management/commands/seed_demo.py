@@ -256,7 +256,7 @@ class Command(BaseCommand):
             )
             cycles_created = seed_award_cycles(users)
             # Reports from partners (partners/demo_reports.py), then the notifications dated.
-            reports_created = seed_reports(users)
+            reports_created = seed_reports(users, today=timezone.localdate(run_start))
             backdate_seeded_notifications(since=run_start)
             # From the demo's present to today (partners/demo_recent.py), for the dashboards.
             recent_created = seed_recent_events(
