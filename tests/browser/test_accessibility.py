@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from awards.models import Assignment, Cycle
+from awards.models import Assignment, CeremonyEntry, Cycle, Review
+from partners.models import CooperationEvent
 from portal.models import Notification
 from portal.roles import Role
 from tests.awards.ceremony_data import awardees
@@ -53,18 +55,18 @@ def world():
     officer = UserFactory(username="officer", roles=[Role.OFFICER])
     verifier = UserFactory(username="verifier", roles=[Role.VERIFIER])
     panel = [UserFactory(username=f"panel{n}", roles=[Role.PANEL]) for n in (1, 2, 3)]
-    stonecutters = EnterpriseFactory(
-        name_en="Stonecutters Gateway Terminals Limited",
-        name_zh="昂船洲門戶碼頭有限公司",
+    sunrise = EnterpriseFactory(
+        name_en="Sunrise Harbour Terminals Limited",
+        name_zh="旭日海港碼頭有限公司",
         br_number="61458302",
     )
     partner = UserFactory(username="partner1", roles=[Role.PARTNER])
-    MembershipFactory(user=partner, enterprise=stonecutters, is_manager=True)
+    MembershipFactory(user=partner, enterprise=sunrise, is_manager=True)
     MembershipFactory(
-        user=UserFactory(username="partner2", roles=[Role.PARTNER]), enterprise=stonecutters
+        user=UserFactory(username="partner2", roles=[Role.PARTNER]), enterprise=sunrise
     )
     verified_events(
-        stonecutters,
+        sunrise,
         verifier,
         officer,
         ("training", "routine", datetime.date(2024, 4, 12)),
@@ -73,7 +75,7 @@ def world():
     )
     events = {
         status: EventFactory(
-            enterprise=stonecutters,
+            enterprise=sunrise,
             logged_by=officer,
             status=status,
             title=f"Tip on container {status}",
@@ -84,12 +86,12 @@ def world():
         for status in ("draft", "submitted", "returned", "withdrawn")
     }
 
-    # 2024: published, six awardees, stonecutters' certificate issued.
+    # 2024: published, six awardees, sunrise' certificate issued.
     published = CycleFactory(
         year=2024, status=Cycle.Status.PUBLISHED, ceremony_date=datetime.date(2024, 10, 24)
     )
     results = awardees(published, secretariat, count=5)
-    own = awarded_result(published, stonecutters, nominated_by=secretariat, rank=6, streak=1)
+    own = awarded_result(published, sunrise, nominated_by=secretariat, rank=6, streak=1)
     certificate = certificate_of(own, serial="EEPA-2024-0006", code="a11y-verification-code")
 
     # 2025: panel review; panel1 has declared and has one review to write.
@@ -97,9 +99,9 @@ def world():
         year=2025,
         status=Cycle.Status.REVIEW,
         awards_planned=1,
-        scoring_deadline=datetime.date(2025, 11, 30),
+        scoring_deadline=timezone.localdate() + datetime.timedelta(days=30),
     )
-    nominee = NominationFactory(cycle=review, enterprise=stonecutters, nominated_by=secretariat)
+    nominee = NominationFactory(cycle=review, enterprise=sunrise, nominated_by=secretariat)
     AssignmentFactory(
         nomination=nominee, member=panel[0], declaration=Assignment.Declaration.NO_CONFLICT
     )
@@ -122,7 +124,7 @@ def world():
         link="/awards/my-certificates/",
     )
     return {
-        "enterprise": stonecutters,
+        "enterprise": sunrise,
         "events": events,
         "published": published,
         "results": results,
@@ -229,3 +231,163 @@ def test_the_main_pages_of_every_role_have_no_serious_axe_violation_in_either_la
                     failures.append(f"{username or 'anonymous'} {page.url}:\n{describe(found)}")
     assert not failures, "\n\n".join(failures)
     assert checked >= 60
+
+
+# Keyboard only: the flows below press keys; nothing is clicked or filled by selector.
+
+
+def tab_to(page, selector: str, *, key: str = "Tab", limit: int = 150) -> None:
+    """Presses Tab (or `key`) until the focused element matches `selector`."""
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
+            return
+    raise AssertionError(f"{selector} not reached by {key} in {limit} presses")
+
+
+def focused(page, script: str = "e => e"):
+    return page.evaluate(f"() => ({script})(document.activeElement)")
+
+
+def test_an_officer_logs_and_submits_an_event_with_the_keyboard_alone(page, live_server, world):
+    open_as(page, live_server, "officer", "en")
+    page.goto(f"{live_server.url}{reverse('partners:event-create')}")
+    # A closed <select> takes the first letters of an option; a date field takes its digits.
+    tab_to(page, "#id_enterprise")
+    page.keyboard.type("Sunrise")
+    tab_to(page, "#id_event_type")
+    page.keyboard.type("Controlled")
+    tab_to(page, "#id_occurred_on")
+    page.keyboard.type("03032025")  # the same in dd/mm/yyyy and mm/dd/yyyy
+    tab_to(page, "#id_significance")
+    page.keyboard.type("Major")
+    tab_to(page, "#id_title")
+    page.keyboard.type("Controlled delivery of 40 kg of cocaine, Kwai Chung")
+    tab_to(page, "#id_partner_summary")
+    page.keyboard.type("Held the container in the yard for the operation.")
+    tab_to(page, "[type=submit][name=save]")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Controlled delivery of 40 kg")
+    tab_to(page, "form[action$='/submit/'] [type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").first).to_be_visible()
+
+    event = CooperationEvent.objects.get(
+        title="Controlled delivery of 40 kg of cocaine, Kwai Chung"
+    )
+    assert event.enterprise == world["enterprise"]
+    assert event.event_type == CooperationEvent.EventType.CONTROLLED_DELIVERY
+    assert event.occurred_on == datetime.date(2025, 3, 3)
+    assert event.significance == CooperationEvent.Significance.MAJOR
+    assert event.partner_summary == "Held the container in the yard for the operation."
+    assert event.status == CooperationEvent.Status.SUBMITTED
+
+
+def test_a_panel_member_declares_and_submits_a_review_with_the_keyboard_alone(
+    page, live_server, world
+):
+    nomination = world["review"].nominations.get(enterprise__name_en="Rival Nominee 0 Limited")
+    open_as(page, live_server, "panel1", "en")
+    page.goto(f"{live_server.url}{reverse('awards:panel-nominee', args=[2025, nomination.pk])}")
+    # Into the declaration's radio group: its first choice, "no conflict", is checked by Space.
+    tab_to(page, "input[name=declaration]")
+    assert focused(page, "e => e.labels[0].textContent").strip() == (
+        "I have no conflict of interest with this nominee"
+    )
+    page.keyboard.press("Space")
+    tab_to(page, "[type=submit][name=declare]")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Dossier")).to_be_visible()
+
+    # One radio group per criterion: Space picks 0, each arrow one point more; Tab leaves it.
+    tab_to(page, "input[type=radio][name^=criterion_]")
+    first = focused(page, "e => e.name")
+    page.keyboard.press("Space")
+    for _ in range(7):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Tab")
+    second = focused(page, "e => e.name")
+    assert second.startswith("criterion_") and second != first
+    page.keyboard.press("Space")
+    for _ in range(9):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")  # 8: back one
+    tab_to(page, "textarea[name=comment]")
+    page.keyboard.type("Steady partner.")
+    tab_to(page, "[type=submit][name=submit]")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").first).to_have_text("Review submitted.")
+
+    review = Review.objects.get(
+        assignment__nomination=nomination, assignment__member__username="panel1"
+    )
+    assert review.status == Review.Status.SUBMITTED
+    assert review.assignment.declaration == Assignment.Declaration.NO_CONFLICT
+    assert review.comment == "Steady partner."
+    assert {f"criterion_{s.criterion_id}": s.score for s in review.scores.all()} == {
+        first: 7,
+        second: 8,
+    }
+
+
+def ceremony_order(cycle) -> list[str]:
+    return list(
+        CeremonyEntry.objects.filter(result__nomination__cycle=cycle)
+        .order_by("position")
+        .values_list("result__nomination__enterprise__name_en", flat=True)
+    )
+
+
+def test_the_secretariat_reorders_the_ceremony_with_the_keyboard_and_keeps_its_place(
+    page, live_server, world
+):
+    cycle = world["published"]
+    open_as(page, live_server, "secretariat", "en")
+    page.goto(f"{live_server.url}{reverse('awards:ceremony-list', args=[cycle.year])}")
+    rows = page.locator("#ceremony-list tbody tr")
+    second = rows.nth(1).locator("td").nth(1).inner_text().splitlines()[0]
+    third = rows.nth(2).locator("td").nth(1).inner_text().splitlines()[0]
+    moved_id = rows.nth(1).get_attribute("id")
+
+    tab_to(page, f"#{moved_id} button[value=down]")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(f"#{moved_id}$"))
+    expect(page.get_by_role("status").first).to_contain_text(f"{second} is now number 3.")
+    order = ceremony_order(cycle)
+    assert order[1:3] == [third, second]
+    # The reloaded page gives the focus back to the button just used, in the moved row.
+    expect(page.locator(f"#{moved_id} button[value=down]")).to_be_focused()
+
+    # Back up: Shift+Tab to its Up button, Space.
+    page.keyboard.press("Shift+Tab")
+    expect(page.locator(f"#{moved_id} button[value=up]")).to_be_focused()
+    page.keyboard.press("Space")
+    expect(page.get_by_role("status").first).to_contain_text(f"{second} is now number 2.")
+    assert ceremony_order(cycle)[1:3] == [second, third]
+    expect(page.locator(f"#{moved_id} button[value=up]")).to_be_focused()
+
+
+FOCUS_RING = """e => {
+  const style = getComputedStyle(e);
+  return {
+    tag: e.tagName, text: (e.textContent || e.name || "").trim().slice(0, 40),
+    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+    shadow: style.boxShadow !== "none",
+  };
+}"""
+
+
+def test_every_stop_of_the_tab_order_shows_where_the_focus_is(page, live_server, world):
+    open_as(page, live_server, "officer", "en")
+    page.goto(f"{live_server.url}{reverse('partners:event-create')}")
+    stops = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        stop = focused(page, FOCUS_RING)
+        if stop["tag"] == "BODY":
+            break
+        stops.append(stop)
+    assert len(stops) > 15
+    invisible = [stop for stop in stops if not (stop["outline"] or stop["shadow"])]
+    assert not invisible, invisible
