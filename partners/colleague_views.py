@@ -6,6 +6,7 @@ from django.contrib.auth import authenticate, login
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from partners import colleagues
@@ -131,10 +132,11 @@ def _name(membership: Membership) -> str:
 
 # The invitation link (no login required)
 
+# Lazy: read in the visitor's language, not in the language active when the module loads.
 UNUSABLE_MESSAGES = {
-    Invitation.State.ACCEPTED: _("This invitation has already been used."),
-    Invitation.State.REVOKED: _("This invitation has been withdrawn."),
-    Invitation.State.EXPIRED: _("This invitation has expired."),
+    Invitation.State.ACCEPTED: gettext_lazy("This invitation has already been used."),
+    Invitation.State.REVOKED: gettext_lazy("This invitation has been withdrawn."),
+    Invitation.State.EXPIRED: gettext_lazy("This invitation has expired."),
 }
 
 

@@ -1,6 +1,8 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partners.filters import ANY
@@ -21,11 +23,17 @@ class ReportForm(forms.Form):
         label=_("Shipment references"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
-        help_text=_(
-            "Container numbers (e.g. CSQU3054383) or air waybill numbers (e.g. 176-12345675), "
-            "one a line; at most %(limit)d."
-        )
-        % {"limit": MAX_REFERENCES},
+        # Lazy with its number: "%" on a lazy string would fix it in the import's language.
+        help_text=lazy(
+            lambda: (
+                gettext(
+                    "Container numbers (e.g. CSQU3054383) or air waybill numbers (e.g. "
+                    "176-12345675), one a line; at most %(limit)d."
+                )
+                % {"limit": MAX_REFERENCES}
+            ),
+            str,
+        )(),
     )
     attachments = MultipleEvidenceField(
         label=_("Attachments"),
