@@ -5,7 +5,7 @@ idempotence, retries with backoff, failures reported per award."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from awards.models import Certificate, CertificateJob, CertificateRun, Cycle
 from awards.services.certificates import (
@@ -14,7 +14,7 @@ from awards.services.certificates import (
     certificate_run_start,
 )
 from awards.tasks import issue_certificate_batch, retry_delay
-from portal.models import AuditEntry
+from portal.models import AuditEntry, UserPreference
 from tests.awards.factories import CycleFactory
 from tests.awards.test_certificate_pdf import awarded_result
 
@@ -219,6 +219,22 @@ def test_a_reopened_cycle_fails_the_jobs_without_retrying(cycle, awards, secreta
     assert job.status == Status.FAILED
     assert "once the cycle is finalised" in job.error
     assert not Certificate.objects.exists()
+
+
+def test_a_failure_is_kept_in_the_language_of_whoever_started_the_run(
+    cycle, awards, secretariat, compiled_catalogue
+):
+    UserPreference.objects.create(user=secretariat, language="zh-hant")
+    run = certificate_run_start(cycle=cycle, user=secretariat)
+    Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.REVIEW)
+    issue_certificate_batch.apply(args=[[run.jobs.first().pk]])
+    cycle.refresh_from_db()
+    with translation.override("zh-hant"):
+        expected = translation.gettext(
+            "Certificates are issued once the cycle is finalised; %(cycle)s is %(status)s."
+        ) % {"cycle": cycle, "status": cycle.get_status_display().lower()}
+    assert run.jobs.first().error == expected
+    assert expected.startswith("證書")
 
 
 def test_only_the_secretariat_starts_a_run(cycle, awards, officer, panel_member):
