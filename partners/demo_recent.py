@@ -157,11 +157,11 @@ def plan(row: dict, today: date) -> dict:
 
 def keep_a_backlog(plans: list[dict], today: date) -> None:
     """Whatever the draw, the verifier has events submitted in the last week and one to four
-    weeks ago (the latest two events; the latest two that occurred 10 to 40 days ago), and
+    weeks ago (the latest three events; the latest two that occurred 10 to 40 days ago), and
     the officer a few drafts (the next two latest, if less than three weeks old)."""
     latest = sorted(plans, key=lambda p: p["row"]["occurred_on"], reverse=True)
-    older = [p for p in latest[4:] if 10 <= (today - p["row"]["occurred_on"]).days <= 40]
-    for group, (earliest, last) in ((latest[:2], (6, 0)), (older[:2], (28, 8))):
+    older = [p for p in latest[5:] if 10 <= (today - p["row"]["occurred_on"]).days <= 40]
+    for group, (earliest, last) in ((latest[:3], (6, 0)), (older[:2], (28, 8))):
         for p in group:
             p["status"] = Status.SUBMITTED
             logged, submitted, _ = p["days"]
@@ -170,7 +170,7 @@ def keep_a_backlog(plans: list[dict], today: date) -> None:
             )
             submitted = max(submitted, p["row"]["occurred_on"])
             p["days"] = [min(logged, submitted), submitted, submitted]
-    for p in latest[2:4]:
+    for p in latest[3:5]:
         if (today - p["row"]["occurred_on"]).days < 21:
             p["status"] = Status.DRAFT
 
