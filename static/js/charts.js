@@ -11,6 +11,31 @@
   // Shapes as well as colours tell series apart (colour is never the only signal).
   const SHAPES = ["circle", "rect", "triangle", "rectRot", "star", "crossRot", "rectRounded"];
   const PATTERN_DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3], [4, 4], [1, 3], [10, 4]];
+  // Bars: Chart.js's own palette, each series filled with its own hatching as well.
+  const PALETTE = ["#36a2eb", "#ff6384", "#4bc0c0", "#ff9f40", "#9966ff", "#ffcd56", "#c9cbcf"];
+  const HATCHES = [
+    () => {},
+    (c, s) => { c.moveTo(0, s); c.lineTo(s, 0); },
+    (c, s) => { c.moveTo(0, s / 2); c.lineTo(s, s / 2); },
+    (c, s) => { c.moveTo(0, 0); c.lineTo(s, s); },
+    (c, s) => { c.moveTo(s / 2, 0); c.lineTo(s / 2, s); },
+    (c, s) => { c.moveTo(0, 0); c.lineTo(s, s); c.moveTo(0, s); c.lineTo(s, 0); },
+    (c, s) => { c.moveTo(s / 2 + 1.5, s / 2); c.arc(s / 2, s / 2, 1.5, 0, 2 * Math.PI); },
+  ];
+  function hatched(colour, index) {
+    const size = 10;
+    const tile = document.createElement("canvas");
+    tile.width = tile.height = size;
+    const c = tile.getContext("2d");
+    c.fillStyle = `${colour}b3`; // 70 % opaque
+    c.fillRect(0, 0, size, size);
+    c.strokeStyle = "rgba(0, 0, 0, 0.55)";
+    c.lineWidth = 1.5;
+    c.beginPath();
+    HATCHES[index % HATCHES.length](c, size);
+    c.stroke();
+    return c.createPattern(tile, "repeat");
+  }
 
   const options = {
     "stacked-bar": {
@@ -34,7 +59,10 @@
         dataset.pointRadius = dataset.pointRadii || 4;
         dataset.borderDash = PATTERN_DASHES[index % PATTERN_DASHES.length];
       } else {
+        const colour = PALETTE[index % PALETTE.length];
         dataset.borderWidth = 1;
+        dataset.borderColor ||= colour;
+        dataset.backgroundColor ||= hatched(colour, index);
       }
     });
     const chartOptions = {

@@ -194,12 +194,16 @@ def main_pages(world) -> dict[str | None, list[str]]:
     }
 
 
-def open_as(page, live_server, username: str | None, language: str):
-    """A fresh session for `username` (None: anonymous) with `language` chosen."""
-    page.context.clear_cookies()
+def choose_language(page, live_server, language: str) -> None:
     page.context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
     )
+
+
+def open_as(page, live_server, username: str | None, language: str):
+    """A fresh session for `username` (None: anonymous) with `language` chosen."""
+    page.context.clear_cookies()
+    choose_language(page, live_server, language)
     if username:
         # By the fields' names: the labels are in the chosen language.
         page.goto(f"{live_server.url}{reverse('login')}")
@@ -214,9 +218,10 @@ def test_the_main_pages_of_every_role_have_no_serious_axe_violation_in_either_la
     page, live_server, world
 ):
     failures, checked = [], 0
-    for language, lang in [("en", "en"), ("zh-hant", "zh-Hant")]:
-        for username, urls in main_pages(world).items():
-            open_as(page, live_server, username, language)
+    for username, urls in main_pages(world).items():
+        open_as(page, live_server, username, "en")
+        for language, lang in [("en", "en"), ("zh-hant", "zh-Hant")]:
+            choose_language(page, live_server, language)
             seen = set()
             for url in urls:
                 response = page.goto(f"{live_server.url}{url}")
@@ -228,7 +233,8 @@ def test_the_main_pages_of_every_role_have_no_serious_axe_violation_in_either_la
                 found = serious_violations(axe_run(page))
                 checked += 1
                 if found:
-                    failures.append(f"{username or 'anonymous'} {page.url}:\n{describe(found)}")
+                    who = username or "anonymous"
+                    failures.append(f"{who} ({language}) {page.url}:\n{describe(found)}")
     assert not failures, "\n\n".join(failures)
     assert checked >= 60
 
@@ -391,3 +397,68 @@ def test_every_stop_of_the_tab_order_shows_where_the_focus_is(page, live_server,
     assert len(stops) > 15
     invisible = [stop for stop in stops if not (stop["outline"] or stop["shadow"])]
     assert not invisible, invisible
+
+
+# A phone-sized screen (issue 6, item 6).
+PHONE = {"width": 390, "height": 844}
+
+
+def phone_pages(world) -> dict[str | None, dict[str, str]]:
+    """Screenshot names and addresses, by the user who opens them (None: anonymous)."""
+    return {
+        "partner1": {
+            "partner-home": reverse("partners:my-enterprise"),
+            "partner-reports": reverse("partners:my-reports"),
+            "partner-report-form": reverse("partners:report-submit"),
+            "partner-certificates": reverse("awards:my-certificates"),
+            "partner-notifications": reverse("notification-list"),
+        },
+        None: {
+            "verify-form": reverse("certificate-verify-form"),
+            "verify-result": reverse(
+                "certificate-verify", args=[world["certificate"].verification_code]
+            ),
+        },
+    }
+
+
+SERIES_MARKS = """() => [...document.querySelectorAll("canvas[data-chart]")].flatMap(canvas => {
+  const chart = Chart.getChart(canvas);
+  return chart.data.datasets.map(d => chart.config.type === "bar"
+    ? [d.label, d.backgroundColor instanceof CanvasPattern]
+    : [d.label, Boolean(d.pointStyle && d.borderDash)]);
+})"""
+
+
+def test_the_partner_and_verification_pages_fit_a_phone_screen(page, live_server, world):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size(PHONE)
+    failures = []
+    for username, pages in phone_pages(world).items():
+        open_as(page, live_server, username, "en")
+        for name, url in pages.items():
+            page.goto(f"{live_server.url}{url}")
+            page.screenshot(path=SCREENSHOTS / f"{name}-390x844.png", full_page=True)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], f"{name} scrolls sideways: {width}px wide"
+            # Every table scrolls inside its own box, never the page.
+            loose = page.locator("main table:not(.table-responsive table)")
+            assert loose.count() == 0, f"{name}: a table outside .table-responsive"
+            found = serious_violations(axe_run(page))
+            if found:
+                failures.append(f"{name}:\n{describe(found)}")
+            if name == "partner-home":
+                # Colour is never the only signal: bars are hatched, lines dashed and marked.
+                marks = page.evaluate(SERIES_MARKS)
+                assert marks and all(marked for _label, marked in marks), marks
+            if username:
+                # The menu hides behind its button, which opens it from the keyboard.
+                menu = page.locator("#main-nav")
+                expect(menu).to_be_hidden()
+                tab_to(page, ".navbar-toggler")
+                page.keyboard.press("Enter")
+                expect(menu).to_be_visible()
+                expect(page.locator(".navbar-toggler")).to_have_attribute("aria-expanded", "true")
+                tab_to(page, "#main-nav a")
+                assert focused(page, "e => e.getBoundingClientRect().right") <= PHONE["width"]
+    assert not failures, "\n\n".join(failures)
