@@ -175,6 +175,18 @@ def keep_a_backlog(plans: list[dict], today: date) -> None:
             p["status"] = Status.DRAFT
 
 
+# The event's fields taken from the generator's row as they are (the outcome ones converted).
+FIELDS = [
+    "enterprise",
+    "event_type",
+    "occurred_on",
+    "significance",
+    "title",
+    "partner_summary",
+    "restricted_details",
+]
+
+
 def seed_recent_events(
     seed_rows: list[dict], enterprises: dict, users: dict, record: Callable, *, until: datetime
 ) -> int:
@@ -235,17 +247,6 @@ def seed_recent_events(
         events.append(record(fields, p["status"], users, checksum=checksum))
     backdate(events, plans, audit_mark, notification_mark, until)
     return len(events)
-
-
-FIELDS = [
-    "enterprise",
-    "event_type",
-    "occurred_on",
-    "significance",
-    "title",
-    "partner_summary",
-    "restricted_details",
-]
 
 
 def backdate(events, plans, audit_mark: int, notification_mark: int, until: datetime) -> None:
