@@ -26,7 +26,12 @@ from tests.awards.factories import (
     submitted_review,
     verified_events,
 )
-from tests.browser.axe import axe_run, describe, serious_violations
+from tests.browser.axe import (
+    assert_no_serious_violations,
+    axe_run,
+    describe,
+    serious_violations,
+)
 from tests.factories import (
     PASSWORD,
     EnterpriseFactory,
@@ -133,6 +138,18 @@ def world():
         "certificate": certificate,
         "report": report,
     }
+
+
+def test_the_axe_check_reports_what_it_finds(page):
+    page.set_content(
+        '<html lang="en"><body><main><h1>Faint</h1><p style="color: #ccc">Grey on white</p>'
+        '<img src="seal.png"></main></body></html>'
+    )
+    with pytest.raises(AssertionError) as failure:
+        assert_no_serious_violations(page, "a faint page")
+    report = str(failure.value)
+    assert "[serious] color-contrast" in report and "Grey on white" in report
+    assert "[critical] image-alt" in report and 'src="seal.png"' in report
 
 
 def dashboard_url() -> str | None:
