@@ -281,13 +281,24 @@ def test_an_officer_logs_and_submits_an_event_with_the_keyboard_alone(page, live
     tab_to(page, "#id_event_type")
     page.keyboard.type("Controlled")
     tab_to(page, "#id_occurred_on")
-    page.keyboard.type("03032025")  # the same in dd/mm/yyyy and mm/dd/yyyy
+    page.keyboard.type("03032099")  # the same in dd/mm/yyyy and mm/dd/yyyy; a mistake
     tab_to(page, "#id_significance")
     page.keyboard.type("Major")
     tab_to(page, "#id_title")
     page.keyboard.type("Controlled delivery of 40 kg of cocaine, Kwai Chung")
     tab_to(page, "#id_partner_summary")
     page.keyboard.type("Held the container in the yard for the operation.")
+    tab_to(page, "[type=submit][name=save]")
+    page.keyboard.press("Enter")
+
+    # The error is written beside the field (not only a red border) and tied to it.
+    date = page.get_by_label("Date it occurred")
+    expect(date).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_occurred_on_error")).to_have_text("The date cannot be in the future.")
+    assert "id_occurred_on_error" in date.get_attribute("aria-describedby")
+    assert_no_serious_violations(page, "the event form with an error")
+    tab_to(page, "#id_occurred_on")
+    page.keyboard.type("03032025")
     tab_to(page, "[type=submit][name=save]")
     page.keyboard.press("Enter")
 
