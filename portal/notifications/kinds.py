@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from portal.i18n import in_active_language
 from portal.models import Notification
 from portal.roles import Role, has_role
 
@@ -54,6 +55,12 @@ def _event_type(code: str) -> str:
     return str(dict(CooperationEvent.EventType.choices).get(code, code))
 
 
+def _enterprise(p) -> str:
+    """The enterprise's name in the reader's language (notifications made before the Chinese
+    name was stored have only the English one)."""
+    return in_active_language(p["enterprise"], p.get("enterprise_zh", ""))
+
+
 def _significance(code: str) -> str:
     from partners.models import CooperationEvent
 
@@ -66,7 +73,7 @@ def _event_verified(p):
         "Customs has verified a cooperation event of %(enterprise)s: %(type)s on %(date)s "
         "(%(significance)s)."
     ) % {
-        "enterprise": p["enterprise"],
+        "enterprise": _enterprise(p),
         "type": _event_type(p["event_type"]),
         "date": _date(p["occurred_on"]),
         "significance": _significance(p["significance"]),
@@ -81,7 +88,7 @@ def _event_returned(p):
     body = _(
         "Your event for %(enterprise)s (%(type)s on %(date)s) was returned. Reason: %(reason)s"
     ) % {
-        "enterprise": p["enterprise"],
+        "enterprise": _enterprise(p),
         "type": _event_type(p["event_type"]),
         "date": _date(p["occurred_on"]),
         "reason": p["reason"],

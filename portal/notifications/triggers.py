@@ -34,6 +34,7 @@ def event_verified(*, event: CooperationEvent) -> None:
         {
             "event": event.pk,
             "enterprise": event.enterprise.name_en,
+            "enterprise_zh": event.enterprise.name_zh,
             "event_type": event.event_type,
             "occurred_on": event.occurred_on.isoformat(),
             "significance": event.significance,
@@ -52,6 +53,7 @@ def event_returned(*, event: CooperationEvent) -> None:
         {
             "event": event.pk,
             "enterprise": event.enterprise.name_en,
+            "enterprise_zh": event.enterprise.name_zh,
             "event_type": event.event_type,
             "occurred_on": event.occurred_on.isoformat(),
             "reason": event.return_reason,

@@ -119,6 +119,9 @@ def test_a_chinese_speaking_partner_gets_the_email_in_chinese(
     (message,) = _outbox()
     assert message.extra_headers["Content-Language"] == "zh-hant"
     assert "受控交付" in message.body  # "Controlled delivery", from the catalogue
+    # The enterprise by its Chinese name, the English one nowhere.
+    assert secret_event.enterprise.name_zh in message.body
+    assert secret_event.enterprise.name_en not in message.body
     # The request's language is left as it was.
     assert translation.get_language() == language
 
