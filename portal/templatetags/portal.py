@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -19,3 +21,12 @@ def person(user) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
+
+
+@register.simple_tag
+def other_language(english: str, chinese: str) -> str:
+    """Under a name or title shown in the page's language (Enterprise.name, Cycle.title): the
+    other language's, marked as such for screen readers."""
+    if (get_language() or "").startswith("zh"):
+        return format_html('<span lang="en">{}</span>', english)
+    return format_html('<span lang="zh-Hant">{}</span>', chinese) if chinese else ""
