@@ -94,6 +94,24 @@ def test_a_past_deadline_or_a_finalised_cycle_shows_scoring_closed(client, panel
     assert response.text.count("Scoring has closed.") == 2
 
 
+def test_a_finalised_cycles_nominees_are_folded_away_and_an_open_cycles_are_not(
+    client, panel_member
+):
+    open_cycle = _cycle(2024, Cycle.Status.REVIEW)
+    done = _cycle(2023, Cycle.Status.FINALISED)
+    _draft_review(_nominee(open_cycle, "Open Ltd"), panel_member, [5, 5])
+    submitted_review(_nominee(done, "Done Ltd"), panel_member, [5, 5])
+    submitted_review(_nominee(done, "Also Done Ltd"), panel_member, [6, 6])
+
+    page = _home(client, panel_member).text
+    open_section = page[page.index('id="panel-cycle-2024"') : page.index('id="panel-cycle-2023"')]
+    done_section = page[page.index('id="panel-cycle-2023"') :]
+
+    assert "<details" not in open_section and "Open Ltd" in open_section
+    assert "<summary>Your 2 nominees</summary>" in done_section
+    assert done_section.index("<details") < done_section.index("Also Done Ltd")
+
+
 def test_only_the_cycles_the_member_is_assigned_in_are_shown(client, panel_member, colleagues):
     mine = _cycle(2024, Cycle.Status.FINALISED)
     other = _cycle(2023, Cycle.Status.FINALISED)
