@@ -15,11 +15,21 @@ adds, whatever day it runs:
   hold the verifier's backlog (submitted in the last week, and one to four weeks ago) and a few
   of the officer's drafts. The notifications they sent are dated with them; those older than a
   week count as read.
+- the work the demo's story left waiting at its present, done in the weeks after it through the
+  services and back-dated the same way: the verifier works through the seeds' events still
+  submitted (oldest first, one every other day or so from the first working day after
+  the present; all verified but two, returned with a reason that fits), and the officer takes
+  the reports still received under review, with a note, on that first working day. So the
+  verification backlog over 30 days holds only recent events (submitted one to two months ago,
+  kept there whatever the draw) and the triage queue only the reports of the last weeks.
 - a scoring deadline two weeks ahead for the cycle in review, if it has none or it has passed.
 
 Deterministic apart from the seeding day: each month's events are drawn from a generator seeded
 by the month, whatever the window, so a later run only adds the days since the last one (an
-event already there, same enterprise, date, type and title, is left as it is).
+event already there, same enterprise, date, type and title, is left as it is). The catch-up's
+days are fixed from the present; a run does what is due by the seeding day, and finds nothing
+left to do the next time (an event or report is touched only while still waiting since before
+the present).
 """
 
 import importlib.util
@@ -39,7 +49,8 @@ from django.utils import timezone
 from awards.demo import at_hour, present
 from awards.models import Cycle
 from awards.services.cycles import cycle_update
-from partners.models import CooperationEvent, Enterprise
+from partners import reports, services
+from partners.models import CooperationEvent, Enterprise, PartnerReport, ReportNote
 from portal.models import AuditEntry, Notification
 
 Status = CooperationEvent.Status
@@ -155,13 +166,28 @@ def plan(row: dict, today: date) -> dict:
     }
 
 
+# The verifier's backlog kept whatever the draw: (days since the events occurred, fewest and
+# most) -> (days since they were submitted, most and fewest), two events each.
+OLDER_BACKLOG = {(10, 40): (28, 8), (35, 58): (56, 31)}
+
+
 def keep_a_backlog(plans: list[dict], today: date) -> None:
-    """Whatever the draw, the verifier has events submitted in the last week and one to four
-    weeks ago (the latest three events; the latest two that occurred 10 to 40 days ago), and
-    the officer a few drafts (the next two latest, if less than three weeks old)."""
+    """Whatever the draw, the verifier has events submitted in the last week, one to four
+    weeks ago and one to two months ago (the latest three events; the latest two that
+    occurred 10 to 40 days ago; the latest two that occurred 35 to 58 days ago, settled after
+    two months like the rest), and the officer a few drafts (the next two latest, if less than
+    three weeks old)."""
     latest = sorted(plans, key=lambda p: p["row"]["occurred_on"], reverse=True)
-    older = [p for p in latest[5:] if 10 <= (today - p["row"]["occurred_on"]).days <= 40]
-    for group, (earliest, last) in ((latest[:3], (6, 0)), (older[:2], (28, 8))):
+    groups, taken = [(latest[:3], (6, 0))], set()
+    for (fewest, most), submitted_days in OLDER_BACKLOG.items():
+        group = [
+            p
+            for p in latest[5:]
+            if fewest <= (today - p["row"]["occurred_on"]).days <= most and id(p) not in taken
+        ][:2]
+        taken.update(id(p) for p in group)
+        groups.append((group, submitted_days))
+    for group, (earliest, last) in groups:
         for p in group:
             p["status"] = Status.SUBMITTED
             logged, submitted, _ = p["days"]
@@ -197,6 +223,9 @@ def seed_recent_events(
     first = timezone.localdate(present()) + timedelta(days=1)
     if today < first:
         return 0
+    # First what the story left waiting at its present, then the new activity.
+    catch_up_events(seed_rows, users, until=until)
+    review_waiting_reports(users, until=until)
     active = sorted(
         (e for e in enterprises.values() if e.status == Enterprise.Status.ACTIVE),
         key=lambda e: e.br_number,
@@ -316,6 +345,112 @@ def backdate(events, plans, audit_mark: int, notification_mark: int, until: date
     Notification.objects.bulk_update(
         moved_notifications, ["created_at", "emailed_at", "read_at"], batch_size=200
     )
+
+
+# The work left waiting at the demo's present
+
+
+def working_day(day: date) -> date:
+    """`day`, or the Monday after if it falls on a weekend."""
+    return day + timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
+
+
+# The verifier's catch-up: the first decision this long after the present, then one every
+# CATCH_UP_EVERY, oldest first; this many of them returned, the rest verified.
+CATCH_UP_FROM = timedelta(days=3)
+CATCH_UP_EVERY = timedelta(days=2)
+CATCH_UP_RETURNS = 2
+
+
+def catch_up_events(seed_rows: list[dict], users: dict, *, until: datetime) -> int:
+    """The verifier (never the events' logger: four eyes, as the service checks) decides the
+    seeds' events still submitted since before the demo's present, on the days of the plan up
+    to the seeding day, through the services, then back-dated like the recent events.
+
+    The plan comes from the seed file alone (its rows with the status `submitted`, oldest
+    first), so an event's day and outcome do not depend on what is left; those returned are
+    the CATCH_UP_RETURNS with the lowest checksum, with a reason that fits them, picked as
+    seed_demo's record_event does. Returns how many were decided."""
+    # The command imports this module: its reasons are imported when they are needed.
+    from partners.management.commands.seed_demo import RETURN_REASONS, fitting
+
+    now, today = present(), timezone.localdate(until)
+    keys = sorted(
+        (date.fromisoformat(r["occurred_on"]), r["br_number"], r["event_type"], r["title"])
+        for r in seed_rows
+        if r["status"] == Status.SUBMITTED
+    )
+    checksums = {key: zlib.crc32(f"{key[1]}|{key[0]}|{key[2]}|{key[3]}".encode()) for key in keys}
+    returned = set(sorted(keys, key=checksums.__getitem__)[:CATCH_UP_RETURNS])
+    # Still waiting since before the present: what a demo user has done since is left alone.
+    waiting = {
+        (e.occurred_on, e.enterprise.br_number, e.event_type, e.title): e
+        for e in CooperationEvent.objects.filter(
+            status=Status.SUBMITTED, submitted_at__lte=now
+        ).select_related("enterprise")
+    }
+    audit_mark = AuditEntry.objects.aggregate(last=Max("pk"))["last"] or 0
+    notification_mark = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
+    events, plans = [], []
+    for index, key in enumerate(keys):
+        day = working_day(timezone.localdate(now) + CATCH_UP_FROM + CATCH_UP_EVERY * index)
+        event = waiting.get(key)
+        if event is None or day > today:
+            continue
+        if key in returned:
+            names = ("enterprise", "event_type", "significance", "seizure_value_hkd", "cases")
+            fields = {name: getattr(event, name) for name in names}
+            reason = fitting(RETURN_REASONS, fields, checksums[key] // 72).format(fields)
+            event = services.event_return(event=event, user=users["verifier"], reason=reason)
+        else:
+            event = services.event_verify(event=event, user=users["verifier"])
+        events.append(event)
+        # One step each, the decision: backdate dates it during office hours on `day`.
+        plans.append({"days": [day] * 3, "rng": random.Random(f"{SEED}-catch-up-{key}")})
+    if events:
+        backdate(events, plans, audit_mark, notification_mark, until)
+    return len(events)
+
+
+# What the officer notes on a report taken under review after the present.
+REVIEW_NOTE = "Asked the partner for the booking documents; checking the consignee's history."
+
+
+def review_waiting_reports(users: dict, *, until: datetime) -> int:
+    """The officer takes the reports still received since before the demo's present under
+    review, with a note, on the first working day after it (from 9:40, half an hour apart),
+    through the services; the steps and the notification it sent are back-dated. The
+    notification stays unread, like every report's change in the demo (partners/demo_reports.py):
+    partner1 follows its reports through them. Returns how many."""
+    now = present()
+    day = working_day(timezone.localdate(now) + timedelta(days=1))
+    start = timezone.make_aware(datetime(day.year, day.month, day.day, 9, 40))
+    waiting = PartnerReport.objects.filter(
+        status=PartnerReport.Status.RECEIVED, created_at__lte=now
+    ).order_by("created_at", "pk")
+    reviewed = 0
+    for index, report in enumerate(waiting):
+        reviewed_at = start + timedelta(minutes=30 * index)
+        noted_at = reviewed_at + timedelta(minutes=20)
+        if noted_at >= until:
+            break
+        audit_mark = AuditEntry.objects.aggregate(last=Max("pk"))["last"] or 0
+        notification_mark = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
+        report = reports.report_review(report=report, user=users["officer"])
+        note = reports.report_note_add(report=report, user=users["officer"], text=REVIEW_NOTE)
+        ReportNote.objects.filter(pk=note.pk).update(created_at=noted_at)
+        PartnerReport.objects.filter(pk=report.pk).update(updated_at=noted_at)
+        entries = AuditEntry.objects.filter(pk__gt=audit_mark)
+        entries.filter(action="partners.report.note_added").update(created_at=noted_at)
+        entries.exclude(action="partners.report.note_added").update(created_at=reviewed_at)
+        notifications = list(Notification.objects.filter(pk__gt=notification_mark))
+        for notification in notifications:
+            notification.created_at = reviewed_at
+            if notification.emailed_at is not None:
+                notification.emailed_at = reviewed_at
+        Notification.objects.bulk_update(notifications, ["created_at", "emailed_at"])
+        reviewed += 1
+    return reviewed
 
 
 def seed_scoring_deadline(users: dict, *, until: datetime) -> Cycle | None:

@@ -2,7 +2,7 @@
 award's counts, 2025 in panel review, and a history dated as it happened."""
 
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -163,14 +163,17 @@ def test_every_event_of_a_finalised_window_was_verified_before_finalisation(seed
 def test_every_event_was_logged_and_handled_after_it_occurred_and_before_the_demos_present(
     seeded,
 ):
-    # The seeds' events before the demo's present; the recent activity (partners/demo_recent.py)
+    # The seeds' events before the demo's present, but for the decisions on those still
+    # waiting then, taken in the weeks after it; the recent activity (partners/demo_recent.py)
     # from the day after it up to the seeding.
     for event in CooperationEvent.objects.all():
         now = present() if event.occurred_on <= present().date() else timezone.now()
         logged = event.created_at.date()
         assert event.occurred_on <= logged <= now.date(), event.pk
-        for moment in (event.submitted_at, event.verified_at):
-            assert moment is None or event.created_at < moment < now, event.pk
+        assert event.submitted_at is None or event.created_at < event.submitted_at < now, event.pk
+        decided_by = now if event.updated_at <= now else present() + timedelta(weeks=7)
+        assert event.verified_at is None or event.submitted_at < event.verified_at < decided_by
+        assert event.updated_at < decided_by, event.pk
     # Nothing of the cycles after the present but the 2025 scoring deadline, set on seeding day.
     late = AuditEntry.objects.filter(created_at__gt=present()).exclude(
         content_type__model__in=["cooperationevent", "partnerreport"]
