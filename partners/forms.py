@@ -78,6 +78,8 @@ class EventForm(forms.ModelForm):
         if self.instance.enterprise_id:
             choosable |= Q(pk=self.instance.enterprise_id)
         self.fields["enterprise"].queryset = enterprises.filter(choosable)
+        # The choice reads in the officer's language (Enterprise.__str__ is the English name).
+        self.fields["enterprise"].label_from_instance = lambda e: f"{e.name} ({e.br_number})"
         self.helper = FormHelper()
         self.helper.attrs = {"enctype": "multipart/form-data"}
         self.helper.layout = Layout(

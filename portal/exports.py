@@ -4,6 +4,8 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
+from django.utils.translation import pgettext
+
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -37,7 +39,8 @@ def render_table(columns: Sequence[str], rows: Iterable[Sequence], fmt: str) -> 
         from openpyxl.cell import WriteOnlyCell
 
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet()
+        # The tab's name, else openpyxl's English "Sheet" (at most 31 characters).
+        sheet = workbook.create_sheet(title=pgettext("spreadsheet tab", "Data"))
         sheet.append(list(columns))
         for row in rows:
             cells = []

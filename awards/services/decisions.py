@@ -35,7 +35,7 @@ def _require_review(cycle: Cycle) -> None:
 
 
 def _names(rows) -> str:
-    names = [row.enterprise.name_en for row in rows]
+    names = [row.enterprise.name for row in rows]  # in the reader's language
     shown = ", ".join(names[:NAMES_SHOWN])
     if len(names) > NAMES_SHOWN:
         more = len(names) - NAMES_SHOWN

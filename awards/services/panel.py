@@ -284,7 +284,7 @@ def _checked_scores(scores, criteria, submit) -> dict[int, int]:
                 _("Each score is a whole number from %(min)s to %(max)s.")
                 % {"min": SCORE_MIN, "max": SCORE_MAX}
             )
-    missing = [criteria[pk].name_en for pk in criteria if pk not in given]
+    missing = [criteria[pk].name for pk in criteria if pk not in given]
     if submit and missing:
         raise ValidationError(
             _("Score every criterion before submitting; missing: %(names)s.")

@@ -246,7 +246,7 @@ def panel_assign(request, year):
         messages.warning(
             request,
             _("Even with every panel member, these nominees stay below the quorum: %(names)s.")
-            % {"names": ", ".join(n.enterprise.name_en for n in outcome.below_quorum)},
+            % {"names": ", ".join(n.enterprise.name for n in outcome.below_quorum)},
         )
     return redirect("awards:panel-progress", year)
 
