@@ -64,6 +64,18 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _english_to_start_with():
+    """Every test starts in the default language: a request in Chinese leaves Chinese active
+    in the thread (as Django's LocaleMiddleware does; each real request activates its own),
+    and a later test calling a service directly would read its messages in Chinese."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def officer(db):
     return UserFactory(username="officer", roles=["Officer"])
