@@ -93,11 +93,11 @@ def enterprise_detail(request, pk):
     )
     staff_view = is_staff_member(request.user)
     counts = partner_home.event_counts(request.user, enterprise)
-    # Staff only, like the award history: partners never see their scores of open cycles.
+    # Every cycle for all customs staff, like the award history beside it (and the dashboard's
+    # top enterprises): the scores come from the verified record, which all staff see. Partners
+    # never see their scores of open cycles.
     cooperation = (
-        cooperation_scores_by_cycle(
-            enterprise, Cycle.objects.visible_to(request.user).prefetch_related("event_rules")
-        )
+        cooperation_scores_by_cycle(enterprise, Cycle.objects.prefetch_related("event_rules"))
         if staff_view
         else []
     )

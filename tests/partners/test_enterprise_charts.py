@@ -170,14 +170,21 @@ def test_partners_see_only_their_cooperation_per_year(client, world):
     assert 'data-chart="line"' not in response.text
 
 
-def test_officers_see_no_scores_of_cycles_they_cannot_see(client, world, officer):
-    # Cycle.objects.visible_to shows an officer no cycle: the scores are the secretariat's.
-    client.force_login(officer)
+@pytest.mark.parametrize("role", ["officer", "verifier"])
+def test_officers_and_verifiers_see_the_scores_across_cycles_like_the_award_history(
+    client, world, role, request
+):
+    # All customs staff see the verified record the scores come from, and the award history.
+    client.force_login(request.getfixturevalue(role))
     response = client.get(world["enterprise"].get_absolute_url())
 
-    assert response.context["cooperation"] == []
+    assert [row.score for row in response.context["cooperation"]] == [
+        D("20.00"),
+        D("40.00"),
+        D("5.00"),
+    ]
     assert 'data-chart="stacked-bar"' in response.text
-    assert "Cooperation score across cycles" not in response.text
+    assert "Cooperation score across cycles" in response.text
 
 
 def test_an_enterprise_without_verified_cooperation_shows_no_chart(client, secretariat, enterprise):

@@ -180,6 +180,11 @@ def test_each_backlog_figure_links_to_a_list_of_exactly_its_events(client, verif
     _response, dashboard = _dashboard(client, verifier)
     backlog = dashboard.backlog
     assert backlog.submitted.url == "/events/?status=submitted&ordering=submitted_at"
+    # The oldest's age leads to the queue, oldest first.
+    assert (
+        '<a href="/events/?status=submitted&amp;ordering=submitted_at" id="backlog-oldest">'
+        in _response.text
+    )
     assert _listed(client, backlog.submitted.url) == 6
     for bucket in backlog.buckets:
         assert _listed(client, bucket.figure.url) == bucket.figure.count == 2
@@ -223,6 +228,8 @@ def test_reports_awaiting_triage_are_the_received_ones_with_the_oldests_age(
     assert (dashboard.triage.received.count, dashboard.triage.oldest_days) == (2, 5)
     assert dashboard.triage.received.url == "/reports/?status=received"
     assert _listed(client, dashboard.triage.received.url) == 2
+    # The oldest's age leads to the same queue, where it comes first.
+    assert '<a href="/reports/?status=received" id="triage-oldest">' in _response.text
 
 
 # d) Top enterprises of the current window
@@ -400,7 +407,12 @@ def test_the_open_cycles_progress_counts_as_the_panel_progress_page(
     ("status", "deadlines", "shown"),
     [
         ("nominations", {"nomination_deadline": -1}, "(closed)"),
-        ("nominations", {"nomination_deadline": 0, "scoring_deadline": 30}, "0 days left"),
+        (
+            "nominations",
+            {"nomination_deadline": 0, "scoring_deadline": 30},
+            "Today is the last day.",
+        ),
+        ("nominations", {"nomination_deadline": 1}, "1 day left"),
         ("review", {"nomination_deadline": 3}, "no deadline set"),
     ],
 )
