@@ -68,7 +68,21 @@
     const chartOptions = {
       animation: false,
       aspectRatio: Number(canvas.dataset.aspectRatio || 2.5),
-      plugins: { legend: { position: "bottom", labels: { usePointStyle: kind === "line" } } },
+      plugins: {
+        legend: {
+          position: "bottom",
+          labels: {
+            usePointStyle: kind === "line",
+            // A line's legend shows its series' shape, not its first point's (which may be a
+            // special one, such as an award year's star).
+            generateLabels: (chart) =>
+              Chart.defaults.plugins.legend.labels.generateLabels(chart).map((label) => ({
+                ...label,
+                pointStyle: SHAPES[label.datasetIndex % SHAPES.length],
+              })),
+          },
+        },
+      },
       ...options[kind],
       onClick: (_event, elements, chart) => {
         const [element] = elements;
