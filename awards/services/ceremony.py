@@ -136,7 +136,7 @@ def _find(entries: list[CeremonyEntry], result: NominationResult) -> int:
             return index
     raise ValidationError(
         _("%(enterprise)s is not an awardee of this cycle.")
-        % {"enterprise": result.nomination.enterprise.name_en},
+        % {"enterprise": result.nomination.enterprise.name},
         code="not_an_awardee",
     )
 
@@ -203,7 +203,7 @@ def ceremony_entry_move(*, result: NominationResult, user, direction: str) -> Ce
     entry = entries[index]
     other_index = index - 1 if direction == Direction.UP else index + 1
     if not 0 <= other_index < len(entries):
-        name = entry.result.nomination.enterprise.name_en
+        name = entry.result.nomination.enterprise.name
         raise ValidationError(
             _("%(enterprise)s is already first.") % {"enterprise": name}
             if direction == Direction.UP

@@ -136,7 +136,7 @@ def _issuable(result: NominationResult) -> None:
     if not result.awarded:
         raise ValidationError(
             _("%(enterprise)s was not awarded: there is no certificate to issue.")
-            % {"enterprise": result.nomination.enterprise.name_en},
+            % {"enterprise": result.nomination.enterprise.name},
             code="not_awarded",
         )
 

@@ -48,11 +48,11 @@ def _departure_message(nomination: Nomination, rank: int | None, awarded: bool, 
         return _(
             "Awarding %(enterprise)s departs from the ranking (rank %(rank)s; the top "
             "%(planned)s are suggested): write a rationale."
-        ) % {"enterprise": nomination.enterprise.name_en, "rank": rank, "planned": planned}
+        ) % {"enterprise": nomination.enterprise.name, "rank": rank, "planned": planned}
     return _(
         "Not awarding %(enterprise)s departs from the ranking (rank %(rank)s, within the top "
         "%(planned)s): write a rationale."
-    ) % {"enterprise": nomination.enterprise.name_en, "rank": rank, "planned": planned}
+    ) % {"enterprise": nomination.enterprise.name, "rank": rank, "planned": planned}
 
 
 @transaction.atomic
@@ -80,7 +80,7 @@ def nomination_decide(
                 "%(enterprise)s has fewer reviews than the quorum: it is not ranked and "
                 "cannot be awarded."
             )
-            % {"enterprise": nomination.enterprise.name_en}
+            % {"enterprise": nomination.enterprise.name}
         )
     if departs_from_ranking(rank, awarded, cycle.awards_planned) and not rationale:
         raise ValidationError(

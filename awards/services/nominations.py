@@ -31,7 +31,7 @@ def nomination_create(*, cycle: Cycle, enterprise: Enterprise, user) -> Nominati
     if not eligibility.eligible:
         raise ValidationError(
             _("%(enterprise)s cannot be nominated: %(reason)s")
-            % {"enterprise": enterprise.name_en, "reason": eligibility.reason}
+            % {"enterprise": enterprise.name, "reason": eligibility.reason}
         )
     nomination = (
         Nomination.objects.select_for_update().filter(cycle=cycle, enterprise=enterprise).first()
@@ -44,7 +44,7 @@ def nomination_create(*, cycle: Cycle, enterprise: Enterprise, user) -> Nominati
         return nomination
     if nomination.status == Nomination.Status.ACTIVE:
         raise ValidationError(
-            _("%(enterprise)s is already nominated.") % {"enterprise": enterprise.name_en}
+            _("%(enterprise)s is already nominated.") % {"enterprise": enterprise.name}
         )
     # The reason it was withdrawn stays in the audit trail.
     old_reason = nomination.withdrawal_reason

@@ -137,7 +137,7 @@ def _infeasible_message(infeasible, nominations, cycle, max_load) -> str:
         return "; ".join(
             _("%(nominee)s (%(reachable)s of %(quorum)s)")
             % {
-                "nominee": nominations[s.nominee].enterprise.name_en,
+                "nominee": nominations[s.nominee].enterprise.name,
                 "reachable": s.reachable,
                 "quorum": cycle.quorum,
             }

@@ -59,7 +59,7 @@ def ceremony_list(request, year):
 def ceremony_move(request, year, pk):
     cycle = _cycle(request, year)
     entry = _entry(cycle, pk)
-    name = entry.result.nomination.enterprise.name_en
+    name = entry.result.nomination.enterprise.name
     try:
         entry = services.ceremony_entry_move(
             result=entry.result, user=request.user, direction=request.POST.get("direction", "")
@@ -112,7 +112,7 @@ def ceremony_entry_update(request, year, pk):
             messages.success(
                 request,
                 _("The details of %(enterprise)s are saved.")
-                % {"enterprise": entry.result.nomination.enterprise.name_en},
+                % {"enterprise": entry.result.nomination.enterprise.name},
             )
             return redirect(_list_url(cycle, entry))
     return render(

@@ -80,9 +80,7 @@ def nomination_create(request, year):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(
-            request, _("%(enterprise)s nominated.") % {"enterprise": enterprise.name_en}
-        )
+        messages.success(request, _("%(enterprise)s nominated.") % {"enterprise": enterprise.name})
     return redirect(_list_url(cycle))
 
 

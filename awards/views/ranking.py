@@ -149,7 +149,7 @@ def decision_update(request, year, pk):
         messages.error(
             request,
             _("Choose awarded or not awarded for %(enterprise)s.")
-            % {"enterprise": nomination.enterprise.name_en},
+            % {"enterprise": nomination.enterprise.name},
         )
         return redirect(_decisions_url(cycle, nomination))
     try:
@@ -164,7 +164,7 @@ def decision_update(request, year, pk):
     else:
         messages.success(
             request,
-            _("Decision on %(enterprise)s saved.") % {"enterprise": nomination.enterprise.name_en},
+            _("Decision on %(enterprise)s saved.") % {"enterprise": nomination.enterprise.name},
         )
     return redirect(_decisions_url(cycle, nomination))
 

@@ -49,3 +49,23 @@ def test_a_cycle_page_is_headed_by_the_title_in_the_readers_language(
     english = _get(client, secretariat, cycle.get_absolute_url(), "en")
     assert '<h1 class="h3 mb-0">EEPA 2026 ' in english
     assert '<span lang="zh-Hant">二〇二六年度嘉許</span>' in english
+
+
+def test_a_refusal_names_the_enterprise_in_the_readers_language(
+    secretariat, enterprise, compiled_catalogue
+):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from awards.services.nominations import nomination_create
+    from tests.awards.factories import NominationFactory
+
+    cycle = CycleFactory(year=2026, status="nominations")
+    NominationFactory(cycle=cycle, enterprise=enterprise)
+
+    with translation.override("zh-hant"), pytest.raises(ValidationError) as refusal:
+        nomination_create(cycle=cycle, enterprise=enterprise, user=secretariat)
+
+    (message,) = refusal.value.messages
+    assert message.startswith("太平洋門戶碼頭有限公司")
+    assert "Pacific Gateway" not in message
