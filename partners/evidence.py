@@ -5,10 +5,12 @@ import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from partners.models import EvidenceFile
+from portal.exports import CONTENT_TYPES
 
 Kind = EvidenceFile.Kind
 
@@ -71,3 +73,23 @@ def sha256_of(upload) -> str:
         digest.update(chunk)
     upload.seek(0)
     return digest.hexdigest()
+
+
+CONTENT_TYPE_OF_KIND = {
+    Kind.PDF: "application/pdf",
+    Kind.JPEG: "image/jpeg",
+    Kind.PNG: "image/png",
+    Kind.XLSX: CONTENT_TYPES["xlsx"],
+    Kind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def checked_file_response(upload) -> FileResponse:
+    """A checked upload (evidence, a report's attachment) as a download under its own name,
+    with the content type of the kind its content was found to be, never the client's claim."""
+    return FileResponse(
+        upload.file.open("rb"),
+        as_attachment=True,
+        filename=upload.original_name,
+        content_type=CONTENT_TYPE_OF_KIND[upload.kind],
+    )

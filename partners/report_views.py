@@ -2,17 +2,16 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from partners import reports
-from partners.models import Enterprise, EvidenceFile, PartnerReport, ReportAttachment, ReportNote
+from partners.evidence import checked_file_response
+from partners.models import Enterprise, PartnerReport, ReportAttachment, ReportNote
 from partners.report_forms import ReportCloseForm, ReportForm, ReportNoteForm, ReportQueueFilter
 from partners.views import _page, _query_without_page
-from portal.exports import CONTENT_TYPES
 from portal.models import AuditEntry
 from portal.roles import STAFF_ROLES, Role, has_role, role_required
 
@@ -210,18 +209,4 @@ def report_convert(request, pk):
 def report_attachment(request, pk):
     """Customs staff download any report's files; a partner its own enterprise's."""
     attachment = get_object_or_404(ReportAttachment.objects.visible_to(request.user), pk=pk)
-    content_type = {
-        EvidenceFile.Kind.PDF: "application/pdf",
-        EvidenceFile.Kind.JPEG: "image/jpeg",
-        EvidenceFile.Kind.PNG: "image/png",
-        EvidenceFile.Kind.XLSX: CONTENT_TYPES["xlsx"],
-        EvidenceFile.Kind.DOCX: (
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        ),
-    }[attachment.kind]
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=content_type,
-    )
+    return checked_file_response(attachment)

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from awards.history import (
 from awards.models import Cycle
 from awards.standing import open_cycle_standing, published_history
 from partners import partner_home, services
+from partners.evidence import checked_file_response
 from partners.exports import event_export_rows, export_headers, import_template_rows
 from partners.filters import (
     MY_EVENTS,
@@ -398,21 +399,7 @@ def event_withdraw(request, pk):
 @role_required(*STAFF_ROLES)
 def evidence_download(request, pk):
     evidence = get_object_or_404(EvidenceFile.objects.visible_to(request.user), pk=pk)
-    content_type = {
-        EvidenceFile.Kind.PDF: "application/pdf",
-        EvidenceFile.Kind.JPEG: "image/jpeg",
-        EvidenceFile.Kind.PNG: "image/png",
-        EvidenceFile.Kind.XLSX: CONTENT_TYPES["xlsx"],
-        EvidenceFile.Kind.DOCX: (
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        ),
-    }[evidence.kind]
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=content_type,
-    )
+    return checked_file_response(evidence)
 
 
 # Bulk import
