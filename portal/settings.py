@@ -74,6 +74,13 @@ INSTALLED_APPS = [
     "axes",
 ]
 
+# The demo (seeds/: its data and `seed_demo`, `demo_logins`) exists only in development or on a
+# server set up to show the demo; a production install has no command that could load it.
+DEMO = _env("DEMO", _bool, False)
+DEMO_ENABLED = DEBUG or DEMO
+if DEMO_ENABLED:
+    INSTALLED_APPS.append("seeds")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -6,7 +6,6 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
@@ -30,8 +29,9 @@ from partners.models import (
 )
 from partners.shipments import parse_references
 from portal.dashboard import backlog, triage
-from portal.demo import DEMO_PASSWORD, emails_discarded
 from portal.models import AuditEntry, Notification
+from seeds import DATA_DIR
+from seeds.users import DEMO_PASSWORD, emails_discarded
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def _fast_password_hashing():
 
 
 def seed_rows(name: str) -> list[dict[str, str]]:
-    with (settings.BASE_DIR / "seeds" / name).open(encoding="utf-8", newline="") as f:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 

@@ -1,5 +1,5 @@
-"""The demo's award cycles (awards/demo.py, seeds/cycles.json): 2022-2024 published with the real
-award's counts, 2025 in panel review, and a history dated as it happened."""
+"""The demo's award cycles (seeds/cycles.py, seeds/data/cycles.json): 2022-2024 published with
+the real award's counts, 2025 in panel review, and a history dated as it happened."""
 
 from collections import Counter, defaultdict
 from datetime import date, timedelta
@@ -12,13 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from awards import scoring
-from awards.demo import load_plan, member_scores, present
 from awards.models import Assignment, Cycle, Nomination, NominationResult, Review
 from awards.selectors import cycle_ranking
 from awards.services.cycle_files import cycle_export
 from partners.models import CooperationEvent
 from portal.models import AuditEntry
 from portal.roles import Role
+from seeds.cycles import load_plan, member_scores, present
 
 pytestmark = pytest.mark.django_db
 

@@ -3,13 +3,15 @@
 from django.core.management.base import BaseCommand
 
 from partners.models import Enterprise
-from portal.demo import DEMO_PASSWORD, DEMO_URL, DEMO_USERS
+from seeds.commands import require_demo
+from seeds.users import DEMO_PASSWORD, DEMO_URL, DEMO_USERS
 
 
 class Command(BaseCommand):
     help = "Print the demo logins created by seed_demo."
 
     def handle(self, *args, **options):
+        require_demo()
         names = dict(
             Enterprise.objects.filter(
                 br_number__in=[user.br_number for user in DEMO_USERS if user.br_number]

@@ -1,12 +1,12 @@
-"""Regenerate seeds/events.csv, the demo cooperation events, from seeds/enterprises.csv.
+"""Regenerate seeds/data/events.csv, the demo cooperation events, from seeds/data/enterprises.csv.
 
-    .venv/bin/python scripts/make_demo_events.py
+    .venv/bin/python -m seeds.events_table
 
 Deterministic: fixed random seeds, so the same enterprises always give the same file. One
 generator picks which events there are (enterprise, type, date, significance, status), another
 what they say and how they ended, so rewording the texts leaves the dates and statuses alone.
 
-seeds/events.csv is the demo's own format, read only by `seed_demo`: the columns of the event
+seeds/data/events.csv is the demo's own format, read only by `seed_demo`: the columns of the event
 import (docs/import.md), then `arrests` (which the import does not take) and `status`, the
 workflow state `seed_demo` drives each event to through the services. Plain Python, no Django.
 
@@ -15,7 +15,7 @@ restricted details (arrests, seizure, cases), and the partner-visible summary ca
 detail (goods, case numbers, arrests, officers' names, vessels).
 
 The events of 2025, up to the demo's present (the 2025 award cycle in panel review, see
-awards/demo.py), come from generators of their own (`generate_2025`), so that the rows of
+seeds/cycles.py), come from generators of their own (`generate_2025`), so that the rows of
 2022-2024 stay exactly as they were; they follow them in the file.
 """
 
@@ -28,10 +28,10 @@ from pathlib import Path
 SEED = 20245191  # picked so the counts per year and status stay close to the earlier file
 TEXT_SEED = 20241019  # for the texts and outcomes
 SEED_2025, TEXT_SEED_2025 = 20250822, 20251023  # the 2025 events, drawn apart
-# The last day of the 2025 events: the demo's present is late August 2025 (awards/demo.py),
+# The last day of the 2025 events: the demo's present is late August 2025 (seeds/cycles.py),
 # and an event is logged, and its on-site checks dated, within about three weeks.
 LAST_DAY_2025 = date(2025, 7, 31)
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parent / "data"
 COLUMNS = [
     "br_number",
     "event_type",

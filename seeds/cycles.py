@@ -1,7 +1,7 @@
 """The award cycles of the demo: 2022, 2023 and 2024 run to publication, 2025 in panel review.
 
 `seed_demo` calls `backdate_seeded_records` after loading the enterprises and events, then
-`seed_award_cycles`, which runs each cycle of seeds/cycles.json that does not exist yet through
+`seed_award_cycles`, which runs each cycle of seeds/data/cycles.json that does not exist yet through
 the services, as the demo users whose job it is: the secretariat creates the cycle (from 2023
 on by copying last year's settings), opens nominations and nominates, the panel members declare
 and score, the secretariat applies the ranking's suggestion (the top N), one secretariat user
@@ -42,7 +42,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import CommandError
 from django.db.models import Max
@@ -87,10 +86,11 @@ from awards.services.panel import (
     review_save,
 )
 from partners.models import CooperationEvent, Enterprise
-from portal.demo import DEMO_USERS
 from portal.models import AuditEntry
+from seeds import DATA_DIR
+from seeds.users import DEMO_USERS
 
-PLAN_FILE = Path(settings.BASE_DIR) / "seeds" / "cycles.json"
+PLAN_FILE = DATA_DIR / "cycles.json"
 PANEL = ["panel1", "panel2", "panel3"]
 # The real award: 8, 13 and 18 awardees in 2022-2024, four of them in all three years.
 AWARDED_EVERY_YEAR = 4
@@ -405,7 +405,7 @@ def review(run: Run) -> None:
     names = {n.enterprise.br_number for n in nominees}
     if names != set(impressions):
         raise CommandError(
-            f"seeds/cycles.json, {run.cycle.year}: the panel's impressions must name exactly "
+            f"seeds/data/cycles.json, {run.cycle.year}: the panel's impressions must name exactly "
             f"the nominees; missing {sorted(names - set(impressions))}, "
             f"not nominated {sorted(set(impressions) - names)}"
         )

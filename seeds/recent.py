@@ -1,6 +1,6 @@
 """The demo's recent activity: from the day after the demo's present up to the seeding day.
 
-The demo's story stops at its present (seeds/cycles.json: late August 2025, the 2025 cycle in
+The demo's story stops at its present (seeds/data/cycles.json: late August 2025, the 2025 cycle in
 panel review), but the dashboards look back from today: events per month over the last two
 years, the verification backlog by age, the days left to the scoring deadline. So `seed_demo`
 adds, whatever day it runs:
@@ -8,9 +8,9 @@ adds, whatever day it runs:
 - cooperation events from the day after the present up to today (Hong Kong date), at about the
   seeds' monthly rate and mix of types and significance, for the active enterprises in
   proportion to their recent cooperation (partner1's terminal among the most active). What
-  they say comes from the generator of seeds/events.csv (scripts/make_demo_events.py). They go
+  they say comes from the generator of seeds/data/events.csv (seeds/events_table.py). They go
   through the services like the seeds' events (seed_demo's record_event: the four-eyes rule,
-  the reasons that fit), then are back-dated (demo-data shaping, see awards/demo.py): events
+  the reasons that fit), then are back-dated (demo-data shaping, see seeds/cycles.py): events
   older than about three weeks are mostly verified, a few returned or withdrawn; the last weeks
   hold the verifier's backlog (submitted in the last week, and one to four weeks ago) and a few
   of the officer's drafts. The notifications they sent are dated with them; those older than a
@@ -32,26 +32,24 @@ left to do the next time (an event or report is touched only while still waiting
 the present).
 """
 
-import importlib.util
 import random
 import zlib
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import cache
-from types import ModuleType
 
-from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 
-from awards.demo import at_hour, present
 from awards.models import Cycle
 from awards.services.cycles import cycle_update
 from partners import reports, services
 from partners.models import CooperationEvent, Enterprise, PartnerReport, ReportNote
 from portal.models import AuditEntry, Notification
+from seeds import events_table
+from seeds.cycles import at_hour, present
+from seeds.records import RETURN_REASONS, fitting
 
 Status = CooperationEvent.Status
 SEED = "eepa-demo-recent"
@@ -61,17 +59,6 @@ EVENTS_PER_MONTH = (9, 17)
 RECENT_SINCE = "2024-06-01"
 SCORING_DEADLINE_AHEAD = timedelta(days=14)
 READ_AFTER = timedelta(days=7)  # notifications older than this have been read
-
-
-@cache
-def generator() -> ModuleType:
-    """scripts/make_demo_events.py, which wrote seeds/events.csv (plain Python, not a package):
-    its types per sector, significance weights, texts and checks."""
-    path = settings.BASE_DIR / "scripts" / "make_demo_events.py"
-    spec = importlib.util.spec_from_file_location("make_demo_events", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def months(first: date, last: date):
@@ -84,7 +71,7 @@ def months(first: date, last: date):
 def draw_month(month: date, enterprises: list[Enterprise], weights: list[int]) -> list[dict]:
     """The events of `month`, the same whatever day the demo is seeded. The first falls on the
     1st, by one of the enterprises that cooperate all year round, so every month has some."""
-    gen = generator()
+    gen = events_table
     rng = random.Random(f"{SEED}-{month:%Y-%m}")
     writer = gen.Writer(random.Random(f"{SEED}-text-{month:%Y-%m}"))
     length = ((month + timedelta(days=32)).replace(day=1) - month).days
@@ -217,8 +204,8 @@ def seed_recent_events(
     seed_rows: list[dict], enterprises: dict, users: dict, record: Callable, *, until: datetime
 ) -> int:
     """Create the recent events not there yet (module docstring); `seed_rows` are those of
-    seeds/events.csv, `record` seed_demo's record_event, `until` the moment nothing may be dated
-    after. Returns how many were created."""
+    seeds/data/events.csv, `record` seed_demo's record_event, `until` the moment nothing may be
+    dated after. Returns how many were created."""
     today = timezone.localdate(until)
     first = timezone.localdate(present()) + timedelta(days=1)
     if today < first:
@@ -371,8 +358,6 @@ def catch_up_events(seed_rows: list[dict], users: dict, *, until: datetime) -> i
     first), so an event's day and outcome do not depend on what is left; those returned are
     the CATCH_UP_RETURNS with the lowest checksum, with a reason that fits them, picked as
     seed_demo's record_event does. Returns how many were decided."""
-    # The command imports this module: its reasons are imported when they are needed.
-    from partners.management.commands.seed_demo import RETURN_REASONS, fitting
 
     now, today = present(), timezone.localdate(until)
     keys = sorted(
@@ -420,7 +405,7 @@ def review_waiting_reports(users: dict, *, until: datetime) -> int:
     """The officer takes the reports still received since before the demo's present under
     review, with a note, on the first working day after it (from 9:40, half an hour apart),
     through the services; the steps and the notification it sent are back-dated. The
-    notification stays unread, like every report's change in the demo (partners/demo_reports.py):
+    notification stays unread, like every report's change in the demo (seeds/reports.py):
     partner1 follows its reports through them. Returns how many."""
     now = present()
     day = working_day(timezone.localdate(now) + timedelta(days=1))

@@ -4,7 +4,7 @@
 DEMO_REPORTS through the real services (partners/reports.py) and the officer handle them, so
 that partner1 follows one report of each status: received, under review, acted on (turned into
 a draft cooperation event) and closed. Each step is back-dated to its moment in 2025, like the
-rest of the demo (demo-data shaping, see awards/demo.py): the audit entries, the report's
+rest of the demo (demo-data shaping, see seeds/cycles.py): the audit entries, the report's
 dates and the notifications the step sent. A report takes its acknowledgement number from the
 year it is sent in, so a report back-dated to 2025 is renumbered into 2025's sequence and the
 number it took from this year is given back.
@@ -24,12 +24,12 @@ from datetime import date, datetime, timedelta
 from django.db.models import F, Max
 from django.utils import timezone
 
-from awards.demo import History, load_plan, local, present
 from awards.models import Certificate, Cycle, Review
 from partners import reports
 from partners.models import CooperationEvent, PartnerReport, ReportCounter, ReportNote
 from partners.shipments import parse_references
 from portal.models import AuditEntry, Notification
+from seeds.cycles import History, load_plan, local, present
 
 Category = PartnerReport.Category
 Status = PartnerReport.Status

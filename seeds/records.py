@@ -1,43 +1,33 @@
-"""Load the demo data: the demo users, seeds/enterprises.csv, seeds/events.csv and the award
-cycles of seeds/cycles.json (awards/demo.py).
+"""The demo's users, enterprises and cooperation events (seeds/data/enterprises.csv,
+seeds/data/events.csv), loaded by `seed_demo`.
 
 Idempotent: a second run finds everything in place and writes nothing. Enterprises and events
-go through the services, so the audit trail and the workflow states are the real thing.
+go through the services, so the audit trail and the workflow states are the real thing; the
+reasons a verifier gives for returning or withdrawing an event are chosen to fit it.
 """
 
 import csv
-import time
 import zlib
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-from django.utils import timezone
+from django.core.management.base import CommandError
 
-from awards.demo import backdate_seeded_records, seed_award_cycles
-from awards.models import Cycle
 from partners import services
-from partners.demo_recent import seed_recent_events, seed_scoring_deadline
-from partners.demo_reports import backdate_seeded_notifications, seed_reports
-from partners.models import CooperationEvent, Enterprise, Membership, PartnerReport, Sector
+from partners.models import CooperationEvent, Enterprise, Membership, Sector
 from partners.services import ENTERPRISE_FIELDS
-from portal.demo import DEMO_PASSWORD, DEMO_USERS, emails_discarded
-from portal.models import Notification
+from seeds.users import DEMO_PASSWORD, DEMO_USERS
 
-SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
-# seeds/events.csv is the demo's own format, written by scripts/make_demo_events.py and read
-# only here; it is not the event import format (partners/imports.py, docs/import.md), which it
-# does not change. It has the import's columns, then `arrests` (the import takes none) and
+# seeds/data/events.csv is the demo's own format, written by seeds/events_table.py and read
+# only by the demo; it is not the event import format (partners/imports.py, docs/import.md),
+# which it does not change. It has the import's columns, then `arrests` (the import takes none) and
 # `status`, the workflow state each event is taken to.
 EVENT_COLUMNS = [
     "br_number",
@@ -227,60 +217,6 @@ def fitting(reasons: list[Reason], event: dict, rank: int) -> Reason:
     every event)."""
     fit = [reason for reason in reasons if reason.fits(event)]
     return fit[rank % len(fit)]
-
-
-class Command(BaseCommand):
-    help = (
-        "Load the demo users, enterprises, cooperation events and award cycles from seeds/ "
-        "(idempotent)."
-    )
-
-    def handle(self, *args, **options):
-        started = time.monotonic()
-        # What this run creates is stamped from now on; nothing is back-dated after it.
-        run_start = timezone.now()
-        enterprise_rows = read_csv(SEEDS_DIR / "enterprises.csv", ENTERPRISE_FIELDS)
-        event_rows = read_csv(SEEDS_DIR / "events.csv", EVENT_COLUMNS)
-        # The emails go out when the transaction commits: discard them until then.
-        with emails_discarded(), transaction.atomic():
-            users, users_changed = seed_users()
-            enterprises, enterprises_changed = seed_enterprises(
-                enterprise_rows, user=users["secretariat"]
-            )
-            memberships_changed = seed_memberships(users, enterprises)
-            events_created = seed_events(event_rows, enterprises, users)
-            # The award cycles (awards/demo.py), after giving the seeded records their history.
-            backdate_seeded_records(
-                [event_key(row) for _, row in event_rows],
-                [row["br_number"].strip() for _, row in enterprise_rows],
-            )
-            cycles_created = seed_award_cycles(users)
-            # Reports from partners (partners/demo_reports.py), then the notifications dated.
-            reports_created = seed_reports(users, today=timezone.localdate(run_start))
-            backdate_seeded_notifications(since=run_start)
-            # From the demo's present to today (partners/demo_recent.py), for the dashboards.
-            recent_created = seed_recent_events(
-                [row for _, row in event_rows], enterprises, users, record_event, until=run_start
-            )
-            seed_scoring_deadline(users, until=run_start)
-
-        by_status = Counter(CooperationEvent.objects.values_list("status", flat=True))
-        self.stdout.write(
-            f"Demo users: {len(users)} ({users_changed} created or reset), "
-            f"memberships changed: {memberships_changed}\n"
-            f"Enterprises: {Enterprise.objects.count()} "
-            f"({enterprises_changed} of {len(enterprise_rows)} in seeds created or updated)\n"
-            f"Events: {sum(by_status.values())} ({events_created} of {len(event_rows)} "
-            f"in seeds created, {recent_created} recent ones)\n"
-            "  by status: "
-            + ", ".join(f"{status} {by_status[status]}" for status in Status.values)
-            + f"\nAward cycles: {Cycle.objects.count()} "
-            f"({', '.join(map(str, cycles_created)) or 'none'} created)"
-            + f"\nReports from partners: {PartnerReport.objects.count()} "
-            f"({reports_created} created)" + f"\nNotifications: {Notification.objects.count()}, "
-            f"{Notification.objects.filter(read_at=None).count()} unread"
-            + f"\nDone in {time.monotonic() - started:.1f} s."
-        )
 
 
 def read_csv(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
