@@ -112,6 +112,22 @@ class NominationQuerySet(models.QuerySet):
         )
 
 
+def expected_assignment(assignment: str = "") -> Q:
+    """The assignments (reached through the `assignment` path prefix) expected to bring a
+    review: of an active nomination, the member not recused."""
+    return Q(**{f"{assignment}nomination__status": "active"}) & ~Q(
+        **{f"{assignment}declaration": "conflict"}
+    )
+
+
+def counted_review(review: str = "") -> Q:
+    """The reviews (reached through the `review` path prefix) that make the panel score:
+    submitted, by a member not recused."""
+    return Q(**{f"{review}status": "submitted"}) & ~Q(
+        **{f"{review}assignment__declaration": "conflict"}
+    )
+
+
 def in_window(cycle, events: str) -> Q:
     """The events (reached through the `events` path prefix) that count for `cycle`: verified,
     occurred inside its window."""
@@ -187,6 +203,11 @@ class AssignmentQuerySet(models.QuerySet):
         if _is_panel_member(user):
             return self.filter(member=user)
         return self.none()
+
+    def expected(self) -> "AssignmentQuerySet":
+        """The assignments expected to bring a review: of an active nomination, the member not
+        recused."""
+        return self.filter(expected_assignment())
 
 
 class ReviewQuerySet(models.QuerySet):

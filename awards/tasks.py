@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from awards import notifications
 from awards.models import CertificateRun
 from awards.services.certificates import certificate_jobs_fail, certificate_jobs_work
 from portal.models import UserPreference
@@ -65,3 +66,9 @@ def issue_certificate_batch(self, job_ids: list[int]):
             logger.exception("Certificate job %s failed", job_ids)
             certificate_jobs_fail(job_ids, error)
             return 0
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_scoring_deadline_reminders():
+    """Daily (portal/celery.py); a second run the same day sends nothing new."""
+    return notifications.scoring_deadline_reminders()

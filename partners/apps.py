@@ -1,7 +1,46 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# What the app's audit action codes and notes mean, in the reader's language.
+AUDIT_ACTIONS = {
+    "partners.enterprise.created": _("Enterprise added"),
+    "partners.enterprise.updated": _("Enterprise changed"),
+    "partners.membership.created": _("Membership added"),
+    "partners.membership.updated": _("Membership changed"),
+    "partners.event.created": _("Event logged"),
+    "partners.event.updated": _("Event changed"),
+    "partners.event.evidence_added": _("Evidence added"),
+    "partners.event.imported": _("Event imported"),
+    "partners.event.submitted": _("Submitted for verification"),
+    "partners.event.verified": _("Verified"),
+    "partners.event.returned": _("Returned to the officer"),
+    "partners.event.withdrawn": _("Withdrawn"),
+    "partners.enforcement_flag.raised": _("Enforcement concern raised"),
+    "partners.enforcement_flag.cleared": _("Enforcement concern cleared"),
+    "partners.report.submitted": _("Report received"),
+    "partners.report.under_review": _("Report taken under review"),
+    "partners.report.note_added": _("Internal note added"),
+    "partners.report.converted": _("Report turned into a cooperation event"),
+    "partners.report.closed": _("Report closed"),
+    "partners.invitation.sent": _("Invitation sent"),
+    "partners.invitation.revoked": _("Invitation withdrawn"),
+    "partners.invitation.accepted": _("Invitation accepted"),
+    "partners.membership.deactivated": _("Colleague deactivated"),
+    "partners.membership.reactivated": _("Colleague reactivated"),
+}
+AUDIT_NOTES = {
+    "invitation": _("through an invitation"),
+    "replaced": _("replaced by a new invitation"),
+}
+
 
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Partners and cooperation")
+
+    def ready(self):
+        # The app's notification kinds and audit codes, registered with the core.
+        from partners import notifications  # noqa: F401
+        from portal.audit_labels import register_audit_labels
+
+        register_audit_labels(actions=AUDIT_ACTIONS, notes=AUDIT_NOTES)

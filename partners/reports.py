@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners import services
+from partners import notifications, services
 from partners.evidence import sha256_of, validate_evidence
 from partners.models import (
     CooperationEvent,
@@ -22,7 +22,6 @@ from partners.models import (
     ReportNote,
 )
 from portal.audit import audit
-from portal.notifications import triggers as notifications
 from portal.roles import Role, has_role
 
 Status = PartnerReport.Status

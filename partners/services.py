@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from partners import notifications
 from partners.evidence import sha256_of, validate_evidence
 from partners.models import CooperationEvent, EnforcementFlag, Enterprise, EvidenceFile
 from portal.audit import audit, diff, snapshot
-from portal.notifications import triggers as notifications
 from portal.roles import Role, has_role, is_staff_member
 
 Status = CooperationEvent.Status

@@ -15,11 +15,11 @@ app.autodiscover_tasks()
 # twice a day: the second run sends nothing.
 app.conf.beat_schedule = {
     "verification-digest": {
-        "task": "portal.tasks.send_verification_digest",
+        "task": "partners.tasks.send_verification_digest",
         "schedule": crontab(hour=8, minute=0),
     },
     "scoring-deadline-reminders": {
-        "task": "portal.tasks.send_scoring_deadline_reminders",
+        "task": "awards.tasks.send_scoring_deadline_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
 }

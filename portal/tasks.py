@@ -1,12 +1,13 @@
-"""Celery tasks of the notifications. Each is idempotent: an email goes out at most once per
-notification (email_send), a daily task run twice the same day sends nothing new."""
+"""Celery tasks of the notifications core. Idempotent: an email goes out at most once per
+notification (email_send). The apps' daily notifications are their own tasks
+(partners/tasks.py, awards/tasks.py)."""
 
 import logging
 
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 
-from portal.notifications import services, triggers
+from portal.notifications import services
 
 logger = logging.getLogger(__name__)
 
@@ -31,13 +32,3 @@ def send_notification_email(self, notification_id: int):
             return self.retry(exc=error, countdown=retry_delay(self.request.retries), throw=False)
         logger.exception("Notification email %s failed for good", notification_id)
         return False
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def send_verification_digest():
-    return triggers.verification_digest()
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def send_scoring_deadline_reminders():
-    return triggers.scoring_deadline_reminders()

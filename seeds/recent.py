@@ -46,6 +46,7 @@ from awards.models import Cycle
 from awards.services.cycles import cycle_update
 from partners import reports, services
 from partners.models import CooperationEvent, Enterprise, PartnerReport, ReportNote
+from partners.notifications import Kind as PartnerKind
 from portal.models import AuditEntry, Notification
 from seeds import events_table
 from seeds.cycles import at_hour, present
@@ -311,8 +312,8 @@ def backdate(events, plans, audit_mark: int, notification_mark: int, until: date
         event.updated_at = moments[-1]
         moved_entries += steps
         told = {
-            Notification.Kind.EVENT_VERIFIED: "partners.event.verified",
-            Notification.Kind.EVENT_RETURNED: "partners.event.returned",
+            PartnerKind.EVENT_VERIFIED: "partners.event.verified",
+            PartnerKind.EVENT_RETURNED: "partners.event.returned",
         }
         for notification in notifications[event.pk]:
             moment = max(

@@ -25,15 +25,16 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from awards.models import Certificate, Cycle, Review
+from awards.notifications import Kind as AwardKind
 from partners import reports
 from partners.models import CooperationEvent, PartnerReport, ReportCounter, ReportNote
+from partners.notifications import Kind as PartnerKind
 from partners.shipments import parse_references
 from portal.models import AuditEntry, Notification
 from seeds.cycles import History, load_plan, local, present
 
 Category = PartnerReport.Category
 Status = PartnerReport.Status
-Kind = Notification.Kind
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,7 @@ def renumber(report: PartnerReport, year: int) -> PartnerReport:
     )
     AuditEntry.objects.filter(object_repr=number).update(object_repr=report.acknowledgement_number)
     for notification in Notification.objects.filter(
-        kind=Kind.REPORT_STATUS_CHANGED, params__number=number
+        kind=PartnerKind.REPORT_STATUS_CHANGED, params__number=number
     ):
         notification.params["number"] = report.acknowledgement_number
         notification.save(update_fields=["params"])
@@ -289,14 +290,14 @@ def backdate_seeded_notifications(
     def moment_of(notification: Notification) -> datetime:
         p = notification.params
         moment = {
-            Kind.EVENT_VERIFIED: lambda: verified_at.get(p.get("event")),
-            Kind.EVENT_RETURNED: lambda: returned_at.get(str(p.get("event"))),
-            Kind.RESULTS_PUBLISHED: lambda: cycles[p["year"]].published_at,
-            Kind.CERTIFICATE_ISSUED: lambda: issued_at.get(p.get("serial")),
-            Kind.PANEL_ASSIGNED: lambda: (
+            PartnerKind.EVENT_VERIFIED: lambda: verified_at.get(p.get("event")),
+            PartnerKind.EVENT_RETURNED: lambda: returned_at.get(str(p.get("event"))),
+            AwardKind.RESULTS_PUBLISHED: lambda: cycles[p["year"]].published_at,
+            AwardKind.CERTIFICATE_ISSUED: lambda: issued_at.get(p.get("serial")),
+            AwardKind.PANEL_ASSIGNED: lambda: (
                 local(specs[p["year"]]["review_open_at"]) + timedelta(minutes=20)
             ),
-            Kind.REVIEWS_COMPLETE: lambda: reviews_in.get(p.get("year")),
+            AwardKind.REVIEWS_COMPLETE: lambda: reviews_in.get(p.get("year")),
         }.get(notification.kind, lambda: None)()
         return min(moment or now, now)
 

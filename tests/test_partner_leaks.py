@@ -37,6 +37,7 @@ from partners.models import (
     ReportAttachment,
     ReportNote,
 )
+from partners.notifications import Kind as PartnerKind
 from portal.models import Notification
 from portal.notifications.services import notification_email
 from portal.roles import Role, has_role
@@ -456,7 +457,7 @@ def test_no_marker_appears_in_any_email_to_partner1(marked, django_capture_on_co
             "kind", flat=True
         )
     )
-    assert {Notification.Kind.EVENT_VERIFIED, Notification.Kind.REPORT_STATUS_CHANGED} <= kinds
+    assert {PartnerKind.EVENT_VERIFIED, PartnerKind.REPORT_STATUS_CHANGED} <= kinds
     assert len(to_partner1) >= 2
 
     # Every notification partner1 has (the demo's and these), as an email in both languages.

@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from awards import notifications
 from awards.models import Certificate, CertificateJob, CertificateRun, Cycle, NominationResult
 from awards.pdf import render_certificates
 from portal.audit import audit
-from portal.notifications import triggers as notifications
 from portal.roles import Role, has_role
 
 Status = Certificate.Status

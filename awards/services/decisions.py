@@ -6,13 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from awards import notifications
 from awards.models import Cycle, Nomination, NominationResult
 from awards.ranking import CycleRanking, departs_from_ranking, is_suggested, live_ranking
 from awards.scoring import round2
 from awards.selectors import cycle_ranking
 from awards.services import ensure_cycle_editable
 from portal.audit import audit, diff, snapshot
-from portal.notifications import triggers as notifications
 from portal.roles import Role, has_role
 
 Status = Cycle.Status

@@ -1,7 +1,6 @@
 """Panel review: assigning members to nominees, conflict declarations, reviews."""
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from awards import assignment as planning
+from awards import notifications
 from awards.models import (
     SCORE_MAX,
     SCORE_MIN,
@@ -25,14 +25,13 @@ from awards.models import (
 )
 from awards.services import ensure_cycle_editable
 from portal.audit import audit, audit_many
-from portal.notifications import triggers as notifications
+from portal.clock import today
 from portal.roles import Role, has_role
 
 Declaration = Assignment.Declaration
 
 # The scoring deadline is a date: scoring closes at the end of that day in Hong Kong, wherever
 # the server or the member happens to be.
-HONG_KONG = zoneinfo.ZoneInfo("Asia/Hong_Kong")
 
 
 class AssignmentMode(models.TextChoices):
@@ -45,20 +44,16 @@ def panel_members():
     return get_user_model().objects.filter(groups__name=Role.PANEL, is_active=True)
 
 
-def hong_kong_today(now: datetime.datetime | None = None) -> datetime.date:
-    return (now or timezone.now()).astimezone(HONG_KONG).date()
-
-
 def scoring_closed(cycle: Cycle, now: datetime.datetime | None = None) -> bool:
     """Past the end of the scoring deadline's day, Hong Kong time (no deadline: never)."""
-    return cycle.scoring_deadline is not None and hong_kong_today(now) > cycle.scoring_deadline
+    return cycle.scoring_deadline is not None and today(now) > cycle.scoring_deadline
 
 
 def days_to_deadline(cycle: Cycle, now: datetime.datetime | None = None) -> int | None:
     """0 on the deadline's day itself, negative once it has passed; None without a deadline."""
     if cycle.scoring_deadline is None:
         return None
-    return (cycle.scoring_deadline - hong_kong_today(now)).days
+    return (cycle.scoring_deadline - today(now)).days
 
 
 # Assignments

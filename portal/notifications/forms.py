@@ -17,4 +17,4 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.kinds = kinds_for(user)
-        self.fields["emails"].choices = [(kind.value, kind.label) for kind in self.kinds]
+        self.fields["emails"].choices = [(kind.code, kind.label) for kind in self.kinds]

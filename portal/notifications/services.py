@@ -1,6 +1,5 @@
 """Sending notifications, reading them, and the preferences that govern their emails."""
 
-import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -12,9 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal.models import Notification, UserPreference
-from portal.notifications.kinds import render
-
-Kind = Notification.Kind
+from portal.notifications.kinds import registered_kinds, render
 
 
 def preference_of(user) -> UserPreference:
@@ -126,7 +123,7 @@ def notifications_mark_all_read(*, user) -> int:
 
 @transaction.atomic
 def preference_update(*, user, language: str, emails_off: list[str]) -> UserPreference:
-    valid = set(Kind.values)
+    valid = {kind.code for kind in registered_kinds()}
     preference, _created = UserPreference.objects.select_for_update().get_or_create(user=user)
     preference.language = language
     preference.emails_off = sorted(set(emails_off) & valid)
@@ -142,7 +139,3 @@ def preference_language_set(*, user, language: str) -> None:
 
 def users_with_role(role: str):
     return get_user_model().objects.filter(groups__name=role, is_active=True)
-
-
-def today() -> datetime.date:
-    return timezone.localdate()

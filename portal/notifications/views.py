@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from portal.models import Notification
 from portal.notifications import services
 from portal.notifications.forms import PreferencesForm
+from portal.notifications.kinds import registered_kinds
 from portal.notifications.kinds import render as render_notification
 
 PAGE_SIZE = 50
@@ -53,11 +54,11 @@ def notification_preferences(request):
         user=request.user,
         initial={
             "language": preference.language,
-            "emails": [k for k in Notification.Kind.values if preference.wants_email(k)],
+            "emails": [k.code for k in registered_kinds() if preference.wants_email(k.code)],
         },
     )
     if request.method == "POST" and form.is_valid():
-        offered = {kind.value for kind in form.kinds}
+        offered = {kind.code for kind in form.kinds}
         # Kinds the page does not offer this user keep their setting.
         kept_off = set(preference.emails_off) - offered
         services.preference_update(

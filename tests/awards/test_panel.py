@@ -17,10 +17,10 @@ from awards.progress import Disagreement, cycle_progress
 from awards.selectors import score_nominations
 from awards.services.panel import (
     assignment_declare,
-    hong_kong_today,
     review_save,
     scoring_closed,
 )
+from portal import clock
 from portal.models import AuditEntry
 from tests.awards.factories import (
     AssignmentFactory,
@@ -43,7 +43,7 @@ def cycle():
         year=2024,
         status=Cycle.Status.REVIEW,
         quorum=2,
-        scoring_deadline=hong_kong_today() + datetime.timedelta(days=10),
+        scoring_deadline=clock.today() + datetime.timedelta(days=10),
     )
 
 
@@ -313,7 +313,7 @@ def test_scoring_closes_at_the_end_of_the_deadline_day_in_hong_kong(cycle):
 
 def test_no_review_after_the_deadline(client, declared, nomination, criteria, cycle):
     review_save(assignment=declared, user=declared.member, scores=_scores(criteria, 5, None))
-    yesterday = hong_kong_today() - datetime.timedelta(days=1)
+    yesterday = clock.today() - datetime.timedelta(days=1)
     Cycle.objects.filter(pk=cycle.pk).update(scoring_deadline=yesterday)
     with pytest.raises(ValidationError) as caught:
         review_save(assignment=declared, user=declared.member, scores=_scores(criteria, 5, 5))
@@ -465,7 +465,7 @@ def busy_cycle(cycle):
     Review.objects.filter(pk=submitted_review(c, p4, [6, 8]).pk).update(comment="=HYPERLINK(x)")
     Review.objects.filter(status="submitted").update(submitted_at=SUBMITTED_AT)
     Cycle.objects.filter(pk=cycle.pk).update(
-        scoring_deadline=hong_kong_today() + datetime.timedelta(days=5)
+        scoring_deadline=clock.today() + datetime.timedelta(days=5)
     )
     cycle.refresh_from_db()
     return cycle

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from awards.models import Assignment, Cycle, Review, ReviewScore
-from awards.services.panel import hong_kong_today
+from portal import clock
 from tests.awards.factories import (
     AssignmentFactory,
     CycleFactory,
@@ -49,7 +49,7 @@ def colleagues(db):
 
 
 def test_each_cycle_lists_the_members_nominees_with_counts_and_days_left(client, panel_member):
-    today = hong_kong_today()
+    today = clock.today()
     cycle = _cycle(2024, Cycle.Status.REVIEW, scoring_deadline=today + datetime.timedelta(days=5))
     alpha, beta, gamma, delta = (
         _nominee(cycle, name) for name in ("Alpha Cargo", "Beta Freight", "Gamma Air", "Delta Sea")
@@ -79,7 +79,7 @@ def test_each_cycle_lists_the_members_nominees_with_counts_and_days_left(client,
 
 
 def test_a_past_deadline_or_a_finalised_cycle_shows_scoring_closed(client, panel_member):
-    today = hong_kong_today()
+    today = clock.today()
     late = _cycle(2024, Cycle.Status.REVIEW, scoring_deadline=today - datetime.timedelta(days=1))
     done = _cycle(2023, Cycle.Status.FINALISED, scoring_deadline=None)
     submitted_review(_nominee(late, "Late Ltd"), panel_member, [5, 5])

@@ -14,6 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from awards.models import Assignment, CeremonyEntry, Cycle, Review
+from awards.notifications import Kind as AwardKind
 from partners.models import CooperationEvent
 from portal.models import Notification
 from portal.roles import Role
@@ -124,7 +125,7 @@ def world():
     report = report_of(partner)
     Notification.objects.create(
         recipient=partner,
-        kind=Notification.Kind.CERTIFICATE_ISSUED,
+        kind=AwardKind.CERTIFICATE_ISSUED,
         params={"year": 2024, "serial": certificate.serial},
         link="/awards/my-certificates/",
     )

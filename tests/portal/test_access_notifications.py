@@ -7,8 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from awards.notifications import Kind as AwardKind
+from partners.notifications import Kind as PartnerKind
 from portal.models import Notification, UserPreference
 from portal.notification_context import unread_notifications
+from portal.notifications.kinds import registered_kinds
 from tests.access import (
     ALL_405,
     LOGIN,
@@ -22,7 +25,6 @@ from tests.access import (
 
 pytestmark = pytest.mark.django_db
 
-Kind = Notification.Kind
 LIST = "/notifications/"
 PREFERENCES = "/notifications/preferences/"
 SIGNED_IN = (LOGIN,) + (200,) * (len(ROLES) - 1)
@@ -61,7 +63,7 @@ def world(officer, verifier, secretariat, panel_member, partner_user, other_part
 def _notification(user, serial, **fields):
     return Notification.objects.create(
         recipient=user,
-        kind=Kind.CERTIFICATE_ISSUED,
+        kind=AwardKind.CERTIFICATE_ISSUED,
         params={"year": 2024, "serial": serial},
         link="/awards/my-certificates/",
         **fields,
@@ -93,7 +95,7 @@ def test_the_list_shows_unread_first_then_newest(client, partner_user, other_par
 def test_the_list_reads_in_the_ui_language(client, partner_user, compiled_catalogue):
     Notification.objects.create(
         recipient=partner_user,
-        kind=Kind.EVENT_VERIFIED,
+        kind=PartnerKind.EVENT_VERIFIED,
         params={
             "event": 1,
             "enterprise": "Pacific Gateway Terminals Limited",
@@ -204,13 +206,14 @@ def test_switching_emails_off_and_the_language(client, partner_user):
     form = client.get(PREFERENCES).context["form"]
     assert form.initial == {
         "language": "zh-hant",
+        # In the order the apps register their kinds: partners', then awards'.
         "emails": [
             "event_verified",
             "event_returned",
+            "verification_digest",
             "certificate_issued",
             "panel_assigned",
             "scoring_deadline",
-            "verification_digest",
         ],
     }
 
@@ -221,4 +224,4 @@ def test_a_new_user_gets_every_email_in_the_sites_language(client, partner_user)
     form = client.get(PREFERENCES).context["form"]
 
     assert form.initial["language"] == "en"
-    assert form.initial["emails"] == Notification.Kind.values
+    assert form.initial["emails"] == [kind.code for kind in registered_kinds()]

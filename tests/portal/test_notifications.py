@@ -1,6 +1,7 @@
 """Notifications: who is told of what, once, in their language, by email at most once, and
 never with an event's restricted details."""
 
+import dataclasses
 import datetime
 
 import pytest
@@ -8,13 +9,17 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone, translation
 
+from awards import tasks as award_tasks
 from awards.models import Assignment, Cycle
+from awards.notifications import Kind as AwardKind
 from awards.services.certificates import certificate_issue
 from awards.services.decisions import cycle_publish
-from awards.services.panel import assignments_create, hong_kong_today, review_save
+from awards.services.panel import assignments_create, review_save
 from partners import services as partner_services
+from partners import tasks as partner_tasks
 from partners.models import CooperationEvent
-from portal import tasks
+from partners.notifications import Kind as PartnerKind
+from portal import clock, tasks
 from portal.models import Notification, UserPreference
 from portal.notifications import kinds, services
 from tests.awards.certificate_data import awarded_result, certificate_of
@@ -24,7 +29,6 @@ from tests.factories import EventFactory, MembershipFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 MARKER = "SECRET-MARKER-7f3a"
-Kind = Notification.Kind
 
 
 def _outbox() -> list:
@@ -79,7 +83,7 @@ def test_verifying_tells_the_enterprises_partner_users_once(
     with django_capture_on_commit_callbacks(execute=True):
         partner_services.event_verify(event=secret_event, user=verifier)
 
-    assert _sent(Kind.EVENT_VERIFIED) == [
+    assert _sent(PartnerKind.EVENT_VERIFIED) == [
         ("partner1", "event_verified"),
         ("partner1b", "event_verified"),
     ]
@@ -103,7 +107,7 @@ def test_an_inactive_membership_is_not_told(
     with django_capture_on_commit_callbacks(execute=True):
         partner_services.event_verify(event=secret_event, user=verifier)
 
-    assert _sent(Kind.EVENT_VERIFIED) == []
+    assert _sent(PartnerKind.EVENT_VERIFIED) == []
     assert _outbox() == []
 
 
@@ -126,20 +130,21 @@ def test_a_chinese_speaking_partner_gets_the_email_in_chinese(
     assert translation.get_language() == language
 
 
-def test_the_email_is_rendered_in_the_recipients_language(partner_user):
+def test_the_email_is_rendered_in_the_recipients_language(partner_user, monkeypatch):
     seen = []
     notification = Notification.objects.create(
-        recipient=partner_user, kind=Kind.RESULTS_PUBLISHED, params={"year": 2024}
+        recipient=partner_user, kind=AwardKind.RESULTS_PUBLISHED, params={"year": 2024}
     )
-    original, kinds.RENDERERS[Kind.RESULTS_PUBLISHED] = (
-        kinds.RENDERERS[Kind.RESULTS_PUBLISHED],
-        lambda p: (seen.append(translation.get_language()), ("t", "b"))[1],
+    monkeypatch.setitem(
+        kinds._KINDS,
+        AwardKind.RESULTS_PUBLISHED,
+        dataclasses.replace(
+            kinds._KINDS[AwardKind.RESULTS_PUBLISHED],
+            render=lambda p: (seen.append(translation.get_language()), ("t", "b"))[1],
+        ),
     )
-    try:
-        services.notification_email(notification, "zh-hant")
-        services.notification_email(notification, "en")
-    finally:
-        kinds.RENDERERS[Kind.RESULTS_PUBLISHED] = original
+    services.notification_email(notification, "zh-hant")
+    services.notification_email(notification, "en")
     assert seen == ["zh-hant", "en"]
 
 
@@ -151,8 +156,8 @@ def test_returning_tells_the_officer_with_the_reason(
             event=secret_event, user=verifier, reason="The date does not match the case file."
         )
 
-    assert _sent(Kind.EVENT_RETURNED) == [("officer", "event_returned")]
-    assert _sent(Kind.EVENT_VERIFIED) == []
+    assert _sent(PartnerKind.EVENT_RETURNED) == [("officer", "event_returned")]
+    assert _sent(PartnerKind.EVENT_VERIFIED) == []
     (message,) = _outbox()
     assert message.to == ["officer@example.org"]
     assert message.subject == "[EEPA] Event returned to you"
@@ -162,19 +167,19 @@ def test_returning_tells_the_officer_with_the_reason(
 def test_an_email_switched_off_is_not_sent_but_the_notification_is_kept(
     secret_event, verifier, partner_user, colleague, django_capture_on_commit_callbacks
 ):
-    UserPreference.objects.create(user=partner_user, emails_off=[Kind.EVENT_VERIFIED])
+    UserPreference.objects.create(user=partner_user, emails_off=[PartnerKind.EVENT_VERIFIED])
 
     with django_capture_on_commit_callbacks(execute=True):
         partner_services.event_verify(event=secret_event, user=verifier)
 
-    assert len(_sent(Kind.EVENT_VERIFIED)) == 2
+    assert len(_sent(PartnerKind.EVENT_VERIFIED)) == 2
     assert _recipients() == ["partner1b@example.org"]
 
 
 def test_other_kinds_still_email_when_one_is_off(
     secret_event, verifier, officer, django_capture_on_commit_callbacks
 ):
-    UserPreference.objects.create(user=officer, emails_off=[Kind.EVENT_VERIFIED])
+    UserPreference.objects.create(user=officer, emails_off=[PartnerKind.EVENT_VERIFIED])
 
     with django_capture_on_commit_callbacks(execute=True):
         partner_services.event_return(event=secret_event, user=verifier, reason="Wrong date.")
@@ -202,7 +207,7 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(
 
 
 def test_the_email_task_sends_once_however_often_it_runs(partner_user):
-    (notification,) = services.notify(Kind.RESULTS_PUBLISHED, [partner_user], {"year": 2024})
+    (notification,) = services.notify(AwardKind.RESULTS_PUBLISHED, [partner_user], {"year": 2024})
 
     tasks.send_notification_email.delay(notification.pk)
     tasks.send_notification_email.delay(notification.pk)
@@ -213,15 +218,15 @@ def test_the_email_task_sends_once_however_often_it_runs(partner_user):
 
 
 def test_the_email_task_honours_a_preference_changed_after_queueing(partner_user):
-    (notification,) = services.notify(Kind.RESULTS_PUBLISHED, [partner_user], {"year": 2024})
-    UserPreference.objects.create(user=partner_user, emails_off=[Kind.RESULTS_PUBLISHED])
+    (notification,) = services.notify(AwardKind.RESULTS_PUBLISHED, [partner_user], {"year": 2024})
+    UserPreference.objects.create(user=partner_user, emails_off=[AwardKind.RESULTS_PUBLISHED])
 
     assert tasks.send_notification_email.delay(notification.pk).get() is False
     assert _outbox() == []
 
 
 def test_the_email_task_retries_a_failing_mail_server(partner_user, settings):
-    (notification,) = services.notify(Kind.RESULTS_PUBLISHED, [partner_user], {"year": 2024})
+    (notification,) = services.notify(AwardKind.RESULTS_PUBLISHED, [partner_user], {"year": 2024})
     settings.EMAIL_BACKEND = "tests.portal.test_notifications.FlakyBackend"
     FlakyBackend.failures = 2
 
@@ -297,12 +302,12 @@ def test_publishing_tells_every_nominee_and_the_awardees_of_their_certificates(
     with django_capture_on_commit_callbacks(execute=True):
         cycle_publish(cycle=finalised, user=secretariat2)
 
-    assert _sent(Kind.RESULTS_PUBLISHED) == [
+    assert _sent(AwardKind.RESULTS_PUBLISHED) == [
         ("partner1", "results_published"),
         ("partner1b", "results_published"),
         ("partner2", "results_published"),
     ]
-    assert _sent(Kind.CERTIFICATE_ISSUED) == [
+    assert _sent(AwardKind.CERTIFICATE_ISSUED) == [
         ("partner1", "certificate_issued"),
         ("partner1b", "certificate_issued"),
     ]
@@ -327,7 +332,7 @@ def test_a_certificate_issued_before_publication_is_not_announced_yet(
     with django_capture_on_commit_callbacks(execute=True):
         certificate_issue(result=result, user=secretariat)
 
-    assert _sent(Kind.CERTIFICATE_ISSUED) == []
+    assert _sent(AwardKind.CERTIFICATE_ISSUED) == []
     assert _outbox() == []
 
 
@@ -343,7 +348,7 @@ def test_a_certificate_issued_after_publication_is_announced_once(
         certificate = certificate_issue(result=result, user=secretariat)
         certificate_issue(result=result, user=secretariat)  # already issued: nothing new
 
-    assert _sent(Kind.CERTIFICATE_ISSUED) == [
+    assert _sent(AwardKind.CERTIFICATE_ISSUED) == [
         ("partner1", "certificate_issued"),
         ("partner1b", "certificate_issued"),
     ]
@@ -377,7 +382,7 @@ def test_assigning_tells_each_member_once_with_their_count(
         assignments_create(cycle=review_cycle, user=secretariat, mode="all")
         assignments_create(cycle=review_cycle, user=secretariat, mode="all")  # nothing new
 
-    assert _sent(Kind.PANEL_ASSIGNED) == [
+    assert _sent(AwardKind.PANEL_ASSIGNED) == [
         ("panel1", "panel_assigned"),
         ("panel2", "panel_assigned"),
     ]
@@ -421,14 +426,14 @@ def test_the_secretariat_is_told_when_the_last_expected_review_is_in(
         )  # a draft
         for assignment in assignments[:-1]:
             _submit(assignment)
-        assert _sent(Kind.REVIEWS_COMPLETE) == []
+        assert _sent(AwardKind.REVIEWS_COMPLETE) == []
         _submit(assignments[-1])
 
-    assert _sent(Kind.REVIEWS_COMPLETE) == [
+    assert _sent(AwardKind.REVIEWS_COMPLETE) == [
         ("secretariat", "reviews_complete"),
         ("secretariat2", "reviews_complete"),
     ]
-    assert Notification.objects.filter(kind=Kind.REVIEWS_COMPLETE).first().params == {
+    assert Notification.objects.filter(kind=AwardKind.REVIEWS_COMPLETE).first().params == {
         "year": 2025,
         "count": 4,
     }
@@ -448,11 +453,11 @@ def test_the_verification_digest_goes_once_a_day_to_each_verifier_with_work(
     EventFactory(enterprise=enterprise, logged_by=officer)  # a draft waits for nobody
 
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.send_verification_digest.delay()
-        tasks.send_verification_digest.delay()
+        partner_tasks.send_verification_digest.delay()
+        partner_tasks.send_verification_digest.delay()
 
     counts = dict(
-        Notification.objects.filter(kind=Kind.VERIFICATION_DIGEST).values_list(
+        Notification.objects.filter(kind=PartnerKind.VERIFICATION_DIGEST).values_list(
             "recipient__username", "params__count"
         )
     )
@@ -469,31 +474,28 @@ def test_the_digest_is_sent_again_the_next_day(
 ):
     EventFactory(enterprise=enterprise, logged_by=officer, submitted=True)
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.send_verification_digest.delay()
+        partner_tasks.send_verification_digest.delay()
         monkeypatch.setattr(
-            services, "today", lambda: timezone.localdate() + datetime.timedelta(days=1)
-        )
-        monkeypatch.setattr(
-            "portal.notifications.triggers.today",
+            "partners.notifications.today",
             lambda: timezone.localdate() + datetime.timedelta(days=1),
         )
-        tasks.send_verification_digest.delay()
+        partner_tasks.send_verification_digest.delay()
 
-    assert len(_sent(Kind.VERIFICATION_DIGEST)) == 2
+    assert len(_sent(PartnerKind.VERIFICATION_DIGEST)) == 2
     assert len(_outbox()) == 2
 
 
 def test_no_digest_without_events_waiting(verifier, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.send_verification_digest.delay()
+        partner_tasks.send_verification_digest.delay()
 
-    assert _sent(Kind.VERIFICATION_DIGEST) == []
+    assert _sent(PartnerKind.VERIFICATION_DIGEST) == []
 
 
 def test_members_with_reviews_to_do_are_reminded_two_days_before_the_deadline_once(
     secretariat, members, django_capture_on_commit_callbacks
 ):
-    deadline = hong_kong_today() + datetime.timedelta(days=2)
+    deadline = clock.today() + datetime.timedelta(days=2)
     cycle = CycleFactory(year=2025, status=Cycle.Status.REVIEW, scoring_deadline=deadline)
     later = CycleFactory(
         year=2026, status=Cycle.Status.REVIEW, scoring_deadline=deadline + datetime.timedelta(1)
@@ -508,10 +510,10 @@ def test_members_with_reviews_to_do_are_reminded_two_days_before_the_deadline_on
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.send_scoring_deadline_reminders.delay()
-        tasks.send_scoring_deadline_reminders.delay()
+        award_tasks.send_scoring_deadline_reminders.delay()
+        award_tasks.send_scoring_deadline_reminders.delay()
 
-    assert [n.params for n in Notification.objects.filter(kind=Kind.SCORING_DEADLINE)] == [
+    assert [n.params for n in Notification.objects.filter(kind=AwardKind.SCORING_DEADLINE)] == [
         {"year": 2025, "deadline": deadline.isoformat(), "remaining": 2}
     ]
     assert _recipients() == ["panel1@example.org"]
@@ -521,15 +523,15 @@ def test_the_beat_schedule_runs_both_daily_tasks():
     from portal.celery import app
 
     assert {entry["task"] for entry in app.conf.beat_schedule.values()} == {
-        "portal.tasks.send_verification_digest",
-        "portal.tasks.send_scoring_deadline_reminders",
+        "partners.tasks.send_verification_digest",
+        "awards.tasks.send_scoring_deadline_reminders",
     }
 
 
 # Rendering
 
 
-@pytest.mark.parametrize("kind", Kind.values)
+@pytest.mark.parametrize("kind", [kind.code for kind in kinds.registered_kinds()])
 def test_every_kind_renders_in_both_languages(kind, partner_user):
     params = {
         "event": 1,
@@ -562,7 +564,7 @@ def test_the_menu_shows_the_unread_count_loaded_with_the_user(
 
     for n in range(3):
         Notification.objects.create(
-            recipient=partner_user, kind=Notification.Kind.RESULTS_PUBLISHED, key=f"k{n}"
+            recipient=partner_user, kind=AwardKind.RESULTS_PUBLISHED, key=f"k{n}"
         )
     Notification.objects.filter(key="k0").update(read_at=timezone.now())
     client.force_login(partner_user)

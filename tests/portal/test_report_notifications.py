@@ -6,6 +6,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from partners import reports
+from partners.notifications import Kind as PartnerKind
 from portal.models import Notification
 from tests.factories import MembershipFactory, UserFactory
 from tests.partners.report_data import report_of
@@ -13,7 +14,6 @@ from tests.partners.report_data import report_of
 pytestmark = pytest.mark.django_db
 
 NOTE_MARKER = "INTERNAL-NOTE-MARKER-5c1e"
-Kind = Notification.Kind
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def report(
 
 def _told() -> list[tuple[str, str]]:
     return sorted(
-        Notification.objects.filter(kind=Kind.REPORT_STATUS_CHANGED).values_list(
+        Notification.objects.filter(kind=PartnerKind.REPORT_STATUS_CHANGED).values_list(
             "recipient__username", "params__status"
         )
     )
@@ -134,7 +134,7 @@ def test_another_enterprises_users_and_staff_are_never_told(
         reports.report_review(report=report, user=officer)
 
     recipients = set(
-        Notification.objects.filter(kind=Kind.REPORT_STATUS_CHANGED).values_list(
+        Notification.objects.filter(kind=PartnerKind.REPORT_STATUS_CHANGED).values_list(
             "recipient__username", flat=True
         )
     )
