@@ -96,7 +96,7 @@ def results_published(*, cycle: Cycle) -> None:
         Kind.RESULTS_PUBLISHED,
         partner_users(nominees),
         {"year": cycle.year},
-        link=reverse("partners:my-enterprise"),
+        link=reverse("my-enterprise"),
         key=f"results_published:{cycle.pk}",
     )
     certificates_issued(

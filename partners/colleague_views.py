@@ -185,7 +185,7 @@ def invitation_accept(request, token):
                 _("Welcome, %(name)s. Your account is ready.")
                 % {"name": user.get_full_name() or user.get_username()},
             )
-            return redirect("partners:my-enterprise")
+            return redirect("my-enterprise")
     return render(
         request,
         "partners/colleagues/accept.html",

@@ -87,7 +87,7 @@ class Enterprise(models.Model):
         return f"{self.name_en} ({self.br_number})"
 
     def get_absolute_url(self):
-        return reverse("partners:enterprise-detail", args=[self.pk])
+        return reverse("enterprise-detail", args=[self.pk])
 
     @property
     def name(self) -> str:

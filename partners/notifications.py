@@ -129,7 +129,7 @@ def event_verified(*, event: CooperationEvent) -> None:
             "summary": event.partner_summary,
         },
         # The partner home lists its verified events (the event's own page is for staff).
-        link=reverse("partners:my-enterprise"),
+        link=reverse("my-enterprise"),
     )
 
 

@@ -7,7 +7,6 @@ app_name = "partners"
 urlpatterns = [
     path("enterprises/", views.enterprise_list, name="enterprise-list"),
     path("enterprises/new/", views.enterprise_create, name="enterprise-create"),
-    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
     path("enterprises/<int:pk>/edit/", views.enterprise_update, name="enterprise-update"),
     path(
         "enterprises/<int:pk>/concerns/new/",
@@ -15,7 +14,6 @@ urlpatterns = [
         name="enforcement-flag-create",
     ),
     path("concerns/<int:pk>/clear/", views.enforcement_flag_clear, name="enforcement-flag-clear"),
-    path("my-enterprise/", views.my_enterprise, name="my-enterprise"),
     path("events/", views.event_list, name="event-list"),
     path("events/export/", views.event_export, name="event-export"),
     path("events/new/", views.event_create, name="event-create"),

@@ -1,8 +1,6 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,14 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from awards.history import (
-    cooperation_chart,
-    cooperation_scores_by_cycle,
-    enterprise_award_history,
-)
-from awards.models import Cycle
-from awards.standing import open_cycle_standing, published_history
-from partners import partner_home, services
+from partners import services
 from partners.evidence import checked_file_response
 from partners.exports import event_export_rows, export_headers, import_template_rows
 from partners.filters import (
@@ -35,10 +26,10 @@ from partners.forms import (
     ReasonForm,
 )
 from partners.imports import IMPORT_COLUMNS, ImportRejected, events_import
-from partners.models import CooperationEvent, EnforcementFlag, Enterprise, EvidenceFile, Membership
+from partners.models import CooperationEvent, EnforcementFlag, Enterprise, EvidenceFile
 from portal.exports import CONTENT_TYPES, FORMATS, render_table
 from portal.models import AuditEntry
-from portal.roles import STAFF_ROLES, Role, is_staff_member, role_required
+from portal.roles import STAFF_ROLES, Role, role_required
 
 PAGE_SIZE = 50
 
@@ -80,81 +71,6 @@ def enterprise_list(request):
             "filter": filterset,
             "page": _page(request, _filtered(filterset)),
             "query": _query_without_page(request),
-        },
-    )
-
-
-@login_required
-def enterprise_detail(request, pk):
-    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
-    events = (
-        CooperationEvent.objects.visible_to(request.user)
-        .filter(enterprise=enterprise)
-        .select_related("logged_by")
-    )
-    staff_view = is_staff_member(request.user)
-    counts = partner_home.event_counts(request.user, enterprise)
-    # Every cycle for all customs staff, like the award history beside it (and the dashboard's
-    # top enterprises): the scores come from the verified record, which all staff see. Partners
-    # never see their scores of open cycles.
-    cooperation = (
-        cooperation_scores_by_cycle(enterprise, Cycle.objects.prefetch_related("event_rules"))
-        if staff_view
-        else []
-    )
-    return render(
-        request,
-        "partners/enterprise_detail.html",
-        {
-            "enterprise": enterprise,
-            "counts": counts,
-            "chart_data": counts.chart,
-            "cooperation": cooperation,
-            "cooperation_chart": cooperation_chart(cooperation),
-            "page": _page(request, events, 25),
-            "staff_view": staff_view,
-            "audit_entries": AuditEntry.objects.visible_to(request.user)
-            .for_object(enterprise)
-            .select_related("actor")[:100],
-            # Customs staff only: partners never see concerns raised about them.
-            "enforcement_flags": EnforcementFlag.objects.visible_to(request.user)
-            .filter(enterprise=enterprise)
-            .select_related("raised_by", "cleared_by"),
-            "award_history": enterprise_award_history(enterprise) if staff_view else None,
-        },
-    )
-
-
-@role_required(Role.PARTNER)
-def my_enterprise(request):
-    """A partner user's home: their own enterprise's profile, verified cooperation, award
-    results and, while a cycle is open, its own score and standing band."""
-    enterprise = (
-        Enterprise.objects.visible_to(request.user)
-        .filter(memberships__user=request.user)
-        .annotate(
-            # In the same query: whether the reader manages its colleagues (a link for them).
-            viewer_is_manager=Exists(
-                Membership.objects.filter(
-                    enterprise=OuterRef("pk"), user=request.user, is_active=True, is_manager=True
-                )
-            )
-        )
-        .first()
-    )
-    if enterprise is None:
-        raise PermissionDenied
-    counts = partner_home.event_counts(request.user, enterprise)
-    return render(
-        request,
-        "partners/home/home.html",
-        {
-            "enterprise": enterprise,
-            "page": _page(request, partner_home.partner_events(request.user, enterprise), 25),
-            "counts": counts,
-            "chart_data": counts.chart,
-            "standing": open_cycle_standing(enterprise),
-            "history": published_history(enterprise, request.user),
         },
     )
 

@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from awards.views import certificates
 from portal import views
 from portal.notifications import views as notification_views
 
+# The apps' URLs are included by name: the project's URLs wire the apps together without the
+# core importing any of them (docs/architecture.md).
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("dashboard/", views.dashboard, name="dashboard"),
+    path("", include("overview.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -27,9 +27,7 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("awards/", include("awards.urls")),
     # Public, no login: the address printed on every certificate (PUBLIC_BASE_URL/verify/<code>/).
-    path("verify/", certificates.certificate_verify_form, name="certificate-verify-form"),
-    # <path:>: whatever follows /verify/, slashes included, gets the same "not found" answer.
-    path("verify/<path:code>/", certificates.certificate_verify, name="certificate-verify"),
+    path("verify/", include("awards.public_urls")),
 ]
 
 # Notifications (issue 5): every signed-in user's own.

@@ -332,7 +332,7 @@ def _starting_points(marked) -> list[str]:
         dict.fromkeys(
             [
                 "/",
-                reverse("partners:enterprise-detail", args=[marked["enterprise"].pk]),
+                reverse("enterprise-detail", args=[marked["enterprise"].pk]),
                 reverse("partners:event-list"),
                 reverse("certificate-verify-form"),
                 reverse("partners:colleagues"),
@@ -393,12 +393,12 @@ def test_the_crawl_reaches_every_partner_page(crawl, marked):
         f"{crawl.seconds:.1f} s; markers planted: {marked['counts']}"
     )
     expected = {
-        reverse("partners:my-enterprise"),
+        reverse("my-enterprise"),
         reverse("partners:my-reports"),
         own_report.get_partner_url(),
         reverse("awards:my-certificates"),
         reverse("notification-list"),
-        reverse("partners:enterprise-detail", args=[marked["enterprise"].pk]),
+        reverse("enterprise-detail", args=[marked["enterprise"].pk]),
         reverse("certificate-verify-form"),
     }
     attachment = ReportAttachment.objects.filter(report__enterprise=marked["enterprise"]).first()
@@ -484,7 +484,7 @@ def test_other_objects_are_out_of_partner1s_reach(marked, client):
     urls = []
     for enterprise in others:
         urls += [
-            reverse("partners:enterprise-detail", args=[enterprise.pk]),
+            reverse("enterprise-detail", args=[enterprise.pk]),
             reverse("partners:enterprise-update", args=[enterprise.pk]),
         ]
     not_visible = CooperationEvent.objects.exclude(
@@ -520,7 +520,7 @@ def test_the_checks_would_see_a_leak(marked, client):
     markers and the enterprise names are there to be found."""
     own = marked["enterprise"]
     client.force_login(User.objects.filter(groups__name=Role.OFFICER).first())
-    staff_page = _text_of(client.get(reverse("partners:enterprise-detail", args=[own.pk])))
+    staff_page = _text_of(client.get(reverse("enterprise-detail", args=[own.pk])))
     assert f"{MARK}-CooperationEvent-title-" in staff_page
     certificate = Certificate.objects.filter(
         result__nomination__enterprise=own, status=Certificate.Status.ISSUED

@@ -18,6 +18,7 @@ from awards.models import CeremonyEntry, Certificate, Cycle, Review
 from awards.querysets import category_points
 from awards.services.ceremony import default_order_key
 from awards.services.panel import days_to_deadline
+from overview.dashboard import backlog, triage
 from partners.models import (
     CooperationEvent,
     Enterprise,
@@ -28,7 +29,6 @@ from partners.models import (
     Sector,
 )
 from partners.shipments import parse_references
-from portal.dashboard import backlog, triage
 from portal.models import AuditEntry, Notification
 from seeds import DATA_DIR
 from seeds.users import DEMO_PASSWORD, emails_discarded

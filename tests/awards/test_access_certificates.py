@@ -41,7 +41,7 @@ ACCESS = [
     Access("awards:certificate-download", "get", DOWNLOAD_OWN, lambda w: [w.issued.pk], case="issued"),  # noqa: E501
     Access("awards:certificate-download", "get", DOWNLOAD_STAFF_ONLY, lambda w: [w.revoked.pk], case="revoked"),  # noqa: E501
     Access("awards:certificate-download", "get", DOWNLOAD_STAFF_ONLY, lambda w: [w.unpublished.pk], case="unpublished"),  # noqa: E501
-    # Superusers hold every role but have no enterprise of their own (as partners:my-enterprise).
+    # Superusers hold every role but have no enterprise of their own (as my-enterprise).
     Access("awards:my-certificates", "get", (LOGIN, 403, 403, 403, 403, 200, 200, 403, 403)),
 ]
 # fmt: on

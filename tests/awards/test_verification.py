@@ -108,7 +108,7 @@ def test_the_page_reveals_no_identifier_of_the_enterprise(client, certificate, e
     page = _verify(client, CODE).text
 
     assert enterprise.br_number not in page
-    assert reverse("partners:enterprise-detail", args=[enterprise.pk]) not in page
+    assert reverse("enterprise-detail", args=[enterprise.pk]) not in page
     assert reverse("awards:certificate-download", args=[certificate.pk]) not in page
 
 

@@ -436,7 +436,7 @@ def phone_pages(world) -> dict[str | None, dict[str, str]]:
     """Screenshot names and addresses, by the user who opens them (None: anonymous)."""
     return {
         "partner1": {
-            "partner-home": reverse("partners:my-enterprise"),
+            "partner-home": reverse("my-enterprise"),
             "partner-reports": reverse("partners:my-reports"),
             "partner-report-form": reverse("partners:report-submit"),
             "partner-certificates": reverse("awards:my-certificates"),

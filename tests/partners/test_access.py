@@ -70,11 +70,11 @@ ACCESS = [
     # Enterprises
     Access("partners:enterprise-list", "get", (LOGIN, 200, 200, 200, 403, 403, 403, 200, 403)),
     Access("partners:enterprise-create", "get", (LOGIN, 403, 403, 200, 403, 403, 403, 200, 403)),
-    Access("partners:enterprise-detail", "get", (LOGIN, 200, 200, 200, 404, 200, 404, 200, 404), _own_enterprise, case="partner1s"),  # noqa: E501
-    Access("partners:enterprise-detail", "get", (LOGIN, 200, 200, 200, 404, 404, 200, 200, 404), lambda w: [w.other_enterprise.pk], case="partner2s"),  # noqa: E501
+    Access("enterprise-detail", "get", (LOGIN, 200, 200, 200, 404, 200, 404, 200, 404), _own_enterprise, case="partner1s"),  # noqa: E501
+    Access("enterprise-detail", "get", (LOGIN, 200, 200, 200, 404, 404, 200, 200, 404), lambda w: [w.other_enterprise.pk], case="partner2s"),  # noqa: E501
     Access("partners:enterprise-update", "get", (LOGIN, 403, 403, 200, 403, 403, 403, 200, 403), _own_enterprise),  # noqa: E501
     # The partner home: each partner its own enterprise; superusers have no enterprise.
-    Access("partners:my-enterprise", "get", (LOGIN, 403, 403, 403, 403, 200, 200, 403, 403)),
+    Access("my-enterprise", "get", (LOGIN, 403, 403, 403, 403, 200, 200, 403, 403)),
     # Cooperation events
     Access("partners:event-list", "get", (LOGIN, 200, 200, 200, 403, 403, 403, 200, 403)),
     Access("partners:event-export", "get", (LOGIN, 200, 200, 200, 403, 403, 403, 200, 403)),

@@ -54,7 +54,7 @@ OFFICER_ACTS = (LOGIN, to(_back), 403, 403, 403, 403, 403, to(_back), 403)
 # fmt: off
 ACCESS = [
     #      url name, method, (anonymous, officer, verifier, secretariat, panel, partner1, partner2, superuser, no_role)  # noqa: E501
-    # Superusers hold every role but have no enterprise of their own (as partners:my-enterprise).
+    # Superusers hold every role but have no enterprise of their own (as my-enterprise).
     Access("partners:my-reports", "get", PARTNERS_ONLY),
     Access("partners:report-submit", "get", PARTNERS_ONLY),
     Access("partners:report-submit", "post", (LOGIN, 403, 403, 403, 403, to(_new_partner_report), to(_new_partner_report), 403, 403), data=REPORT),  # noqa: E501

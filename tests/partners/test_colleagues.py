@@ -91,7 +91,7 @@ def test_an_invited_colleague_joins_and_lands_on_the_partner_home(client, manage
     assert page.context["form"]["username"].value() == "ada"
     response = client.post(path, _accept_data(), follow=True)
 
-    assert response.redirect_chain == [(reverse("partners:my-enterprise"), 302)]
+    assert response.redirect_chain == [(reverse("my-enterprise"), 302)]
     assert response.status_code == 200
     assert response.context["enterprise"] == enterprise
     user = User.objects.get(username="ada")
@@ -333,14 +333,14 @@ def test_a_deactivated_colleague_no_longer_sees_the_enterprise(client, manager, 
     entry = AuditEntry.objects.get(action="partners.membership.deactivated")
     assert (entry.actor, entry.changes) == (manager, {"is_active": ["True", "False"]})
     client.force_login(colleague.user)
-    assert client.get(reverse("partners:my-enterprise")).status_code == 403
+    assert client.get(reverse("my-enterprise")).status_code == 403
 
     client.force_login(manager)
     client.post(reverse("partners:colleague-reactivate", args=[colleague.pk]))
     colleague.refresh_from_db()
     assert colleague.is_active is True
     client.force_login(colleague.user)
-    assert client.get(reverse("partners:my-enterprise")).status_code == 200
+    assert client.get(reverse("my-enterprise")).status_code == 200
 
 
 def test_a_manager_cannot_deactivate_themself(client, manager):

@@ -1,4 +1,4 @@
-"""The partner home (partners:my-enterprise): a partner's own profile, verified events, counts
+"""The partner home (my-enterprise): a partner's own profile, verified events, counts
 per type and year, published award results, and its standing band while a cycle is open."""
 
 import datetime
@@ -397,9 +397,9 @@ def test_managers_find_their_colleagues_from_the_home(client, partner_user):
     client.force_login(partner_user)
     partner_user.membership.is_manager = False
     partner_user.membership.save()
-    page = client.get(reverse("partners:my-enterprise")).text
+    page = client.get(reverse("my-enterprise")).text
     assert link not in page
     assert f'href="{reverse("partners:report-submit")}"' in page
     partner_user.membership.is_manager = True
     partner_user.membership.save()
-    assert link in client.get(reverse("partners:my-enterprise")).text
+    assert link in client.get(reverse("my-enterprise")).text

@@ -49,4 +49,4 @@ def test_an_enterprise_changed_in_the_admin_is_in_the_audit_trail(client, admin_
 def test_the_superuser_is_not_offered_a_my_enterprise_link(client, admin_user):
     client.force_login(admin_user)
     content = client.get(reverse("partners:enterprise-list")).content.decode()
-    assert reverse("partners:my-enterprise") not in content
+    assert reverse("my-enterprise") not in content

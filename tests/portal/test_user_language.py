@@ -13,7 +13,7 @@ def test_a_new_browser_gets_the_users_saved_language_and_keeps_it(client, partne
     UserPreference.objects.create(user=partner_user, language="zh-hant")
     client.force_login(partner_user)
 
-    page = client.get(reverse("partners:my-enterprise"))
+    page = client.get(reverse("my-enterprise"))
 
     assert '<html lang="zh-Hant">' in page.text
     assert page.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hant"
@@ -26,14 +26,14 @@ def test_the_browsers_current_choice_wins(client, partner_user):
     client.force_login(partner_user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
-    page = client.get(reverse("partners:my-enterprise"))
+    page = client.get(reverse("my-enterprise"))
 
     assert '<html lang="en">' in page.text
 
 
 def test_without_a_saved_language_nothing_changes(client, partner_user):
     client.force_login(partner_user)
-    page = client.get(reverse("partners:my-enterprise"))
+    page = client.get(reverse("my-enterprise"))
     assert '<html lang="en">' in page.text
     assert settings.LANGUAGE_COOKIE_NAME not in page.cookies
 

@@ -1,4 +1,4 @@
-"""The staff dashboard (portal/dashboard.py, docs/dashboards.md): exact figures on small worlds,
+"""The staff dashboard (overview/dashboard.py, docs/dashboards.md): exact figures on small worlds,
 the lists its links lead to, and a fixed number of queries whatever the data size."""
 
 import datetime
@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from awards.models import Cycle, Nomination, Review
 from awards.selectors import score_nominations
+from overview.dashboard import add_months
 from partners.models import CooperationEvent, Enterprise, PartnerReport
-from portal.dashboard import add_months
 from tests.awards.factories import (
     AssignmentFactory,
     CycleFactory,

@@ -1,0 +1,60 @@
+"""What every view needs, said once: a page of a list, the filters of a list without its page,
+a service's refusal told to the user, and a file sent as a download."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.http import FileResponse, HttpResponse
+from django.utils.http import content_disposition_header
+
+from portal.exports import CONTENT_TYPES
+
+PAGE_SIZE = 50
+
+
+def paginate(request, queryset, size: int = PAGE_SIZE) -> Page:
+    """The page the request asks for (?page=); the last one past the end, the first on junk."""
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def query_without_page(request) -> str:
+    """The current filters, for pagination and export links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def refusal_message(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def call_service(request, service: Callable, /, **kwargs) -> tuple[bool, Any]:
+    """Run `service(**kwargs)`. (True, its result) when it went through; (False, None) when it
+    refused with a ValidationError, whose reasons the user then reads as an error message.
+    PermissionDenied is not caught: the user gets the 403 page."""
+    try:
+        return True, service(**kwargs)
+    except ValidationError as error:
+        messages.error(request, refusal_message(error))
+        return False, None
+
+
+DOWNLOAD_TYPES = {**CONTENT_TYPES, "pdf": "application/pdf", "zip": "application/zip"}
+
+
+def send_download(content, filename: str, content_type: str | None = None) -> HttpResponse:
+    """`content` (bytes, or an open binary file that is streamed and closed once sent) as an
+    attachment named `filename`, its content type from the name's extension unless given.
+    Django writes the name into the header safely, non-ASCII names included."""
+    if content_type is None:
+        content_type = DOWNLOAD_TYPES.get(filename.rsplit(".", 1)[-1], "application/octet-stream")
+    if not isinstance(content, bytes | bytearray):
+        return FileResponse(
+            content, as_attachment=True, filename=filename, content_type=content_type
+        )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
