@@ -39,6 +39,7 @@ demo: seed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 services:
 	@DATABASE_URL=$(TEST_DATABASE_URL) bash scripts/check-services.sh

@@ -127,7 +127,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # SQLite ignores select_for_update: a writing transaction takes the database's write lock
     # when it begins, so that two at once queue up (20 s at most) instead of failing with
-    # "database is locked" half-way (the demo's threaded server, a double click).
+    # "database is locked" half-way (the threaded development server, a double click).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
