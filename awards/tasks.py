@@ -50,9 +50,9 @@ def issue_certificate_batch(self, job_ids: list[int]):
         except Exception as error:
             if not isinstance(error, PERMANENT_ERRORS) and self.request.retries < self.max_retries:
                 logger.warning("Certificate batch %s failed, retrying: %s", job_ids, error)
-                # throw=False: the retry is queued and this attempt ends quietly. Eagerly (no broker,
-                # the tests) Celery runs the returned retry at once instead of raising it into the
-                # caller's request.
+                # throw=False: the retry is queued and this attempt ends quietly. Eagerly (no
+                # broker, the tests) Celery runs the returned retry at once instead of raising it
+                # into the caller's request.
                 return self.retry(
                     exc=error, countdown=retry_delay(self.request.retries), throw=False
                 )

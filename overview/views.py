@@ -11,7 +11,7 @@ from awards.history import cooperation_chart, cooperation_scores_by_cycle, enter
 from awards.models import Cycle
 from awards.standing import open_cycle_standing, published_history
 from overview.dashboard import staff_dashboard
-from partners import partner_home
+from partners import selectors as partner_home
 from partners.models import CooperationEvent, EnforcementFlag, Enterprise, Membership
 from portal.models import AuditEntry
 from portal.roles import STAFF_ROLES, Role, has_role, is_staff_member, role_required

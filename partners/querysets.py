@@ -1,6 +1,7 @@
 """What each user may see. Every view's queryset starts from one of these `visible_to`."""
 
 from django.db import models
+from django.utils import timezone
 
 from portal.roles import Role, has_role, is_staff_member
 
@@ -92,3 +93,11 @@ class ReportAttachmentQuerySet(NeverDeletedQuerySet):
         """The files of the reports the user may see: staff all, a partner its own."""
         report_model = self.model._meta.get_field("report").related_model
         return self.filter(report__in=report_model.objects.visible_to(user))
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self, now=None) -> "InvitationQuerySet":
+        """Neither accepted, revoked nor expired."""
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now()
+        )

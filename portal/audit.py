@@ -24,6 +24,16 @@ def diff(before: dict[str, str], instance: models.Model) -> dict[str, list[str]]
     return {name: [before[name], after[name]] for name in before if before[name] != after[name]}
 
 
+def save_with_changes(instance: models.Model, fields: dict, tracked) -> dict[str, list[str]]:
+    """Set `fields`, validate, save; return what changed among `tracked`, for the audit."""
+    before = snapshot(instance, tracked)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return diff(before, instance)
+
+
 def audit(actor, action: str, obj: models.Model, changes=None, note: str = "") -> AuditEntry:
     return AuditEntry.objects.create(**_entry_fields(actor, action, obj, changes, note))
 

@@ -27,6 +27,13 @@ def query_without_page(request) -> str:
     return query.urlencode()
 
 
+def filtered_rows(filterset):
+    """The rows of a django-filter FilterSet, or none at all when a filter could not be
+    applied: a list that silently ignored a bad filter would look like an answer to the
+    question asked."""
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+
 def refusal_message(error: ValidationError) -> str:
     return " ".join(error.messages)
 

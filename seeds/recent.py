@@ -44,9 +44,10 @@ from django.utils import timezone
 
 from awards.models import Cycle
 from awards.services.cycles import cycle_update
-from partners import reports, services
 from partners.models import CooperationEvent, Enterprise, PartnerReport, ReportNote
 from partners.notifications import Kind as PartnerKind
+from partners.services import events as services
+from partners.services import reports
 from portal.models import AuditEntry, Notification
 from seeds import events_table
 from seeds.cycles import at_hour, present

@@ -20,9 +20,10 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
 
-from partners import services
 from partners.models import CooperationEvent, Enterprise, Membership, Sector
-from partners.services import ENTERPRISE_FIELDS
+from partners.services import enterprises as enterprise_services
+from partners.services import events as event_services
+from partners.services.enterprises import ENTERPRISE_FIELDS
 from seeds.users import DEMO_PASSWORD, DEMO_USERS
 
 # seeds/data/events.csv is the demo's own format, written by seeds/events_table.py and read
@@ -281,13 +282,13 @@ def seed_enterprises(rows, *, user) -> tuple[dict[str, Enterprise], int]:
         enterprise = existing.get(fields["br_number"])
         try:
             if enterprise is None:
-                enterprise = services.enterprise_create(user=user, **fields)
+                enterprise = enterprise_services.enterprise_create(user=user, **fields)
                 existing[enterprise.br_number] = enterprise
                 changed += 1
             else:
                 different = {k: v for k, v in fields.items() if getattr(enterprise, k) != v}
                 if different:
-                    existing[enterprise.br_number] = services.enterprise_update(
+                    existing[enterprise.br_number] = enterprise_services.enterprise_update(
                         enterprise=enterprise, user=user, **different
                     )
                     changed += 1
@@ -397,25 +398,27 @@ def record_event(fields: dict, status: str, users, *, checksum: int) -> Cooperat
         else fitting(WITHDRAWAL_REASONS, fields, rank).format(fields)
     )
 
-    event = services.event_create(user=officer, **fields)
+    event = event_services.event_create(user=officer, **fields)
     if status == Status.DRAFT:
         return event
     if status == Status.WITHDRAWN and path == 0:  # withdrawn before it was ever submitted
-        return services.event_withdraw(event=event, user=officer, reason=withdrawal)
-    event = services.event_submit(event=event, user=officer)
+        return event_services.event_withdraw(event=event, user=officer, reason=withdrawal)
+    event = event_services.event_submit(event=event, user=officer)
     if status == Status.SUBMITTED:
         return event
     if status == Status.WITHDRAWN and path == 1:  # returned, then withdrawn in answer
         returned = fitting(RETURN_REASONS if suspended else RETURN_THEN_WITHDRAWAL, fields, rank)
-        event = services.event_return(event=event, user=verifier, reason=returned.format(fields))
+        event = event_services.event_return(
+            event=event, user=verifier, reason=returned.format(fields)
+        )
         withdrawal = withdrawal if suspended else returned.withdrawal
     if status == Status.WITHDRAWN:
-        return services.event_withdraw(event=event, user=officer, reason=withdrawal)
+        return event_services.event_withdraw(event=event, user=officer, reason=withdrawal)
     if status == Status.RETURNED:
         reason = fitting(RETURN_REASONS, fields, rank).format(fields)
-        return services.event_return(event=event, user=verifier, reason=reason)
+        return event_services.event_return(event=event, user=verifier, reason=reason)
     if round_trip:
         reason = fitting(CORRECTED_RETURN_REASONS, fields, rank).format(fields)
-        event = services.event_return(event=event, user=verifier, reason=reason)
-        event = services.event_submit(event=event, user=officer)
-    return services.event_verify(event=event, user=verifier)
+        event = event_services.event_return(event=event, user=verifier, reason=reason)
+        event = event_services.event_submit(event=event, user=officer)
+    return event_services.event_verify(event=event, user=verifier)

@@ -26,9 +26,9 @@ from django.utils import timezone
 
 from awards.models import Certificate, Cycle, Review
 from awards.notifications import Kind as AwardKind
-from partners import reports
 from partners.models import CooperationEvent, PartnerReport, ReportCounter, ReportNote
 from partners.notifications import Kind as PartnerKind
+from partners.services import reports
 from partners.shipments import parse_references
 from portal.models import AuditEntry, Notification
 from seeds.cycles import History, load_plan, local, present

@@ -26,8 +26,6 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from awards.models import Certificate, Nomination, NominationResult, Review
-from partners import reports
-from partners import services as partner_services
 from partners.models import (
     CooperationEvent,
     EnforcementFlag,
@@ -38,6 +36,8 @@ from partners.models import (
     ReportNote,
 )
 from partners.notifications import Kind as PartnerKind
+from partners.services import events as partner_services
+from partners.services import reports
 from portal.models import Notification
 from portal.notifications.services import notification_email
 from portal.roles import Role, has_role

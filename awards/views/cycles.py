@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from awards.forms.cycles import AdvanceForm, CycleSettingsForm
 from awards.models import Cycle, EventType, NominationResult
 from awards.services import cycles as services
-from partners.forms import ReasonForm
+from portal.forms import ReasonForm
 from portal.models import AuditEntry
 from portal.roles import Role, has_role, role_required
 

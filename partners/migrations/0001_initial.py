@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('token', models.CharField(editable=False, max_length=32, unique=True)),
-                ('file', models.FileField(max_length=200, upload_to=partners.models.evidence_upload_to)),
+                ('file', models.FileField(max_length=200, upload_to=partners.models.uploads.checked_upload_to)),
                 ('original_name', models.CharField(max_length=200, verbose_name='file name')),
                 ('kind', models.CharField(choices=[('pdf', 'PDF'), ('jpeg', 'JPEG'), ('png', 'PNG'), ('xlsx', 'XLSX'), ('docx', 'DOCX')], max_length=10, verbose_name='type')),
                 ('size', models.PositiveIntegerField(verbose_name='size')),

@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='evidencefile',
             name='file',
-            field=models.FileField(max_length=200, upload_to=partners.models.evidence_upload_to, verbose_name='file'),
+            field=models.FileField(max_length=200, upload_to=partners.models.uploads.checked_upload_to, verbose_name='file'),
         ),
         migrations.AlterField(
             model_name='evidencefile',

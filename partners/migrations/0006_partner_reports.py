@@ -147,7 +147,7 @@ class Migration(migrations.Migration):
                     "file",
                     models.FileField(
                         max_length=200,
-                        upload_to=partners.models.report_attachment_upload_to,
+                        upload_to=partners.models.uploads.checked_upload_to,
                         verbose_name="file",
                     ),
                 ),

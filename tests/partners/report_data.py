@@ -2,8 +2,8 @@
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from partners import reports
 from partners.models import PartnerReport
+from partners.services import reports
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 DESCRIPTION = "A container declared as garments weighs twice what garments would."

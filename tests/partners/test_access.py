@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from partners import services
+from partners.services import events as services
 from tests.access import (
     ALL_405,
     LOGIN,

@@ -10,8 +10,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from partners import colleagues
 from partners.models import Invitation, Membership
+from partners.services import colleagues
 from tests.access import (
     ALL_405,
     LOGIN,

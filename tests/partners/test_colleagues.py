@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from partners import colleagues
 from partners.models import Invitation, Membership
+from partners.services import colleagues
 from portal.models import AuditEntry
 from tests.factories import MembershipFactory, UserFactory
 

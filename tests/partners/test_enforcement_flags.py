@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partners.models import EnforcementFlag
-from partners.services import enforcement_flag_clear, enforcement_flag_raise
+from partners.services.enterprises import enforcement_flag_clear, enforcement_flag_raise
 from portal.models import AuditEntry
 from tests.awards.factories import CycleFactory, NominationFactory
 

@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from partners import services
 from partners.models import CooperationEvent, EvidenceFile
+from partners.services import events as services
 from portal.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from openpyxl import Workbook
 
-from partners.imports import IMPORT_COLUMNS, ImportProblem, ImportRejected, events_import
 from partners.models import CooperationEvent
+from partners.services.imports import IMPORT_COLUMNS, ImportProblem, ImportRejected, events_import
 from portal.models import AuditEntry
 from tests.concurrency import run_at_once
 from tests.factories import EnterpriseFactory, EventFactory, UserFactory

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from partners import reports
 from partners.models import CooperationEvent, PartnerReport, ReportNote
+from partners.services import reports
 from partners.shipments import parse_references
 from portal.models import AuditEntry
 from tests.concurrency import run_at_once

@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from partners import services
 from partners.models import CooperationEvent
+from partners.services import events as services
 from portal.models import AuditEntry
 from tests.concurrency import run_at_once
 from tests.factories import EnterpriseFactory, EventFactory, UserFactory

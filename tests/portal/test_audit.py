@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from partners import services
+from partners.services import events as services
 from portal.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

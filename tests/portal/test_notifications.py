@@ -15,10 +15,10 @@ from awards.notifications import Kind as AwardKind
 from awards.services.certificates import certificate_issue
 from awards.services.decisions import cycle_publish
 from awards.services.panel import assignments_create, review_save
-from partners import services as partner_services
 from partners import tasks as partner_tasks
 from partners.models import CooperationEvent
 from partners.notifications import Kind as PartnerKind
+from partners.services import events as partner_services
 from portal import clock, tasks
 from portal.models import Notification, UserPreference
 from portal.notifications import kinds, services

@@ -5,8 +5,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from partners import reports
 from partners.notifications import Kind as PartnerKind
+from partners.services import reports
 from portal.models import Notification
 from tests.factories import MembershipFactory, UserFactory
 from tests.partners.report_data import report_of

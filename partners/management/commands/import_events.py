@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from partners.imports import ImportRejected, events_import
+from partners.services.imports import ImportRejected, events_import
 from portal.roles import Role, has_role
 
 # Stands for "the command line" as the logger of imported events; it can never log in.

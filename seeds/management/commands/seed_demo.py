@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from awards.models import Cycle
 from partners.models import CooperationEvent, Enterprise, PartnerReport
-from partners.services import ENTERPRISE_FIELDS
+from partners.services.enterprises import ENTERPRISE_FIELDS
 from portal.models import Notification
 from seeds import DATA_DIR
 from seeds.commands import require_demo

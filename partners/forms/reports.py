@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partners.filters import ANY
-from partners.forms import MultipleEvidenceField
+from partners.forms.events import MultipleEvidenceField
 from partners.models import PartnerReport
 from partners.shipments import MAX_REFERENCES, parse_references
 

@@ -1,7 +1,6 @@
 """Reports from partners: every write, audited, in a transaction."""
 
 import datetime
-import secrets
 from contextlib import ExitStack
 
 from django.conf import settings
@@ -11,8 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners import notifications, services
-from partners.evidence import sha256_of, validate_evidence
+from partners import notifications
 from partners.models import (
     CooperationEvent,
     Enterprise,
@@ -21,6 +19,8 @@ from partners.models import (
     ReportCounter,
     ReportNote,
 )
+from partners.services.events import event_create
+from partners.services.uploads import checked_upload_create, validate_upload
 from portal.audit import audit
 from portal.roles import Role, has_role
 
@@ -88,7 +88,7 @@ def report_submit(
     enterprise = membership.enterprise
     _check_rate_limit(enterprise)
     for upload in attachments:
-        validate_evidence(upload)
+        validate_upload(upload)
     report = PartnerReport(
         enterprise=enterprise,
         submitted_by=user,
@@ -112,17 +112,7 @@ def report_submit(
 
 
 def _attach(report: PartnerReport, upload) -> ReportAttachment:
-    attachment = ReportAttachment(
-        report=report,
-        token=secrets.token_hex(16),
-        original_name=upload.name[:200],
-        kind=validate_evidence(upload),
-        size=upload.size,
-        sha256=sha256_of(upload),
-    )
-    attachment.file.save(attachment.token, upload, save=False)
-    attachment.save()
-    return attachment
+    return checked_upload_create(ReportAttachment, upload, report=report)
 
 
 def _lock(report: PartnerReport) -> PartnerReport:
@@ -215,7 +205,7 @@ def _event_from(report: PartnerReport, user, evidence) -> CooperationEvent:
     if report.shipment_references:
         references = ", ".join(report.shipment_references)
         details.append(_("Shipment references: %(references)s") % {"references": references})
-    return services.event_create(
+    return event_create(
         user=user,
         evidence=evidence,
         enterprise=report.enterprise,

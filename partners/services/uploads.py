@@ -1,18 +1,18 @@
-"""Evidence uploads: the type is decided by the file's content, never by its name."""
+"""Checked uploads (evidence, a report's attachments): the type is decided by the file's
+content, never by its name."""
 
 import hashlib
+import secrets
 import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from partners.models import EvidenceFile
-from portal.exports import CONTENT_TYPES
+from partners.models import CheckedUpload
 
-Kind = EvidenceFile.Kind
+Kind = CheckedUpload.Kind
 
 # Office files are ZIP packages; the part that names the application tells them apart.
 _OFFICE_MARKERS = {"xl/workbook.xml": Kind.XLSX, "word/document.xml": Kind.DOCX}
@@ -46,7 +46,7 @@ def detect_kind(upload) -> str | None:
     return None
 
 
-def validate_evidence(upload) -> str:
+def validate_upload(upload) -> str:
     """Return the file's kind, or raise a ValidationError naming the file and the reason."""
     if upload.size > settings.EVIDENCE_MAX_BYTES:
         raise ValidationError(
@@ -75,21 +75,18 @@ def sha256_of(upload) -> str:
     return digest.hexdigest()
 
 
-CONTENT_TYPE_OF_KIND = {
-    Kind.PDF: "application/pdf",
-    Kind.JPEG: "image/jpeg",
-    Kind.PNG: "image/png",
-    Kind.XLSX: CONTENT_TYPES["xlsx"],
-    Kind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-
-
-def checked_file_response(upload) -> FileResponse:
-    """A checked upload (evidence, a report's attachment) as a download under its own name,
-    with the content type of the kind its content was found to be, never the client's claim."""
-    return FileResponse(
-        upload.file.open("rb"),
-        as_attachment=True,
-        filename=upload.original_name,
-        content_type=CONTENT_TYPE_OF_KIND[upload.kind],
+def checked_upload_create(model: type[CheckedUpload], upload, **fields) -> CheckedUpload:
+    """Check `upload` (hostile until proven otherwise: its type by its content, its size) and
+    keep it as a new `model` row with `fields` (what it belongs to), under a random name."""
+    kind = validate_upload(upload)
+    record = model(
+        token=secrets.token_hex(16),
+        original_name=upload.name[:200],
+        kind=kind,
+        size=upload.size,
+        sha256=sha256_of(upload),
+        **fields,
     )
+    record.file.save(record.token, upload, save=False)
+    record.save()
+    return record

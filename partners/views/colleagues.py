@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from partners import colleagues
-from partners.colleague_forms import AcceptInvitationForm, InvitationForm
+from partners.forms.colleagues import AcceptInvitationForm, InvitationForm
 from partners.models import Invitation, Membership
+from partners.services import colleagues
 from portal.roles import Role, role_required
 
 # Every manager view: 403 unless the user is an active manager of an enterprise; 404 for

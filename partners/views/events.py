@@ -1,150 +1,28 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from partners import services
-from partners.evidence import checked_file_response
 from partners.exports import event_export_rows, export_headers, import_template_rows
 from partners.filters import (
     MY_EVENTS,
     MY_IMPORTED_EVENTS,
     MY_OPEN_EVENTS,
-    EnterpriseFilter,
     EventFilter,
 )
-from partners.forms import (
-    EnforcementFlagForm,
-    EnterpriseForm,
-    EventForm,
-    EventImportForm,
-    ReasonForm,
-)
-from partners.imports import IMPORT_COLUMNS, ImportRejected, events_import
-from partners.models import CooperationEvent, EnforcementFlag, Enterprise, EvidenceFile
-from portal.exports import CONTENT_TYPES, FORMATS, render_table
+from partners.forms.events import EventForm, EventImportForm
+from partners.models import CooperationEvent, Enterprise, EvidenceFile
+from partners.services import events as services
+from partners.services.imports import IMPORT_COLUMNS, ImportRejected, events_import
+from portal.exports import FORMATS, render_table
+from portal.forms import ReasonForm
 from portal.models import AuditEntry
 from portal.roles import STAFF_ROLES, Role, role_required
-
-PAGE_SIZE = 50
-
-
-def _page(request, queryset, size=PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request) -> str:
-    """The current filters, for pagination and export links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def _filtered(filterset):
-    """The filtered rows, or none at all when a filter could not be applied: a list that
-    silently ignored a bad filter would look like an answer to the question asked."""
-    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
-
-
-def _download(content: bytes, fmt: str, stem: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
-
-
-# Enterprises
-
-
-@role_required(*STAFF_ROLES)
-def enterprise_list(request):
-    enterprises = Enterprise.objects.visible_to(request.user)
-    filterset = EnterpriseFilter(request.GET, queryset=enterprises)
-    return render(
-        request,
-        "partners/enterprise_list.html",
-        {
-            "filter": filterset,
-            "page": _page(request, _filtered(filterset)),
-            "query": _query_without_page(request),
-        },
-    )
-
-
-@role_required(Role.SECRETARIAT)
-def enterprise_create(request):
-    form = EnterpriseForm(request.POST or None)
-    if form.is_valid():
-        enterprise = services.enterprise_create(user=request.user, **form.cleaned_data)
-        messages.success(request, _("Enterprise added."))
-        return redirect(enterprise)
-    return render(request, "partners/enterprise_form.html", {"form": form})
-
-
-@role_required(Role.SECRETARIAT)
-def enterprise_update(request, pk):
-    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
-    form = EnterpriseForm(request.POST or None, instance=enterprise)
-    if form.is_valid():
-        services.enterprise_update(enterprise=enterprise, user=request.user, **form.cleaned_data)
-        messages.success(request, _("Enterprise updated."))
-        return redirect(enterprise)
-    return render(
-        request, "partners/enterprise_form.html", {"form": form, "enterprise": enterprise}
-    )
-
-
-# Enforcement concerns
-
-
-@role_required(*STAFF_ROLES)
-def enforcement_flag_create(request, pk):
-    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
-    form = EnforcementFlagForm(request.POST or None)
-    if form.is_valid():
-        services.enforcement_flag_raise(
-            enterprise=enterprise, user=request.user, **form.cleaned_data
-        )
-        messages.success(request, _("Enforcement concern raised."))
-        return redirect(f"{enterprise.get_absolute_url()}#concerns-heading")
-    return render(
-        request, "partners/enforcement_flag_form.html", {"form": form, "enterprise": enterprise}
-    )
-
-
-@role_required(Role.SECRETARIAT)
-def enforcement_flag_clear(request, pk):
-    flag = get_object_or_404(
-        EnforcementFlag.objects.visible_to(request.user).select_related("enterprise", "raised_by"),
-        pk=pk,
-    )
-    back = f"{flag.enterprise.get_absolute_url()}#concerns-heading"
-    if not flag.is_active:
-        messages.error(request, _("This concern was already cleared."))
-        return redirect(back)
-    form = ReasonForm(request.POST or None, submit_label=_("Clear the concern"))
-    if form.is_valid():
-        try:
-            services.enforcement_flag_clear(
-                flag=flag, user=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Enforcement concern cleared."))
-        return redirect(back)
-    return render(
-        request,
-        "partners/enforcement_flag_form.html",
-        {"form": form, "enterprise": flag.enterprise, "flag": flag},
-    )
-
-
-# Cooperation events
+from portal.shortcuts import filtered_rows, paginate, query_without_page, send_download
 
 
 def _filtered_events(request):
@@ -175,8 +53,8 @@ def event_list(request):
         {
             "filter": filterset,
             "heading": _event_list_heading(filterset),
-            "page": _page(request, _filtered(filterset)),
-            "query": _query_without_page(request),
+            "page": paginate(request, filtered_rows(filterset)),
+            "query": query_without_page(request),
             "my_open_events": MY_OPEN_EVENTS,
             "my_events": MY_EVENTS,
         },
@@ -193,7 +71,7 @@ def event_export(request):
         # Never fall back to exporting everything when a filter could not be applied.
         return HttpResponseBadRequest(_("The filters are not valid; fix them on the list page."))
     rows = event_export_rows(filterset.qs)
-    return _download(render_table(export_headers(), rows, fmt), fmt, "cooperation-events")
+    return send_download(render_table(export_headers(), rows, fmt), f"cooperation-events.{fmt}")
 
 
 @role_required(*STAFF_ROLES)
@@ -315,7 +193,7 @@ def event_withdraw(request, pk):
 @role_required(*STAFF_ROLES)
 def evidence_download(request, pk):
     evidence = get_object_or_404(EvidenceFile.objects.visible_to(request.user), pk=pk)
-    return checked_file_response(evidence)
+    return send_download(evidence.file.open("rb"), evidence.original_name, evidence.content_type)
 
 
 # Bulk import
@@ -352,4 +230,4 @@ def event_import(request):
 @role_required(Role.OFFICER)
 def import_template(request, fmt):
     content = render_table(IMPORT_COLUMNS, import_template_rows(), fmt)
-    return _download(content, fmt, "cooperation-events-template")
+    return send_download(content, f"cooperation-events-template.{fmt}")

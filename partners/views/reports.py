@@ -7,13 +7,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from partners import reports
-from partners.evidence import checked_file_response
+from partners.forms.reports import ReportCloseForm, ReportForm, ReportNoteForm, ReportQueueFilter
 from partners.models import Enterprise, PartnerReport, ReportAttachment, ReportNote
-from partners.report_forms import ReportCloseForm, ReportForm, ReportNoteForm, ReportQueueFilter
-from partners.views import _page, _query_without_page
+from partners.services import reports
 from portal.models import AuditEntry
 from portal.roles import STAFF_ROLES, Role, has_role, role_required
+from portal.shortcuts import paginate, query_without_page, send_download
 
 # The partner's side
 
@@ -40,7 +39,7 @@ def my_report_list(request):
     return render(
         request,
         "partners/reports/partner_list.html",
-        {"enterprise": enterprise, "page": _page(request, own.order_by("-created_at", "-pk"))},
+        {"enterprise": enterprise, "page": paginate(request, own.order_by("-created_at", "-pk"))},
     )
 
 
@@ -111,7 +110,11 @@ def report_queue(request):
     return render(
         request,
         "partners/reports/queue.html",
-        {"filters": filters, "page": _page(request, queue), "query": _query_without_page(request)},
+        {
+            "filters": filters,
+            "page": paginate(request, queue),
+            "query": query_without_page(request),
+        },
     )
 
 
@@ -209,4 +212,6 @@ def report_convert(request, pk):
 def report_attachment(request, pk):
     """Customs staff download any report's files; a partner its own enterprise's."""
     attachment = get_object_or_404(ReportAttachment.objects.visible_to(request.user), pk=pk)
-    return checked_file_response(attachment)
+    return send_download(
+        attachment.file.open("rb"), attachment.original_name, attachment.content_type
+    )

@@ -1,8 +1,5 @@
 """Every write to the cooperation record: audited, in a transaction, checked by the workflow."""
 
-import datetime
-import secrets
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,25 +7,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from partners import notifications
-from partners.evidence import sha256_of, validate_evidence
-from partners.models import CooperationEvent, EnforcementFlag, Enterprise, EvidenceFile
-from portal.audit import audit, diff, snapshot
-from portal.roles import Role, has_role, is_staff_member
+from partners.models import CooperationEvent, EvidenceFile
+from partners.services.uploads import checked_upload_create
+from portal.audit import audit, save_with_changes
+from portal.roles import Role, has_role
 
 Status = CooperationEvent.Status
 
-ENTERPRISE_FIELDS = [
-    "name_en",
-    "name_zh",
-    "br_number",
-    "sector",
-    "status",
-    "address",
-    "contact_name",
-    "contact_title",
-    "contact_email",
-    "contact_phone",
-]
 EVENT_CONTENT_FIELDS = [
     "enterprise",
     "event_type",
@@ -41,24 +26,6 @@ EVENT_CONTENT_FIELDS = [
     "cases",
     "arrests",
 ]
-
-
-@transaction.atomic
-def enterprise_create(*, user, **fields) -> Enterprise:
-    enterprise = Enterprise(**fields)
-    enterprise.full_clean()
-    enterprise.save()
-    audit(user, "partners.enterprise.created", enterprise)
-    return enterprise
-
-
-@transaction.atomic
-def enterprise_update(*, enterprise: Enterprise, user, **fields) -> Enterprise:
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    changes = _save_changes(enterprise, fields, ENTERPRISE_FIELDS)
-    if changes:
-        audit(user, "partners.enterprise.updated", enterprise, changes)
-    return enterprise
 
 
 @transaction.atomic
@@ -85,7 +52,7 @@ def event_update(*, event: CooperationEvent, user, evidence=(), **fields) -> Coo
             _("A %(status)s event can no longer be edited.")
             % {"status": event.get_status_display().lower()}
         )
-    changes = _save_changes(event, fields, EVENT_CONTENT_FIELDS)
+    changes = save_with_changes(event, fields, EVENT_CONTENT_FIELDS)
     if changes:
         audit(user, "partners.event.updated", event, changes)
     for upload in evidence:
@@ -95,18 +62,7 @@ def event_update(*, event: CooperationEvent, user, evidence=(), **fields) -> Coo
 
 @transaction.atomic
 def evidence_attach(*, event: CooperationEvent, user, upload) -> EvidenceFile:
-    kind = validate_evidence(upload)
-    evidence = EvidenceFile(
-        event=event,
-        token=secrets.token_hex(16),
-        original_name=upload.name[:200],
-        kind=kind,
-        size=upload.size,
-        sha256=sha256_of(upload),
-        uploaded_by=user,
-    )
-    evidence.file.save(evidence.token, upload, save=False)
-    evidence.save()
+    evidence = checked_upload_create(EvidenceFile, upload, event=event, uploaded_by=user)
     audit(user, "partners.event.evidence_added", event, {"evidence": ["", evidence.original_name]})
     return evidence
 
@@ -166,57 +122,6 @@ def event_withdraw(*, event: CooperationEvent, user, reason: str) -> Cooperation
         withdrawal_reason=reason.strip(),
     )
     return event
-
-
-@transaction.atomic
-def enforcement_flag_raise(
-    *, enterprise: Enterprise, user, flagged_on: datetime.date, reason: str
-) -> EnforcementFlag:
-    """Raise a dated enforcement concern. While not cleared, it makes the enterprise
-    ineligible for any award cycle whose window contains its date (awards.eligibility)."""
-    if not is_staff_member(user):
-        raise PermissionDenied(_("Only customs staff raise enforcement concerns."))
-    if flagged_on > timezone.localdate():
-        raise ValidationError(_("The date of the concern cannot be in the future."))
-    if not reason.strip():
-        raise ValidationError(_("Say what the concern is."))
-    flag = EnforcementFlag.objects.create(
-        enterprise=enterprise, flagged_on=flagged_on, reason=reason.strip(), raised_by=user
-    )
-    audit(
-        user,
-        "partners.enforcement_flag.raised",
-        flag,
-        {"flagged_on": ["", flagged_on.isoformat()]},
-        flag.reason,
-    )
-    return flag
-
-
-@transaction.atomic
-def enforcement_flag_clear(*, flag: EnforcementFlag, user, reason: str) -> EnforcementFlag:
-    """Clear a concern: it stays on record, with who cleared it, when and why."""
-    if not has_role(user, Role.SECRETARIAT):
-        raise PermissionDenied(_("Only the secretariat clears enforcement concerns."))
-    flag = EnforcementFlag.objects.select_for_update().get(pk=flag.pk)
-    if not flag.is_active:
-        raise ValidationError(_("This concern was already cleared."))
-    if not reason.strip():
-        raise ValidationError(_("Say why the concern is cleared."))
-    flag.cleared_at, flag.cleared_by, flag.clearance_reason = timezone.now(), user, reason.strip()
-    flag.save(update_fields=["cleared_at", "cleared_by", "clearance_reason"])
-    audit(user, "partners.enforcement_flag.cleared", flag, None, flag.clearance_reason)
-    return flag
-
-
-def _save_changes(instance, fields: dict, tracked: list[str]) -> dict[str, list[str]]:
-    """Set `fields`, validate, save; return what changed among `tracked`, for the audit."""
-    before = snapshot(instance, tracked)
-    for name, value in fields.items():
-        setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    return diff(before, instance)
 
 
 def _lock(event: CooperationEvent) -> CooperationEvent:

@@ -4,31 +4,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from partners.evidence import validate_evidence
 from partners.models import CooperationEvent, Enterprise
-from partners.services import ENTERPRISE_FIELDS, EVENT_CONTENT_FIELDS
-
-
-class EnterpriseForm(forms.ModelForm):
-    class Meta:
-        model = Enterprise
-        fields = ENTERPRISE_FIELDS
-        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            Row(Column("name_en"), Column("name_zh")),
-            Row(Column("br_number"), Column("sector"), Column("status")),
-            Fieldset(
-                _("Contact"),
-                Row(Column("contact_name"), Column("contact_title")),
-                Row(Column("contact_email"), Column("contact_phone")),
-                "address",
-            ),
-            Submit("save", _("Save")),
-        )
+from partners.services.events import EVENT_CONTENT_FIELDS
+from partners.services.uploads import validate_upload
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -46,7 +24,7 @@ class MultipleEvidenceField(forms.FileField):
         errors = []
         for upload in cleaned:
             try:
-                validate_evidence(upload)
+                validate_upload(upload)
             except forms.ValidationError as exc:
                 errors.extend(exc.messages)
         if errors:
@@ -108,17 +86,6 @@ class EventForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in EVENT_CONTENT_FIELDS}
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
-    )
-
-    def __init__(self, *args, submit_label, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", submit_label, css_class="btn-warning"))
-
-
 class EventImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV or XLSX file"),
@@ -138,30 +105,3 @@ class EventImportForm(forms.Form):
         if upload.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return upload
-
-
-class EnforcementFlagForm(forms.Form):
-    flagged_on = forms.DateField(
-        label=_("Date of the concern"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_(
-            "While the concern is not cleared, the enterprise is ineligible for any award cycle "
-            "whose assessment window contains this date."
-        ),
-    )
-    reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("raise", _("Raise the concern"), css_class="btn-warning"))
-
-    def clean_flagged_on(self):
-        from django.utils import timezone
-
-        flagged_on = self.cleaned_data["flagged_on"]
-        if flagged_on > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return flagged_on
