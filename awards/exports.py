@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from awards.models import EventType
-from awards.ranking import CycleRanking
+from awards.selectors.ranking import Ranking
 
 # The columns' keys, in order, which head the command's file (docs/award-cycles.md);
 # ranking_headers() heads a download, in the language of the person who asked. The cells keep
@@ -55,7 +55,7 @@ def _yes_no(awarded) -> str:
     return "" if awarded is None else ("yes" if awarded else "no")
 
 
-def ranking_export_rows(ranking: CycleRanking) -> list[list]:
+def ranking_export_rows(ranking: Ranking) -> list[list]:
     """Ranked rows in rank order, then the pending ones with an empty rank. A type without a
     rule in the cycle has an empty points cell."""
     return [

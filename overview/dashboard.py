@@ -14,7 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Assignment, Cycle, Review
-from awards.selectors import TopEnterprise, top_enterprises
+from awards.selectors.scores import TopEnterprise, top_enterprises
 from partners.filters import AWAITING_VERIFICATION, MY_OPEN_EVENTS, ON_RECORD_STATUSES
 from partners.models import CooperationEvent, Enterprise, PartnerReport
 

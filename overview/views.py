@@ -7,9 +7,13 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from awards.history import cooperation_chart, cooperation_scores_by_cycle, enterprise_award_history
 from awards.models import Cycle
-from awards.standing import open_cycle_standing, published_history
+from awards.selectors.history import (
+    cooperation_chart,
+    cooperation_scores_by_cycle,
+    enterprise_award_history,
+)
+from awards.selectors.standing import open_cycle_standing, published_history
 from overview.dashboard import staff_dashboard
 from partners import selectors as partner_home
 from partners.models import CooperationEvent, EnforcementFlag, Enterprise, Membership

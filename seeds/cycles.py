@@ -9,7 +9,7 @@ finalises and the other approves publication. `seed_ceremony_list` then draws up
 ceremony list: the default order, a representative and a table for each awardee.
 
 Nobody is declared an awardee here: the awardees are the top N of the portal's own ranking
-(awards.selectors.cycle_ranking). The plan says who is nominated and how the panel tends to
+(awards.selectors.ranking.live_ranking). The plan says who is nominated and how the panel tends to
 score each nominee (its "impression", a mean criterion score, spread per member and criterion by
 a seeded random generator and each member's leniency). `check_award_history` then fails the
 seeding unless the outcome is the real award's: 8, 13 and 18 awardees, exactly 4 enterprises

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('serial', models.CharField(max_length=20, unique=True, verbose_name='serial number')),
                 ('verification_code', models.CharField(max_length=64, unique=True, verbose_name='verification code')),
                 ('status', models.CharField(choices=[('issued', 'Issued'), ('revoked', 'Revoked')], default='issued', max_length=10, verbose_name='status')),
-                ('pdf', models.FileField(blank=True, max_length=200, upload_to=awards.models.certificate_upload_to, verbose_name='PDF')),
+                ('pdf', models.FileField(blank=True, max_length=200, upload_to=awards.models.certificates.certificate_upload_to, verbose_name='PDF')),
                 ('sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),
                 ('issued_at', models.DateTimeField(auto_now_add=True, verbose_name='issued at')),
                 ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),

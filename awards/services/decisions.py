@@ -8,9 +8,12 @@ from django.utils.translation import ngettext
 
 from awards import notifications
 from awards.models import Cycle, Nomination, NominationResult
-from awards.ranking import CycleRanking, departs_from_ranking, is_suggested, live_ranking
 from awards.scoring import round2
-from awards.selectors import cycle_ranking
+from awards.selectors.ranking import (
+    Ranking,
+    departs_from_ranking,
+    live_ranking,
+)
 from awards.services import ensure_cycle_editable
 from portal.audit import audit, diff, snapshot
 from portal.roles import Role, has_role
@@ -72,7 +75,7 @@ def nomination_decide(
     )
     if nomination.status != Nomination.Status.ACTIVE:
         raise ValidationError(_("A withdrawn nomination is not decided."))
-    rank = {s.nomination.pk: rank for rank, s in cycle_ranking(cycle).ranked}.get(nomination.pk)
+    rank = {row.nomination.pk: row.rank for row in live_ranking(cycle).ranked}.get(nomination.pk)
     rationale = rationale.strip()
     if awarded and rank is None:
         raise ValidationError(
@@ -104,11 +107,9 @@ def decisions_apply_suggestion(*, cycle: Cycle, user) -> int:
     _require_secretariat(user)
     cycle = ensure_cycle_editable(cycle)
     _require_review(cycle)
-    ranking = cycle_ranking(cycle)
-    suggestion = {
-        s.nomination.pk: is_suggested(rank, cycle.awards_planned) for rank, s in ranking.ranked
-    }
-    suggestion.update({s.nomination.pk: False for s in ranking.pending})
+    ranking = live_ranking(cycle)
+    suggestion = {row.nomination.pk: row.suggested for row in ranking.ranked}
+    suggestion.update({row.nomination.pk: False for row in ranking.pending})
     nominations = Nomination.objects.select_for_update().filter(pk__in=suggestion).order_by("pk")
     changed = []
     for nomination in nominations:
@@ -130,7 +131,7 @@ def decisions_apply_suggestion(*, cycle: Cycle, user) -> int:
     return len(changed)
 
 
-def finalisation_problems(cycle: Cycle, ranking: CycleRanking) -> list[str]:
+def finalisation_problems(cycle: Cycle, ranking: Ranking) -> list[str]:
     """Why the cycle cannot be finalised as it stands: empty when it can."""
     if cycle.status != Status.REVIEW:
         if cycle.is_frozen:

@@ -5,12 +5,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from awards.eligibility import (
+from awards.models import Cycle, Nomination
+from awards.selectors.eligibility import (
     eligibility_of,
     enterprise_eligibility,
     with_verified_events_in_window,
 )
-from awards.models import Cycle, Nomination
 from awards.services import ensure_cycle_editable
 from partners.models import Enterprise
 from portal.audit import audit, audit_many

@@ -11,8 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from awards import assignment as planning
-from awards import notifications
+from awards import notifications, panel_planning
 from awards.models import (
     SCORE_MAX,
     SCORE_MIN,
@@ -94,12 +93,12 @@ def assignments_create(
     pairs = [(n, m) for n, m, _declaration in existing]
     recused = [(n, m) for n, m, declaration in existing if declaration == Declaration.CONFLICT]
     if mode == AssignmentMode.ALL:
-        plan = planning.full_assignment(nominations, members, existing=pairs, recused=recused)
+        plan = panel_planning.full_assignment(nominations, members, existing=pairs, recused=recused)
     elif mode == AssignmentMode.BALANCED:
         if not max_load or max_load < 1:
             raise ValidationError(_("Set a maximum load of at least 1."))
         try:
-            plan = planning.balanced_assignment(
+            plan = panel_planning.balanced_assignment(
                 nominations,
                 members,
                 quorum=cycle.quorum,
@@ -107,7 +106,7 @@ def assignments_create(
                 existing=pairs,
                 recused=recused,
             )
-        except planning.InfeasibleAssignment as infeasible:
+        except panel_planning.InfeasibleAssignment as infeasible:
             message = _infeasible_message(infeasible, nominations, cycle, max_load)
             raise ValidationError(message) from infeasible
     else:
@@ -121,7 +120,7 @@ def assignments_create(
     note = f"{mode}" + (f", max load {max_load}" if mode == AssignmentMode.BALANCED else "")
     audit_many(user, "awards.assignment.created", created, note=note)
     notifications.panel_assigned(cycle=cycle, assignments=created)
-    short = planning.below_quorum(
+    short = panel_planning.below_quorum(
         nominations, members, quorum=cycle.quorum, pairs=pairs + plan, recused=recused
     )
     return AssignmentOutcome(created, [nominations[s.nominee] for s in short])

@@ -6,8 +6,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from awards.dossier import nomination_dossier
-from awards.eligibility import eligibility_of, with_verified_events_in_window
 from awards.forms.nominations import (
     BulkConfirmForm,
     BulkNominationForm,
@@ -15,6 +13,8 @@ from awards.forms.nominations import (
     WithdrawNominationForm,
 )
 from awards.models import Cycle, Nomination
+from awards.selectors.dossier import nomination_dossier
+from awards.selectors.eligibility import eligibility_of, with_verified_events_in_window
 from awards.services import nominations as services
 from partners.models import Enterprise
 from portal.models import AuditEntry

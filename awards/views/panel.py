@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from awards.dossier import nomination_dossier
 from awards.forms.panel import AssignmentForm, DeclarationForm, ReviewForm
 from awards.models import Assignment, Cycle, Nomination, Review
-from awards.panel_home import panel_home as panel_home_cycles
-from awards.progress import (
+from awards.selectors.dossier import nomination_dossier
+from awards.selectors.panel_home import panel_home as panel_home_cycles
+from awards.selectors.progress import (
     DISAGREEMENT_RANGE,
     DISAGREEMENT_SD,
     cycle_progress,
@@ -21,7 +21,7 @@ from awards.progress import (
     review_export_rows,
     rounded_member_score,
 )
-from awards.selectors import score_nominations
+from awards.selectors.scores import score_nominations
 from awards.services import panel as services
 from portal.exports import CONTENT_TYPES, render_table
 from portal.roles import Role, role_required

@@ -14,7 +14,7 @@ from awards.exports import ranking_export_rows, ranking_headers
 from awards.forms.ranking import DecisionForm, WhatIfForm
 from awards.models import Cycle, Nomination
 from awards.normalisation import HARSH_LENIENT_THRESHOLD, normalise
-from awards.ranking import cycle_member_scores, live_ranking, ranking_of, what_if
+from awards.selectors.ranking import cycle_member_scores, live_ranking, ranking_of, what_if
 from awards.services import decisions as services
 from portal.exports import CONTENT_TYPES, FORMATS, render_table
 from portal.roles import Role, role_required

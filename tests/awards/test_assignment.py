@@ -9,14 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from awards.assignment import (
+from awards.models import Assignment, Cycle
+from awards.panel_planning import (
     InfeasibleAssignment,
     Shortfall,
     balanced_assignment,
     below_quorum,
     full_assignment,
 )
-from awards.models import Assignment, Cycle
 from awards.services.panel import AssignmentMode, assignments_create
 from portal.models import AuditEntry
 from tests.awards.factories import AssignmentFactory, CycleFactory, NominationFactory

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from awards import scoring
 from awards.models import Assignment, Cycle, Nomination, NominationResult, Review
-from awards.selectors import cycle_ranking
+from awards.selectors.ranking import live_ranking
 from awards.services.cycle_files import cycle_export
 from partners.models import CooperationEvent
 from portal.models import AuditEntry
@@ -113,10 +113,11 @@ def test_the_awardees_are_the_top_n_of_the_ranking_the_rules_compute(seeded):
             r.nomination_id: r for r in NominationResult.objects.filter(nomination__cycle=cycle)
         }
         # Nothing changed since finalisation, so the live computation gives the snapshot.
-        live = cycle_ranking(cycle)
+        live = live_ranking(cycle)
         assert live.pending == []
         assert len(live.ranked) == len(frozen)
-        for rank, scored in live.ranked:
+        for scored in live.ranked:
+            rank = scored.rank
             result = frozen[scored.nomination.pk]
             assert (result.rank, result.final_score, result.cooperation_score) == (
                 rank,
@@ -256,7 +257,7 @@ def test_2025_is_in_panel_review_with_the_scores_partly_entered(seeded):
         )
     )
     assert declarations[("panel3", "pending")] == 6
-    ranking = cycle_ranking(cycle)
+    ranking = live_ranking(cycle)
     assert len(ranking.ranked) == 6 and len(ranking.pending) == 15
     # A withdrawn nomination, with its reason.
     withdrawn = Nomination.objects.get(cycle=cycle, status="withdrawn")
@@ -272,7 +273,7 @@ def test_a_recused_member_neither_scores_nor_counts(seeded):
     assert "consultant" in conflict.conflict_reason
     assert not Review.objects.filter(assignment=conflict).exists()
     # With three panel members, a recused one leaves the nominee pending below the quorum.
-    pending = {s.nomination.pk: s for s in cycle_ranking(conflict.nomination.cycle).pending}
+    pending = {s.nomination.pk: s for s in live_ranking(conflict.nomination.cycle).pending}
     assert pending[conflict.nomination.pk].reviews == 2
 
 

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.template.loader import render_to_string
 
-from awards.dossier import nomination_dossier
-from awards.history import enterprise_award_history
 from awards.models import Cycle, Nomination, NominationResult
-from awards.selectors import score_nominations
+from awards.selectors.dossier import nomination_dossier
+from awards.selectors.history import enterprise_award_history
+from awards.selectors.scores import score_nominations
 from partners.models import EnforcementFlag
 from tests.awards.factories import CycleFactory, NominationFactory, verified_events
 from tests.factories import EnterpriseFactory, EventFactory

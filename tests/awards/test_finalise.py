@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from awards.models import Cycle, Nomination, NominationResult
-from awards.ranking import live_ranking, ranking_of
+from awards.selectors.ranking import live_ranking, ranking_of
 from awards.services import ensure_cycle_editable
 from awards.services.decisions import (
     cycle_finalise,

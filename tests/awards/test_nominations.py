@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from awards.eligibility import eligibility_of, enterprise_eligibility
 from awards.models import Cycle, Nomination
+from awards.selectors.eligibility import eligibility_of, enterprise_eligibility
 from awards.services.nominations import (
     bulk_candidates,
     nomination_create,

@@ -13,8 +13,8 @@ from django.utils.formats import date_format
 from openpyxl import load_workbook
 
 from awards.models import Assignment, Cycle, Nomination, Review
-from awards.progress import Disagreement, cycle_progress
-from awards.selectors import score_nominations
+from awards.selectors.progress import Disagreement, cycle_progress
+from awards.selectors.scores import score_nominations
 from awards.services.panel import (
     assignment_declare,
     review_save,

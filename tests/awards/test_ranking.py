@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from awards.models import Cycle, EventTypeRule
 from awards.normalisation import HARSH_LENIENT_THRESHOLD, normalise
-from awards.ranking import cycle_member_scores, ranking_of
 from awards.scoring import round2
+from awards.selectors.ranking import cycle_member_scores, ranking_of
 from awards.services.decisions import cycle_finalise, decisions_apply_suggestion
 from portal.models import AuditEntry
 from tests.awards.factories import submitted_review

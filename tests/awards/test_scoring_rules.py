@@ -7,7 +7,7 @@ import pytest
 
 from awards import scoring
 from awards.models import Nomination
-from awards.selectors import score_nominations
+from awards.selectors.scores import score_nominations
 from tests.awards.factories import (
     CycleFactory,
     NominationFactory,

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from awards.models import Assignment, Cycle, Nomination, NominationResult, Review
-from awards.selectors import cycle_ranking
+from awards.selectors.ranking import live_ranking
 from portal.roles import Role
 from tests.awards.factories import (
     AssignmentFactory,
@@ -262,7 +262,7 @@ def test_panel1_declares_scores_and_submits_and_the_secretariat_finalises(page, 
     )
     expect(main).to_contain_text("1 awarded; 1 award planned")
     # The ranking as it stands when the secretariat finalises.
-    ranking = cycle_ranking(Cycle.objects.get(pk=cycle.pk))
+    ranking = live_ranking(Cycle.objects.get(pk=cycle.pk))
 
     page.get_by_role("link", name="Finalise…").click()
     expect(page).to_have_url(f"{live_server.url}/awards/cycles/2024/finalise/")
@@ -305,9 +305,9 @@ def test_panel1_declares_scores_and_submits_and_the_secretariat_finalises(page, 
         (pacific.pk, Assignment.Declaration.NO_CONFLICT, ""),
     ]
     expected = [
-        (scored.nomination.pk, rank, rank is not None and rank <= 1)
-        for rank, scored in ranking.ranked
-    ] + [(scored.nomination.pk, None, False) for scored in ranking.pending]
+        (row.nomination.pk, row.rank, row.rank is not None and row.rank <= 1)
+        for row in ranking.ranked
+    ] + [(row.nomination.pk, None, False) for row in ranking.pending]
     assert expected == [
         (pacific.pk, 1, True),
         (lion_rock.pk, 2, False),
@@ -321,8 +321,8 @@ def test_panel1_declares_scores_and_submits_and_the_secretariat_finalises(page, 
         result.nomination_id: (result.cooperation_score, result.panel_score, result.final_score)
         for result in results
     } == {
-        scored.nomination.pk: (scored.cooperation_score, scored.panel_score, scored.final_score)
-        for scored in [s for _, s in ranking.ranked] + ranking.pending
+        row.nomination.pk: (row.cooperation_score, row.panel_score, row.final_score)
+        for row in ranking.rows
     }
     assert list(
         Nomination.objects.filter(cycle=cycle).order_by("pk").values_list("pk", "awarded")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from awards.models import Cycle, Nomination, Review
-from awards.selectors import score_nominations
+from awards.selectors.scores import score_nominations
 from overview.dashboard import add_months
 from partners.models import CooperationEvent, Enterprise, PartnerReport
 from tests.awards.factories import (

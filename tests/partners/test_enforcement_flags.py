@@ -123,7 +123,7 @@ def test_concerns_are_never_deleted(flag):
 
 
 def test_clearing_a_concern_makes_the_enterprise_eligible_again(flag, secretariat, enterprise):
-    from awards.eligibility import enterprise_eligibility
+    from awards.selectors.eligibility import enterprise_eligibility
 
     cycle = CycleFactory(year=2024)
     assert not enterprise_eligibility(cycle, enterprise).eligible

@@ -17,9 +17,9 @@ from decimal import Decimal
 
 import pytest
 
-from awards.history import cooperation_chart, cooperation_scores_by_cycle
 from awards.models import Cycle, Nomination, NominationResult
-from awards.selectors import score_nominations
+from awards.selectors.history import cooperation_chart, cooperation_scores_by_cycle
+from awards.selectors.scores import score_nominations
 from awards.services.decisions import cycle_finalise, decisions_apply_suggestion
 from partners.models import CooperationEvent
 from tests.awards.ranking_world import nominee, panel, simple_cycle

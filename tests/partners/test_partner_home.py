@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from awards.models import Certificate, Cycle, NominationResult
-from awards.standing import Band, standing_band
+from awards.selectors.standing import Band, standing_band
 from partners.models import CooperationEvent
 from tests.awards.certificate_data import awarded_result, certificate_of
 from tests.awards.factories import CycleFactory, NominationFactory

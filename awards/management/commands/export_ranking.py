@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from awards.exports import RANKING_COLUMNS, ranking_export_rows
 from awards.models import Cycle
-from awards.ranking import ranking_of
+from awards.selectors.ranking import ranking_of
 from portal.commands import write_export
 from portal.exports import FORMATS, render_table
 

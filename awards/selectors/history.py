@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from awards import scoring
 from awards.models import Cycle, Nomination, NominationResult
 from awards.querysets import category_points
-from awards.selectors import awarded_streaks, cycle_rules
+from awards.selectors.scores import awarded_streaks, cycle_rules
 from partners.models import Enterprise
 
 

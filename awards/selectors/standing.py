@@ -21,7 +21,7 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Certificate, Cycle, Nomination, NominationResult
-from awards.selectors import awarded_streaks, score_nominations
+from awards.selectors.scores import awarded_streaks, score_nominations
 from partners.models import CooperationEvent, Enterprise
 
 OPEN_STATUSES = (Cycle.Status.NOMINATIONS, Cycle.Status.REVIEW)

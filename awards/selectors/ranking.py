@@ -1,7 +1,7 @@
 """The ranking as the pages, the decisions and the export show it.
 
-While a cycle is open the rows come live from awards.selectors (the one computation of every
-score); once it is finalised they come from the frozen NominationResult snapshot, which later
+While a cycle is open the rows come live from awards.selectors.scores (the one computation of
+every score); once it is finalised they come from the frozen NominationResult snapshot, which later
 changes to events or reviews never touch. cycle_finalise writes that snapshot from live_ranking,
 so a finalised cycle shows exactly what the secretariat saw when it finalised.
 """
@@ -21,7 +21,7 @@ from awards.models import (
     Review,
     ReviewScore,
 )
-from awards.selectors import awarded_streaks, cycle_ranking
+from awards.selectors.scores import ScoredNomination, awarded_streaks, score_nominations
 
 
 def is_suggested(rank: int | None, awards_planned: int) -> bool:
@@ -61,13 +61,13 @@ class RankingRow:
 
     @property
     def ordered_points(self) -> list[Decimal | None]:
-        """Category points to 2 places, in EventType order (the columns of CycleRanking)."""
+        """Category points to 2 places, in EventType order (the columns of Ranking)."""
         points = self.category_points
         return [scoring.round2(points[code]) for code in EventType.values if code in points]
 
 
 @dataclass(frozen=True)
-class CycleRanking:
+class Ranking:
     cycle: Cycle
     frozen: bool
     event_types: list[str]  # the cycle's event types, in EventType order
@@ -106,30 +106,39 @@ def _row(cycle, nomination, rank, scored, streak) -> RankingRow:
     )
 
 
-def live_ranking(cycle: Cycle) -> CycleRanking:
+def _ranked(cycle: Cycle, rules=None) -> tuple[list[tuple[int, ScoredNomination]], list]:
+    """The cycle's active nominations scored and ranked by the rules of docs/scoring.md:
+    ([(rank, scored)], [pending scored])."""
+    nominations = Nomination.objects.filter(cycle=cycle).active()
+    scored = score_nominations(cycle, nominations, rules)
+    ranked, pending = scoring.rank([s.standing() for s in scored], cycle.quorum)
+    return [(rank, standing.key) for rank, standing in ranked], [s.key for s in pending]
+
+
+def live_ranking(cycle: Cycle, *, rules=None) -> Ranking:
     """The ranking of the cycle's active nominations as it stands now, with the secretariat's
-    current decisions and the streaks they would give."""
-    ranking = cycle_ranking(cycle)
-    scored = [s for _, s in ranking.ranked] + ranking.pending
+    current decisions and the streaks they would give. `rules` (EventTypeRule objects,
+    possibly unsaved) replace the cycle's own, for a what-if that is never saved."""
+    ranked, pending = _ranked(cycle, rules)
+    scored = [s for _, s in ranked] + pending
     for s in scored:
         s.nomination.cycle = cycle  # links (get_absolute_url) without a query per row
     streaks = awarded_streaks(cycle, [s.nomination.enterprise_id for s in scored])
-    return CycleRanking(
+    return Ranking(
         cycle=cycle,
         frozen=False,
         event_types=_event_types(cycle),
         ranked=[
             _row(cycle, s.nomination, rank, s, streaks[s.nomination.enterprise_id])
-            for rank, s in ranking.ranked
+            for rank, s in ranked
         ],
         pending=[
-            _row(cycle, s.nomination, None, s, streaks[s.nomination.enterprise_id])
-            for s in ranking.pending
+            _row(cycle, s.nomination, None, s, streaks[s.nomination.enterprise_id]) for s in pending
         ],
     )
 
 
-def frozen_ranking(cycle: Cycle) -> CycleRanking:
+def frozen_ranking(cycle: Cycle) -> Ranking:
     """The snapshot written when the cycle was finalised."""
     results = NominationResult.objects.filter(nomination__cycle=cycle).select_related(
         "nomination__enterprise"
@@ -158,7 +167,7 @@ def frozen_ranking(cycle: Cycle) -> CycleRanking:
     pending = sorted(
         (r for r in rows if r.rank is None), key=lambda r: r.nomination.enterprise.br_number
     )
-    return CycleRanking(
+    return Ranking(
         cycle=cycle,
         frozen=True,
         event_types=_event_types(cycle),
@@ -167,14 +176,14 @@ def frozen_ranking(cycle: Cycle) -> CycleRanking:
     )
 
 
-def ranking_of(cycle: Cycle, visible=None) -> CycleRanking:
+def ranking_of(cycle: Cycle, visible=None) -> Ranking:
     """The ranking to show: frozen once finalised, else live. Ranks are always those of the
     whole cycle; `visible` (a queryset of nominations) keeps only the rows the reader may see."""
     ranking = frozen_ranking(cycle) if cycle.is_frozen else live_ranking(cycle)
     if visible is None:
         return ranking
     keep = set(visible.filter(cycle=cycle).values_list("pk", flat=True))
-    return CycleRanking(
+    return Ranking(
         cycle=ranking.cycle,
         frozen=ranking.frozen,
         event_types=ranking.event_types,
@@ -222,7 +231,7 @@ def what_if(
 ) -> list[WhatIfRow]:
     """The ranking under other settings, next to the official one. Nothing is saved: the
     same selector scores an in-memory copy of the cycle and unsaved event-type rules."""
-    official = cycle_ranking(cycle)
+    official = _ranked(cycle)
     trial_cycle = copy.copy(cycle)
     trial_cycle.cooperation_weight = cooperation_weight
     trial_cycle.multiplier_routine = multipliers["routine"]
@@ -232,11 +241,12 @@ def what_if(
         EventTypeRule(event_type=code, points=points, cap=cap)
         for code, (points, cap) in rules.items()
     ]
-    trial = cycle_ranking(trial_cycle, rules=trial_rules)
-    official_by_pk = {s.nomination.pk: (rank, s) for rank, s in official.ranked}
-    official_by_pk.update({s.nomination.pk: (None, s) for s in official.pending})
+    trial_ranked, trial_pending = _ranked(trial_cycle, rules=trial_rules)
+    official_ranked, official_pending = official
+    official_by_pk = {s.nomination.pk: (rank, s) for rank, s in official_ranked}
+    official_by_pk.update({s.nomination.pk: (None, s) for s in official_pending})
     rows = []
-    for rank, scored in [*trial.ranked, *((None, s) for s in trial.pending)]:
+    for rank, scored in [*trial_ranked, *((None, s) for s in trial_pending)]:
         official_rank, official_scored = official_by_pk[scored.nomination.pk]
         rows.append(
             WhatIfRow(

@@ -1,4 +1,5 @@
-"""Reads that put the scoring rules and the database aggregates together."""
+"""Every score of a cycle, computed once: the database aggregates put together with the rules
+of awards.scoring (docs/scoring.md)."""
 
 import operator
 from dataclasses import dataclass
@@ -78,31 +79,10 @@ def score_nominations(cycle: Cycle, nominations, rules=None) -> list[ScoredNomin
     return scored
 
 
-@dataclass(frozen=True)
-class Ranking:
-    ranked: list[tuple[int, ScoredNomination]]
-    pending: list[ScoredNomination]
-
-
-def cycle_ranking(cycle: Cycle, nominations=None, rules=None) -> Ranking:
-    """The live ranking of a cycle's active nominations (docs/scoring.md). `rules` as in
-    score_nominations."""
-    if nominations is None:
-        nominations = Nomination.objects.filter(cycle=cycle).active()
-    scored = score_nominations(cycle, nominations, rules)
-    ranked, pending = scoring.rank([s.standing() for s in scored], cycle.quorum)
-    return Ranking(
-        ranked=[(position, standing.key) for position, standing in ranked],
-        pending=[standing.key for standing in pending],
-    )
-
-
 def awarded_streaks(cycle: Cycle, enterprise_ids) -> dict[int, int]:
     """Streak per enterprise (docs/scoring.md): consecutive cycles, ending with `cycle`, in
     which it was awarded. Earlier cycles count by their frozen results; `cycle` itself by its
     frozen result once finalised, else by the secretariat's current decision. One query."""
-    from awards.models import Nomination
-
     cycles = list(Cycle.objects.filter(year__lte=cycle.year).order_by("year"))
     awarded = {
         (cycle_id, enterprise_id): bool(result_awarded if result_awarded is not None else decision)

@@ -22,9 +22,9 @@ from decimal import Decimal
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 
-from awards.eligibility import Eligibility, enterprise_eligibility
 from awards.models import Cycle, Nomination, NominationResult
-from awards.selectors import score_nominations
+from awards.selectors.eligibility import Eligibility, enterprise_eligibility
+from awards.selectors.scores import score_nominations
 from partners.models import CooperationEvent, Enterprise
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from awards import scoring
 from awards.models import Assignment, Cycle, Nomination, Review, ReviewScore
-from awards.selectors import ScoredNomination, score_nominations
+from awards.selectors.scores import ScoredNomination, score_nominations
 from awards.services.panel import days_to_deadline
 
 # A nominee's member scores (M_r, 0–100) disagree when they are at least this far apart...
