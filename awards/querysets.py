@@ -6,6 +6,15 @@ from django.db import models
 from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Least
 
+from awards.statuses import (
+    FROZEN_CYCLE_STATUSES,
+    CertificateStatus,
+    CycleStatus,
+    Declaration,
+    NominationStatus,
+    ReviewStatus,
+)
+from partners.querysets import verified_in_window
 from portal.roles import Role, has_role, user_roles
 
 SCORE = DecimalField(max_digits=12, decimal_places=4)
@@ -31,7 +40,7 @@ class CycleQuerySet(models.QuerySet):
             return self.filter(nominations__assignments__member=user).distinct()
         if has_role(user, Role.PARTNER):
             return self.filter(
-                status="published",
+                status=CycleStatus.PUBLISHED,
                 nominations__enterprise__memberships__user=user,
                 nominations__enterprise__memberships__is_active=True,
             ).distinct()
@@ -40,11 +49,11 @@ class CycleQuerySet(models.QuerySet):
     def current(self):
         """The cycle whose window is "now" for the dashboards: the latest-year cycle not yet
         published, else the latest one; None without any cycle."""
-        published_last = Case(When(status="published", then=1), default=0)
+        published_last = Case(When(status=CycleStatus.PUBLISHED, then=1), default=0)
         return self.order_by(published_last, "-year").first()
 
     def editable(self) -> "CycleQuerySet":
-        return self.exclude(status__in=["finalised", "published"])
+        return self.exclude(status__in=FROZEN_CYCLE_STATUSES)
 
     def with_nomination_count(self) -> "CycleQuerySet":
         """`nominations_count`: the cycle's active nominations. A subquery, not Count(), so
@@ -52,7 +61,7 @@ class CycleQuerySet(models.QuerySet):
         from awards.models import Nomination
 
         active = (
-            Nomination.objects.filter(cycle=OuterRef("pk"), status="active")
+            Nomination.objects.filter(cycle=OuterRef("pk"), status=NominationStatus.ACTIVE)
             .values("cycle")
             .annotate(n=Count("pk"))
             .values("n")
@@ -70,14 +79,14 @@ class NominationQuerySet(models.QuerySet):
             return self.filter(assignments__member=user)
         if has_role(user, Role.PARTNER):
             return self.filter(
-                cycle__status="published",
+                cycle__status=CycleStatus.PUBLISHED,
                 enterprise__memberships__user=user,
                 enterprise__memberships__is_active=True,
             )
         return self.none()
 
     def active(self) -> "NominationQuerySet":
-        return self.filter(status="active")
+        return self.filter(status=NominationStatus.ACTIVE)
 
     def scores_visible_to(self, user) -> "NominationQuerySet":
         """The nominations whose scores and rank the user may see: the secretariat every one;
@@ -115,29 +124,23 @@ class NominationQuerySet(models.QuerySet):
 def expected_assignment(assignment: str = "") -> Q:
     """The assignments (reached through the `assignment` path prefix) expected to bring a
     review: of an active nomination, the member not recused."""
-    return Q(**{f"{assignment}nomination__status": "active"}) & ~Q(
-        **{f"{assignment}declaration": "conflict"}
+    return Q(**{f"{assignment}nomination__status": NominationStatus.ACTIVE}) & ~Q(
+        **{f"{assignment}declaration": Declaration.CONFLICT}
     )
 
 
 def counted_review(review: str = "") -> Q:
     """The reviews (reached through the `review` path prefix) that make the panel score:
     submitted, by a member not recused."""
-    return Q(**{f"{review}status": "submitted"}) & ~Q(
-        **{f"{review}assignment__declaration": "conflict"}
+    return Q(**{f"{review}status": ReviewStatus.SUBMITTED}) & ~Q(
+        **{f"{review}assignment__declaration": Declaration.CONFLICT}
     )
 
 
 def in_window(cycle, events: str) -> Q:
     """The events (reached through the `events` path prefix) that count for `cycle`: verified,
     occurred inside its window."""
-    return Q(
-        **{
-            f"{events}status": "verified",
-            f"{events}occurred_on__gte": cycle.window_start,
-            f"{events}occurred_on__lte": cycle.window_end,
-        }
-    )
+    return verified_in_window(cycle.window_start, cycle.window_end, events)
 
 
 def category_points(cycle, rules=None, *, events: str, prefix: str = "points_") -> dict:
@@ -176,7 +179,7 @@ def _panel_annotations() -> dict:
     the member scores M_r = 10 Σ w s / W is 10 × panel_weighted / (W × reviews)."""
     from awards.models import Review, ReviewScore
 
-    counted = Q(review__status="submitted") & ~Q(review__assignment__declaration="conflict")
+    counted = counted_review("review__")
     weighted = (
         ReviewScore.objects.filter(counted, review__assignment__nomination=OuterRef("pk"))
         .values("review__assignment__nomination")
@@ -218,13 +221,11 @@ class ReviewQuerySet(models.QuerySet):
         if _is_secretariat(user):
             return self.all()
         if _is_panel_member(user):
-            done = self.model.objects.filter(assignment__member=user, status="submitted").exclude(
-                assignment__declaration="conflict"
-            )
+            done = self.model.objects.counted().filter(assignment__member=user)
             return self.filter(
                 Q(assignment__member=user)
                 | Q(
-                    status="submitted",
+                    status=ReviewStatus.SUBMITTED,
                     assignment__nomination__in=done.values("assignment__nomination"),
                 )
             )
@@ -232,7 +233,7 @@ class ReviewQuerySet(models.QuerySet):
 
     def counted(self) -> "ReviewQuerySet":
         """The reviews that make the panel score: submitted, by members not recused."""
-        return self.filter(status="submitted").exclude(assignment__declaration="conflict")
+        return self.filter(counted_review())
 
 
 class CertificateQuerySet(models.QuerySet):
@@ -244,8 +245,8 @@ class CertificateQuerySet(models.QuerySet):
             return self.all()
         if has_role(user, Role.PARTNER):
             return self.filter(
-                status="issued",
-                result__nomination__cycle__status="published",
+                status=CertificateStatus.ISSUED,
+                result__nomination__cycle__status=CycleStatus.PUBLISHED,
                 result__nomination__enterprise__memberships__user=user,
                 result__nomination__enterprise__memberships__is_active=True,
             )

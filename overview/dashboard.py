@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from awards.models import Assignment, Cycle, Review
+from awards.models import Assignment, Cycle, Nomination, Review
 from awards.selectors.scores import TopEnterprise, top_enterprises
 from partners.filters import AWAITING_VERIFICATION, MY_OPEN_EVENTS, ON_RECORD_STATUSES
 from partners.models import CooperationEvent, Enterprise, PartnerReport
+from portal import clock
 
 MONTHS = 24
 TOP_ENTERPRISES = 10
@@ -266,14 +267,13 @@ def open_cycle(user, today: datetime.date) -> OpenCycle | None:
     (the definitions of awards.progress) as subqueries of the one query; None for users who
     see no cycle (officers, verifiers: no query at all)."""
     reviews = Review.objects.counted().filter(
-        assignment__nomination__cycle=OuterRef("pk"), assignment__nomination__status="active"
+        assignment__nomination__cycle=OuterRef("pk"),
+        assignment__nomination__status=Nomination.Status.ACTIVE,
     )
-    expected = Assignment.objects.filter(
-        nomination__cycle=OuterRef("pk"), nomination__status="active"
-    ).exclude(declaration=Assignment.Declaration.CONFLICT)
+    expected = Assignment.objects.expected().filter(nomination__cycle=OuterRef("pk"))
     cycle = (
         Cycle.objects.visible_to(user)
-        .filter(status__in=[Cycle.Status.NOMINATIONS, Cycle.Status.REVIEW])
+        .filter(status__in=Cycle.OPEN_STATUSES)
         .with_nomination_count()
         .annotate(
             reviews_submitted=_count(reviews, "assignment__nomination__cycle"),
@@ -312,7 +312,7 @@ class Dashboard:
 
 def staff_dashboard(user, today: datetime.date | None = None) -> Dashboard:
     """Every figure of the staff dashboard; `today` is Hong Kong's (TIME_ZONE) by default."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return Dashboard(
         today=today,
         events=monthly_events(user, today),

@@ -17,8 +17,9 @@ from awards.selectors.standing import open_cycle_standing, published_history
 from overview.dashboard import staff_dashboard
 from partners import selectors as partner_home
 from partners.models import CooperationEvent, EnforcementFlag, Enterprise, Membership
+from partners.rules import may_see_the_whole_record
 from portal.models import AuditEntry
-from portal.roles import STAFF_ROLES, Role, has_role, is_staff_member, role_required
+from portal.roles import STAFF_ROLES, Role, has_role, role_required
 from portal.shortcuts import paginate
 
 # Where each role starts; a user with several roles lands on the first that applies.
@@ -60,7 +61,7 @@ def enterprise_detail(request, pk):
         .filter(enterprise=enterprise)
         .select_related("logged_by")
     )
-    staff_view = is_staff_member(request.user)
+    staff_view = may_see_the_whole_record(request.user)
     counts = partner_home.event_counts(request.user, enterprise)
     # Every cycle for all customs staff, like the award history beside it (and the dashboard's
     # top enterprises): the scores come from the verified record, which all staff see. Partners

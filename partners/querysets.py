@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils import timezone
 
+from partners.statuses import OPEN_REPORT_STATUSES, EventStatus
 from portal.roles import Role, has_role, is_staff_member
 
 
@@ -32,17 +33,32 @@ class CooperationEventQuerySet(NeverDeletedQuerySet):
         """Staff see every event but other people's drafts; a partner sees only its own
         enterprise's verified events (and views never show it the restricted details)."""
         if is_staff_member(user):
-            return self.exclude(models.Q(status="draft") & ~models.Q(logged_by=user))
+            return self.exclude(models.Q(status=EventStatus.DRAFT) & ~models.Q(logged_by=user))
         if has_role(user, Role.PARTNER):
             return self.filter(
-                status="verified",
+                status=EventStatus.VERIFIED,
                 enterprise__memberships__user=user,
                 enterprise__memberships__is_active=True,
             )
         return self.none()
 
     def verified(self) -> "CooperationEventQuerySet":
-        return self.filter(status="verified")
+        return self.filter(status=EventStatus.VERIFIED)
+
+    def verified_in_window(self, start, end) -> "CooperationEventQuerySet":
+        return self.filter(verified_in_window(start, end))
+
+
+def verified_in_window(start, end, events: str = "") -> models.Q:
+    """The events (reached through the `events` path prefix) that count for an assessment
+    window: verified, occurred between `start` and `end`, both days included."""
+    return models.Q(
+        **{
+            f"{events}status": EventStatus.VERIFIED,
+            f"{events}occurred_on__gte": start,
+            f"{events}occurred_on__lte": end,
+        }
+    )
 
 
 class EvidenceFileQuerySet(NeverDeletedQuerySet):
@@ -75,7 +91,7 @@ class PartnerReportQuerySet(NeverDeletedQuerySet):
     def triage_order(self) -> "PartnerReportQuerySet":
         """Reports still waiting for customs (received, under review) first, oldest first."""
         waiting = models.Case(
-            models.When(status__in=["received", "under_review"], then=0),
+            models.When(status__in=OPEN_REPORT_STATUSES, then=0),
             default=1,
             output_field=models.IntegerField(),
         )

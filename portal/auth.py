@@ -31,3 +31,11 @@ class PortalBackend(ModelBackend):
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
+
+
+def person_name(user) -> str:
+    """A user as people know them: the full name, or the username when there is none (the
+    `person` template filter)."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()

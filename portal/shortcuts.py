@@ -1,8 +1,7 @@
 """What every view needs, said once: a page of a list, the filters of a list without its page,
 a service's refusal told to the user, and a file sent as a download."""
 
-from collections.abc import Callable
-from typing import Any
+from contextlib import contextmanager
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -38,15 +37,27 @@ def refusal_message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def call_service(request, service: Callable, /, **kwargs) -> tuple[bool, Any]:
-    """Run `service(**kwargs)`. (True, its result) when it went through; (False, None) when it
-    refused with a ValidationError, whose reasons the user then reads as an error message.
-    PermissionDenied is not caught: the user gets the 403 page."""
+class Outcome:
+    ok = True
+
+
+@contextmanager
+def refusal_reported(request):
+    """Run a service call in the block; if it refuses (ValidationError: the state does not
+    allow it, typically someone acted a moment earlier), the user reads why as an error message
+    and `outcome.ok` is False. PermissionDenied is not caught: the user gets the 403 page.
+
+        with refusal_reported(request) as outcome:
+            services.nomination_withdraw(nomination=nomination, user=request.user, reason=r)
+        if outcome.ok:
+            messages.success(request, _("Nomination withdrawn."))
+    """
+    outcome = Outcome()
     try:
-        return True, service(**kwargs)
+        yield outcome
     except ValidationError as error:
+        outcome.ok = False
         messages.error(request, refusal_message(error))
-        return False, None
 
 
 DOWNLOAD_TYPES = {**CONTENT_TYPES, "pdf": "application/pdf", "zip": "application/zip"}

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import F, Max
-from django.utils import timezone
 
 from awards.models import Certificate, Cycle, Review
 from awards.notifications import Kind as AwardKind
@@ -30,6 +29,7 @@ from partners.models import CooperationEvent, PartnerReport, ReportCounter, Repo
 from partners.notifications import Kind as PartnerKind
 from partners.services import reports
 from partners.shipments import parse_references
+from portal import clock
 from portal.models import AuditEntry, Notification
 from seeds.cycles import History, load_plan, local, present
 
@@ -152,7 +152,7 @@ def seed_reports(users: dict, plan: dict | None = None, *, today: date | None = 
     counted back from `today`, the seeding day); returns how many were sent."""
     plan = plan or load_plan()
     now = present(plan)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     sent = set(PartnerReport.objects.values_list("enterprise_id", "description"))
     created = 0
     for spec in DEMO_REPORTS + RECENT_REPORTS:

@@ -17,7 +17,6 @@ from django.utils import timezone
 from awards.models import CeremonyEntry, Certificate, Cycle, Review
 from awards.querysets import category_points
 from awards.services.ceremony import default_order_key
-from awards.services.panel import days_to_deadline
 from overview.dashboard import backlog, triage
 from partners.models import (
     CooperationEvent,
@@ -681,7 +680,7 @@ def test_the_2025_scoring_deadline_is_about_two_weeks_ahead(seeded):
     cycle = Cycle.objects.get(year=2025)
     assert cycle.status == "review"
     assert cycle.scoring_deadline == timezone.localdate() + timedelta(days=14)
-    assert days_to_deadline(cycle) == 14
+    assert cycle.days_to_deadline() == 14
     # Set by the secretariat through the service, dated that morning.
     entry = AuditEntry.objects.filter(
         action="awards.cycle.updated", object_id=str(cycle.pk)

@@ -13,6 +13,7 @@ from awards.models.nominations import NominationResult
 from awards.querysets import (
     CertificateQuerySet,
 )
+from awards.statuses import CertificateStatus
 from portal.i18n import in_active_language
 
 
@@ -24,11 +25,7 @@ class Certificate(models.Model):
     """The certificate of one award. A reissue revokes the old serial and issues a new one;
     at most one issued certificate per award, enforced by the database."""
 
-    class Status(models.TextChoices):
-        # Serial and code reserved, PDF being rendered: invisible outside the certificates page.
-        PENDING = "pending", _("Being generated")
-        ISSUED = "issued", _("Issued")
-        REVOKED = "revoked", _("Revoked")
+    Status = CertificateStatus
 
     result = models.ForeignKey(
         NominationResult,
@@ -78,11 +75,11 @@ class Certificate(models.Model):
             # One certificate per award being generated or valid; revoked ones may pile up.
             models.UniqueConstraint(
                 fields=["result"],
-                condition=Q(status__in=["pending", "issued"]),
+                condition=Q(status__in=[CertificateStatus.PENDING, CertificateStatus.ISSUED]),
                 name="one_current_certificate_per_award",
             ),
             models.CheckConstraint(
-                condition=~Q(status="revoked") | ~Q(revocation_reason=""),
+                condition=~Q(status=CertificateStatus.REVOKED) | ~Q(revocation_reason=""),
                 name="revoked_certificate_has_a_reason",
             ),
         ]

@@ -1,5 +1,6 @@
 """Award cycles: their settings, the points and caps of each event type, the panel criteria."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from awards.querysets import (
     CycleQuerySet,
 )
+from awards.statuses import FROZEN_CYCLE_STATUSES, CycleStatus
 from partners.models import CooperationEvent
+from portal.clock import today
 from portal.i18n import in_active_language
 
 EventType = CooperationEvent.EventType
@@ -29,12 +32,7 @@ SCORE_MIN, SCORE_MAX = 0, 10
 
 
 class Cycle(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        NOMINATIONS = "nominations", _("Nominations")
-        REVIEW = "review", _("Panel review")
-        FINALISED = "finalised", _("Finalised")
-        PUBLISHED = "published", _("Published")
+    Status = CycleStatus
 
     # Forward, one step at a time; back from finalised only with a reason (cycle_reopen).
     NEXT_STATUS = {
@@ -43,7 +41,11 @@ class Cycle(models.Model):
         Status.REVIEW: Status.FINALISED,
         Status.FINALISED: Status.PUBLISHED,
     }
-    FROZEN_STATUSES = {Status.FINALISED, Status.PUBLISHED}
+    FROZEN_STATUSES = FROZEN_CYCLE_STATUSES
+    # While nominations are open or the panel reviews: partners see their standing band.
+    OPEN_STATUSES = {Status.NOMINATIONS, Status.REVIEW}
+    # The steps taken from the cycle's own page; finalising and publishing have their own.
+    ADVANCES = {Status.DRAFT: Status.NOMINATIONS, Status.NOMINATIONS: Status.REVIEW}
 
     year = models.PositiveSmallIntegerField(
         _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
@@ -167,6 +169,16 @@ class Cycle(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status in self.FROZEN_STATUSES
+
+    def scoring_closed(self, now: datetime.datetime | None = None) -> bool:
+        """Past the end of the scoring deadline's day, Hong Kong time (no deadline: never)."""
+        return self.scoring_deadline is not None and today(now) > self.scoring_deadline
+
+    def days_to_deadline(self, now: datetime.datetime | None = None) -> int | None:
+        """0 on the deadline's day itself, negative once it has passed; None without one."""
+        if self.scoring_deadline is None:
+            return None
+        return (self.scoring_deadline - today(now)).days
 
     @property
     def multipliers(self) -> dict[str, Decimal]:

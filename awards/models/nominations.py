@@ -9,13 +9,12 @@ from awards.models.cycles import Cycle
 from awards.querysets import (
     NominationQuerySet,
 )
+from awards.statuses import NominationStatus
 from partners.models import Enterprise
 
 
 class Nomination(models.Model):
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("Nominated")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+    Status = NominationStatus
 
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="nominations")
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="nominations")

@@ -8,19 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from awards.models.cycles import SCORE_MAX, SCORE_MIN, PanelCriterion
 from awards.models.nominations import Nomination
-from awards.querysets import (
-    AssignmentQuerySet,
-    ReviewQuerySet,
-)
+from awards.querysets import AssignmentQuerySet, ReviewQuerySet
+from awards.statuses import Declaration, ReviewStatus
 
 
 class Assignment(models.Model):
     """A panel member assigned to one nominee, with their conflict-of-interest declaration."""
 
-    class Declaration(models.TextChoices):
-        PENDING = "pending", _("Not declared yet")
-        NO_CONFLICT = "no_conflict", _("No conflict")
-        CONFLICT = "conflict", _("Conflict of interest")
+    Declaration = Declaration
 
     nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="assignments")
     member = models.ForeignKey(
@@ -46,7 +41,7 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["nomination", "member"], name="one_assignment"),
             models.CheckConstraint(
-                condition=~Q(declaration="conflict") | ~Q(conflict_reason=""),
+                condition=~Q(declaration=Declaration.CONFLICT) | ~Q(conflict_reason=""),
                 name="conflict_has_a_reason",
             ),
         ]
@@ -64,9 +59,7 @@ class Assignment(models.Model):
 
 
 class Review(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+    Status = ReviewStatus
 
     # One review per member and nominee: the assignment is that pair.
     assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="review")

@@ -87,11 +87,9 @@ def nomination_dossier(nomination: Nomination, *, show_restricted: bool) -> Doss
     rules = {rule.event_type: rule for rule in cycle.event_rules.all()}
     [scored] = score_nominations(cycle, Nomination.objects.filter(pk=nomination.pk))
 
-    events = CooperationEvent.objects.verified().filter(
-        enterprise=enterprise,
-        occurred_on__gte=cycle.window_start,
-        occurred_on__lte=cycle.window_end,
-    )
+    events = CooperationEvent.objects.verified_in_window(
+        cycle.window_start, cycle.window_end
+    ).filter(enterprise=enterprise)
     if not show_restricted:
         events = events.defer("restricted_details", "seizure_value_hkd", "cases", "arrests")
     by_type: dict[str, list[DossierEvent]] = {}

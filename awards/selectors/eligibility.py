@@ -7,10 +7,11 @@ concern about it, dated inside the cycle's assessment window, that has not been 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from awards.querysets import in_window
 from partners.models import EnforcementFlag, Enterprise
 
 
@@ -63,12 +64,5 @@ def with_verified_events_in_window(enterprises: QuerySet, cycle) -> QuerySet:
     """`enterprises` annotated with `verified_in_window`: their verified events that occurred
     inside the cycle's window, counted as the scores count them (Nomination.with_scores)."""
     return enterprises.annotate(
-        verified_in_window=Count(
-            "events",
-            filter=Q(
-                events__status="verified",
-                events__occurred_on__gte=cycle.window_start,
-                events__occurred_on__lte=cycle.window_end,
-            ),
-        )
+        verified_in_window=Count("events", filter=in_window(cycle, "events__"))
     )

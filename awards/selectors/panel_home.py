@@ -22,8 +22,8 @@ from awards.models import (
     PanelCriterion,
     ReviewScore,
 )
+from awards.querysets import counted_review
 from awards.scoring import round2
-from awards.services.panel import days_to_deadline, scoring_closed
 
 Declaration = Assignment.Declaration
 SCORES = range(SCORE_MIN, SCORE_MAX + 1)
@@ -123,9 +123,8 @@ def score_distributions(user, cycles: list[Cycle]) -> dict[int, list[CriterionDi
     frozen = [cycle.pk for cycle in cycles if cycle.is_frozen]
     if not frozen:
         return {}
-    counted = Q(review__status="submitted") & ~Q(review__assignment__declaration="conflict")
     grouped = (
-        ReviewScore.objects.filter(counted, criterion__cycle__in=frozen)
+        ReviewScore.objects.filter(counted_review("review__"), criterion__cycle__in=frozen)
         .values("criterion", "score")
         .annotate(n=Count("pk"), own=Count("pk", filter=Q(review__assignment__member=user)))
         .order_by()
@@ -175,9 +174,9 @@ def panel_home(user, now: datetime.datetime | None = None) -> list[PanelCycle]:
         PanelCycle(
             cycle=cycle,
             assignments=by_cycle[cycle.pk],
-            days_left=days_to_deadline(cycle, now),
+            days_left=cycle.days_to_deadline(now),
             # Scoring is over once the cycle is finalised, whatever the deadline said.
-            scoring_closed=cycle.is_frozen or scoring_closed(cycle, now),
+            scoring_closed=cycle.is_frozen or cycle.scoring_closed(now),
             distributions=distributions.get(cycle.pk, []),
         )
         for cycle in cycles

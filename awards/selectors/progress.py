@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from awards import scoring
 from awards.models import Assignment, Cycle, Nomination, Review, ReviewScore
 from awards.selectors.scores import ScoredNomination, score_nominations
-from awards.services.panel import days_to_deadline
+from portal.auth import person_name
 
 # A nominee's member scores (M_r, 0–100) disagree when they are at least this far apart...
 DISAGREEMENT_RANGE = Decimal(30)  # 3 points on every criterion's 0–10 scale
@@ -143,7 +143,7 @@ def cycle_progress(cycle: Cycle) -> CycleProgress:
         cycle=cycle,
         nominees=sorted(nominees.values(), key=lambda p: p.nomination.enterprise.name_en),
         members=sorted(members.values(), key=lambda m: -m.remaining),
-        days_left=days_to_deadline(cycle),
+        days_left=cycle.days_to_deadline(),
     )
 
 
@@ -181,7 +181,7 @@ def review_export_rows(cycle: Cycle):
         enterprise = assignment.nomination.enterprise
         scores = {score.criterion_id: score.score for score in review.scores.all()}
         yield [
-            assignment.member.get_full_name() or assignment.member.get_username(),
+            person_name(assignment.member),
             enterprise.br_number,
             enterprise.name_en,
             *[scores.get(criterion.pk) for criterion in criteria],

@@ -87,7 +87,9 @@ def awarded_streaks(cycle: Cycle, enterprise_ids) -> dict[int, int]:
     awarded = {
         (cycle_id, enterprise_id): bool(result_awarded if result_awarded is not None else decision)
         for cycle_id, enterprise_id, result_awarded, decision in Nomination.objects.filter(
-            cycle__in=cycles, enterprise_id__in=list(enterprise_ids), status="active"
+            cycle__in=cycles,
+            enterprise_id__in=list(enterprise_ids),
+            status=Nomination.Status.ACTIVE,
         ).values_list("cycle_id", "enterprise_id", "result__awarded", "awarded")
     }
     return {

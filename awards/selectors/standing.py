@@ -24,8 +24,6 @@ from awards.models import Certificate, Cycle, Nomination, NominationResult
 from awards.selectors.scores import awarded_streaks, score_nominations
 from partners.models import CooperationEvent, Enterprise
 
-OPEN_STATUSES = (Cycle.Status.NOMINATIONS, Cycle.Status.REVIEW)
-
 
 class Band(TextChoices):
     TOP_10 = "top10", _("top 10 %")
@@ -79,7 +77,7 @@ def open_cycle_standing(enterprise: Enterprise) -> OpenCycleStanding | None:
     nominees and events."""
     nomination = (
         Nomination.objects.active()
-        .filter(enterprise=enterprise, cycle__status__in=OPEN_STATUSES)
+        .filter(enterprise=enterprise, cycle__status__in=Cycle.OPEN_STATUSES)
         .select_related("cycle")
         .order_by("-cycle__year")
         .first()

@@ -11,15 +11,16 @@ Every write locks the cycle's row first (as `ensure_cycle_editable` does for ope
 two secretariat users changing the order at the same moment take turns: the positions stay
 1..n, never duplicated or lost."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from awards import rules
 from awards.models import CeremonyEntry, Cycle, NominationResult
 from partners.models import Sector
 from portal.audit import audit, audit_many, diff, snapshot
-from portal.roles import Role, has_role
+from portal.rules import require
 
 DETAIL_FIELDS = [
     "representative_name",
@@ -97,11 +98,6 @@ def ceremony_entry(cycle: Cycle, result_pk: int) -> CeremonyEntry | None:
 # Writing
 
 
-def _require_secretariat(user) -> None:
-    if not has_role(user, Role.SECRETARIAT):
-        raise PermissionDenied(_("Only the secretariat arranges the ceremony list."))
-
-
 def _lock_frozen(cycle: Cycle) -> Cycle:
     """Lock the cycle's row (writers of the list take turns) and refuse unless it is frozen.
     The "no key update" lock conflicts with itself and with cycle_reopen's, not with inserts
@@ -146,7 +142,7 @@ def ceremony_date_set(*, cycle: Cycle, user, ceremony_date) -> Cycle:
     """Set or change the date of the cycle's ceremony (printed on the run sheet and on the
     certificates issued from now on). Logistics, not an award setting: it may change after
     the cycle is finalised."""
-    _require_secretariat(user)
+    require(rules.may_arrange_ceremony(user))
     cycle = _lock_frozen(cycle)
     before = snapshot(cycle, ["ceremony_date"])
     cycle.ceremony_date = ceremony_date
@@ -161,7 +157,7 @@ def ceremony_date_set(*, cycle: Cycle, user, ceremony_date) -> Cycle:
 def ceremony_list_fill(*, cycle: Cycle, user) -> int:
     """Put every awardee not on the list yet at its end, in the default order among
     themselves. Returns how many were added."""
-    _require_secretariat(user)
+    require(rules.may_arrange_ceremony(user))
     cycle = _lock_frozen(cycle)
     before = CeremonyEntry.objects.filter(result__nomination__cycle=cycle).count()
     return len(_fill(cycle, user)) - before
@@ -170,7 +166,7 @@ def ceremony_list_fill(*, cycle: Cycle, user) -> int:
 @transaction.atomic
 def ceremony_list_reset(*, cycle: Cycle, user) -> int:
     """Back to the default order, every awardee included. Returns how many changed place."""
-    _require_secretariat(user)
+    require(rules.may_arrange_ceremony(user))
     cycle = _lock_frozen(cycle)
     entries = _fill(cycle, user)
     ordered = sorted(entries, key=lambda entry: default_order_key(entry.result))
@@ -194,7 +190,7 @@ def ceremony_list_reset(*, cycle: Cycle, user) -> int:
 @transaction.atomic
 def ceremony_entry_move(*, result: NominationResult, user, direction: str) -> CeremonyEntry:
     """Swap the awardee with the one before (up) or after (down) them on the list."""
-    _require_secretariat(user)
+    require(rules.may_arrange_ceremony(user))
     if direction not in Direction.values:
         raise ValidationError(_("Move up or down."), code="direction")
     cycle = _lock_frozen(Cycle(pk=result.nomination.cycle_id))
@@ -269,7 +265,7 @@ def ceremony_entry_update(
     table_number: int | None = None,
 ) -> CeremonyEntry:
     """Record who receives the award, how to say the names and where they sit."""
-    _require_secretariat(user)
+    require(rules.may_arrange_ceremony(user))
     values = clean_details(
         representative_name=representative_name,
         representative_title=representative_title,

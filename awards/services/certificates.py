@@ -5,25 +5,20 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from awards import notifications
+from awards import notifications, rules
 from awards.models import Certificate, CertificateJob, CertificateRun, Cycle, NominationResult
 from awards.pdf import render_certificates
 from portal.audit import audit
-from portal.roles import Role, has_role
+from portal.rules import require
 
 Status = Certificate.Status
 SERIAL_PREFIX = "EEPA"
-
-
-def _require_secretariat(user) -> None:
-    if user is not None and not has_role(user, Role.SECRETARIAT):
-        raise PermissionDenied(_("Only the secretariat issues and revokes certificates."))
 
 
 def _lock_cycle(cycle_id: int) -> Cycle:
@@ -144,7 +139,7 @@ def _issuable(result: NominationResult) -> None:
 def certificate_issue(*, result: NominationResult, user=None) -> Certificate:
     """The issued certificate of an award, issuing it if there is none yet (safe to call twice,
     or again after a failure). `user` is None when a task issues it."""
-    _require_secretariat(user)
+    require(rules.may_issue_certificates(user))
     try:
         with transaction.atomic():
             result = NominationResult.objects.select_related(
@@ -183,7 +178,7 @@ def awards_without_certificate(cycle: Cycle):
 def certificates_issue_for_cycle(*, cycle: Cycle, user=None) -> list[Certificate]:
     """Issue every missing certificate of the cycle's awardees, rendered as one batch.
     Returns the certificates issued now (none if all were issued already)."""
-    _require_secretariat(user)
+    require(rules.may_issue_certificates(user))
     cycle = _lock_cycle(cycle.pk)
     return _issue(cycle, list(awards_without_certificate(cycle)), user)
 
@@ -215,7 +210,7 @@ def certificate_run_start(*, cycle: Cycle, user) -> CertificateRun | None:
     """Queue the certificates of every award of the cycle that has none. Returns the run, the
     run already under way if there is one (a double click starts nothing more), or None when
     every award has its certificate."""
-    _require_secretariat(user)
+    require(rules.may_issue_certificates(user))
     cycle = _lock_cycle(cycle.pk)
     active = (
         CertificateRun.objects.filter(cycle=cycle, jobs__status=JobStatus.QUEUED).distinct().first()
@@ -256,7 +251,7 @@ def certificate_jobs_work(job_ids: list[int]) -> int:
             return 0
         run = jobs[0].run
         user = run.started_by
-        _require_secretariat(user)
+        require(rules.may_issue_certificates(user))
         cycle = _lock_cycle(run.cycle_id)
         result_ids = [j.result_id for j in jobs]
         awards = awards_without_certificate(cycle).filter(pk__in=result_ids)
@@ -327,7 +322,7 @@ def _revoke(certificate: Certificate, user, reason: str) -> Certificate:
 
 @transaction.atomic
 def certificate_revoke(*, certificate: Certificate, user, reason: str) -> Certificate:
-    _require_secretariat(user)
+    require(rules.may_issue_certificates(user))
     return _revoke(certificate, user, _reason(reason))
 
 
@@ -335,7 +330,7 @@ def certificate_revoke(*, certificate: Certificate, user, reason: str) -> Certif
 def certificate_reissue(*, certificate: Certificate, user, reason: str) -> Certificate:
     """Revoke the certificate and issue the award a new one under a new serial, with the
     enterprise's names as they are now (a corrected name is the usual reason)."""
-    _require_secretariat(user)
+    require(rules.may_issue_certificates(user))
     reason = _reason(reason)
     result = NominationResult.objects.select_related(
         "nomination__cycle", "nomination__enterprise"

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -21,11 +21,12 @@ from awards.models import (
     NominationResult,
     PanelCriterion,
 )
+from awards.rules import may_advance_cycle, may_manage_cycles, may_reopen_cycle
 from awards.services import ensure_cycle_editable
 from awards.services.ceremony import ceremony_list_discard
 from awards.services.cycle_files import read_settings
 from portal.audit import audit, diff, snapshot
-from portal.roles import Role, has_role
+from portal.rules import require
 
 Status = Cycle.Status
 
@@ -66,7 +67,6 @@ SCORING_FIELDS = [
 ]
 CRITERION_FIELDS = ["name_en", "name_zh", "description_en", "description_zh", "weight"]
 # The secretariat moves a cycle on up to the review; finalising is a decision (decisions.py).
-ADVANCES = {Status.DRAFT: Status.NOMINATIONS, Status.NOMINATIONS: Status.REVIEW}
 
 Rules = Mapping[str, tuple[Decimal, Decimal]]
 # Criteria as the forms give them: CRITERION_FIELDS, and "pk" for an existing criterion.
@@ -88,7 +88,7 @@ def cycle_create(
     **fields,
 ) -> Cycle:
     """A new draft cycle with its rules (DEFAULT_RULES unless given) and panel criteria."""
-    _require_secretariat(user)
+    require(may_manage_cycles(user))
     rules = DEFAULT_RULES if rules is None else rules
     return _create(actor=user, fields=fields, rules=rules, criteria=criteria, note=note)
 
@@ -104,7 +104,7 @@ def cycle_update(
 ) -> Cycle:
     """Change the settings; `rules` and `criteria`, when given, replace the cycle's. Refused
     once the cycle is finalised, and for what the scores depend on once it is in review."""
-    _require_secretariat(user)
+    require(may_manage_cycles(user))
     _require_cycle_fields(fields)
     cycle = ensure_cycle_editable(cycle)
     before = snapshot(cycle, CYCLE_FIELDS)
@@ -167,16 +167,15 @@ def cycle_copy(*, source: Cycle, user: AbstractBaseUser) -> Cycle:
 def cycle_advance(*, cycle: Cycle, user: AbstractBaseUser, from_status: str | None = None) -> Cycle:
     """One step forward: draft → nominations → review. `from_status` is the status the user
     saw when they confirmed; if the cycle has moved since, nothing happens."""
-    _require_secretariat(user)
+    require(may_manage_cycles(user))
     cycle = _lock(cycle)
     if from_status is not None and cycle.status != from_status:
         raise ValidationError(
             _("The cycle has moved on meanwhile: it is now in “%(status)s”.")
             % {"status": cycle.get_status_display()}
         )
-    if cycle.status not in ADVANCES:
-        raise ValidationError(advance_refusal(cycle))
-    target = ADVANCES[cycle.status]
+    require(may_advance_cycle(user, cycle))
+    target = Cycle.ADVANCES[cycle.status]
     if target == Status.REVIEW and not cycle.nominations.active().exists():
         raise ValidationError(_("Nominate at least one enterprise before the panel review starts."))
     before = snapshot(cycle, ["status"])
@@ -186,30 +185,16 @@ def cycle_advance(*, cycle: Cycle, user: AbstractBaseUser, from_status: str | No
     return cycle
 
 
-def advance_refusal(cycle: Cycle) -> str:
-    """Why the cycle's status cannot be moved on from the cycle's page ("" if it can)."""
-    if cycle.status in ADVANCES:
-        return ""
-    if cycle.status == Status.REVIEW:
-        return _("A cycle in review moves on when the secretariat finalises its decisions.")
-    if cycle.status == Status.FINALISED:
-        return _("A finalised cycle moves on when a second secretariat user approves publication.")
-    return _("A published cycle is complete.")
-
-
 @transaction.atomic
 def cycle_reopen(*, cycle: Cycle, user: AbstractBaseUser, reason: str) -> Cycle:
     """Back from finalised to review. The frozen results are removed, listed in the audit
     entry with the reason; the secretariat's decisions on the nominations stay."""
-    _require_secretariat(user)
+    require(may_manage_cycles(user))
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the cycle is reopened."))
     cycle = _lock(cycle)
-    if cycle.status == Status.PUBLISHED:
-        raise ValidationError(_("A published cycle cannot be reopened: partners see its results."))
-    if cycle.status != Status.FINALISED:
-        raise ValidationError(_("Only a finalised cycle can be reopened."))
+    require(may_reopen_cycle(user, cycle))
     certificates = Certificate.objects.filter(result__nomination__cycle=cycle)
     if certificates.exclude(status=Certificate.Status.PENDING).exists():
         # A certificate (even revoked) may be in someone's hands, and its verification page
@@ -249,11 +234,6 @@ def cycle_import(*, text: str, year: int | None = None) -> Cycle:
 
 
 # Helpers
-
-
-def _require_secretariat(user) -> None:
-    if not has_role(user, Role.SECRETARIAT):
-        raise PermissionDenied(_("Only the secretariat manages award cycles."))
 
 
 def _require_cycle_fields(fields) -> None:

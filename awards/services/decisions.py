@@ -1,12 +1,12 @@
 """Decisions on the awardees, finalisation (the frozen snapshot) and publication (four eyes)."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from awards import notifications
+from awards import notifications, rules
 from awards.models import Cycle, Nomination, NominationResult
 from awards.scoring import round2
 from awards.selectors.ranking import (
@@ -16,25 +16,12 @@ from awards.selectors.ranking import (
 )
 from awards.services import ensure_cycle_editable
 from portal.audit import audit, diff, snapshot
-from portal.roles import Role, has_role
+from portal.rules import require
 
 Status = Cycle.Status
 DECISION_FIELDS = ["awarded", "decision_rationale"]
 # How many names a refusal lists before "and N more".
 NAMES_SHOWN = 5
-
-
-def _require_secretariat(user) -> None:
-    if not has_role(user, Role.SECRETARIAT):
-        raise PermissionDenied(_("Only the secretariat decides the awards."))
-
-
-def _require_review(cycle: Cycle) -> None:
-    if cycle.status != Status.REVIEW:
-        raise ValidationError(
-            _("Awards are decided while the cycle is in panel review; this cycle is %(status)s.")
-            % {"status": cycle.get_status_display().lower()}
-        )
 
 
 def _names(rows) -> str:
@@ -65,9 +52,9 @@ def nomination_decide(
     """Record whether the nominee is awarded. The top N of the live ranking are suggested;
     a decision that departs from that needs a rationale. A pending nominee (fewer reviews than
     the quorum) is not ranked and cannot be awarded."""
-    _require_secretariat(user)
+    require(rules.may_decide_awards(user))
     cycle = ensure_cycle_editable(nomination.cycle)
-    _require_review(cycle)
+    require(rules.may_decide_awards(user, cycle))
     nomination = (
         Nomination.objects.select_for_update()
         .select_related("enterprise")
@@ -104,9 +91,9 @@ def decisions_apply_suggestion(*, cycle: Cycle, user) -> int:
     """Award the top N of the live ranking and nobody else (pending nominees included).
     Returns how many decisions changed; a changed decision loses its rationale, which
     explained a departure that no longer exists (the audit trail keeps it)."""
-    _require_secretariat(user)
+    require(rules.may_decide_awards(user))
     cycle = ensure_cycle_editable(cycle)
-    _require_review(cycle)
+    require(rules.may_decide_awards(user, cycle))
     ranking = live_ranking(cycle)
     suggestion = {row.nomination.pk: row.suggested for row in ranking.ranked}
     suggestion.update({row.nomination.pk: False for row in ranking.pending})
@@ -175,7 +162,7 @@ def cycle_finalise(*, cycle: Cycle, user) -> Cycle:
 
     Every active nomination must be decided; pending nominees can only be decided "not
     awarded" (decisions_apply_suggestion does so)."""
-    _require_secretariat(user)
+    require(rules.may_decide_awards(user))
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     ranking = live_ranking(cycle)
     problems = finalisation_problems(cycle, ranking)
@@ -220,27 +207,11 @@ def cycle_finalise(*, cycle: Cycle, user) -> Cycle:
     return cycle
 
 
-def publication_refusal(cycle: Cycle, user) -> None:
-    """Raise why `user` may not approve the publication of `cycle`, if they may not."""
-    _require_secretariat(user)
-    if cycle.status == Status.PUBLISHED:
-        raise ValidationError(_("This cycle is already published."))
-    if cycle.status != Status.FINALISED:
-        raise ValidationError(_("Only a finalised cycle can be published."))
-    if cycle.finalised_by_id == user.pk:
-        raise PermissionDenied(
-            _(
-                "You finalised this cycle, so you cannot also approve its publication: "
-                "another member of the secretariat must (four eyes)."
-            )
-        )
-
-
 @transaction.atomic
 def cycle_publish(*, cycle: Cycle, user) -> Cycle:
     """A second secretariat user approves the finalised results; partners see them later."""
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
-    publication_refusal(cycle, user)
+    require(rules.may_publish_cycle(user, cycle))
     before = snapshot(cycle, ["status"])
     cycle.status, cycle.published_at, cycle.published_by = Status.PUBLISHED, timezone.now(), user
     cycle.save(update_fields=["status", "published_at", "published_by"])

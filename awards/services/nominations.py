@@ -1,10 +1,11 @@
 """Nominating enterprises in a cycle, in bulk, and withdrawing nominations."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from awards import rules
 from awards.models import Cycle, Nomination
 from awards.selectors.eligibility import (
     eligibility_of,
@@ -14,18 +15,13 @@ from awards.selectors.eligibility import (
 from awards.services import ensure_cycle_editable
 from partners.models import Enterprise
 from portal.audit import audit, audit_many
-from portal.roles import Role, has_role
-
-
-def _require_secretariat(user) -> None:
-    if not has_role(user, Role.SECRETARIAT):
-        raise PermissionDenied(_("Only the secretariat nominates and withdraws nominations."))
+from portal.rules import require
 
 
 @transaction.atomic
 def nomination_create(*, cycle: Cycle, enterprise: Enterprise, user) -> Nomination:
     """Nominate one enterprise; a withdrawn nomination of it is reinstated."""
-    _require_secretariat(user)
+    require(rules.may_nominate(user))
     cycle = ensure_cycle_editable(cycle)
     eligibility = enterprise_eligibility(cycle, enterprise)
     if not eligibility.eligible:
@@ -84,7 +80,7 @@ def nominations_bulk_create(
 ) -> list[Nomination]:
     """Nominate every candidate of `bulk_candidates`. With `expected` (the number the user
     was shown before confirming), refuse if the candidates have changed in number since."""
-    _require_secretariat(user)
+    require(rules.may_nominate(user))
     if min_events < 0:
         raise ValidationError(_("The number of events cannot be negative."))
     cycle = ensure_cycle_editable(cycle)
@@ -113,7 +109,7 @@ def nominations_bulk_create(
 
 @transaction.atomic
 def nomination_withdraw(*, nomination: Nomination, user, reason: str) -> Nomination:
-    _require_secretariat(user)
+    require(rules.may_nominate(user))
     ensure_cycle_editable(nomination.cycle)
     nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
     if nomination.status == Nomination.Status.WITHDRAWN:

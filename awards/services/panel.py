@@ -1,17 +1,15 @@
 """Panel review: assigning members to nominees, conflict declarations, reviews."""
 
-import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from awards import notifications, panel_planning
+from awards import notifications, panel_planning, rules
 from awards.models import (
     SCORE_MAX,
     SCORE_MIN,
@@ -24,8 +22,8 @@ from awards.models import (
 )
 from awards.services import ensure_cycle_editable
 from portal.audit import audit, audit_many
-from portal.clock import today
-from portal.roles import Role, has_role
+from portal.roles import Role
+from portal.rules import require
 
 Declaration = Assignment.Declaration
 
@@ -41,18 +39,6 @@ class AssignmentMode(models.TextChoices):
 def panel_members():
     """The users who can be assigned: active members of the Panel group."""
     return get_user_model().objects.filter(groups__name=Role.PANEL, is_active=True)
-
-
-def scoring_closed(cycle: Cycle, now: datetime.datetime | None = None) -> bool:
-    """Past the end of the scoring deadline's day, Hong Kong time (no deadline: never)."""
-    return cycle.scoring_deadline is not None and today(now) > cycle.scoring_deadline
-
-
-def days_to_deadline(cycle: Cycle, now: datetime.datetime | None = None) -> int | None:
-    """0 on the deadline's day itself, negative once it has passed; None without a deadline."""
-    if cycle.scoring_deadline is None:
-        return None
-    return (cycle.scoring_deadline - today(now)).days
 
 
 # Assignments
@@ -72,13 +58,9 @@ def assignments_create(
     balanced (awards.assignment). Only adds: existing assignments, declarations and reviews
     stay, so re-running after members declare conflicts tops the nominees back up to the
     quorum. A balanced assignment that cannot give every nominee the quorum writes nothing."""
-    if not has_role(user, Role.SECRETARIAT):
-        raise PermissionDenied(_("Only the secretariat assigns the panel."))
+    require(rules.may_assign_panel(user))
     cycle = ensure_cycle_editable(cycle)
-    if cycle.status not in (Cycle.Status.NOMINATIONS, Cycle.Status.REVIEW):
-        raise ValidationError(
-            _("The panel is assigned once nominations are open, until the cycle is finalised.")
-        )
+    require(rules.may_assign_panel(user, cycle))
     nominations = {n.pk: n for n in Nomination.objects.filter(cycle=cycle).active()}
     if not nominations:
         raise ValidationError(_("There are no active nominees to assign."))
@@ -215,22 +197,8 @@ def review_save(
     the scoring deadline or outside the cycle's review stage."""
     assignment = _lock_own_assignment(assignment, user)
     cycle = assignment.nomination.cycle
-    if cycle.status != Cycle.Status.REVIEW:
-        raise ValidationError(_("Reviews are entered only while the cycle is in panel review."))
-    if assignment.nomination.status != Nomination.Status.ACTIVE:
-        raise ValidationError(_("This nomination was withdrawn."))
-    if assignment.declaration == Declaration.PENDING:
-        raise PermissionDenied(_("Declare whether you have a conflict of interest first."))
-    if assignment.declaration == Declaration.CONFLICT:
-        raise PermissionDenied(_("You declared a conflict of interest with this nominee."))
-    if scoring_closed(cycle):
-        raise ValidationError(
-            _("Scoring closed at the end of %(date)s.")
-            % {"date": date_format(cycle.scoring_deadline, "DATE_FORMAT")}
-        )
     review = Review.objects.select_for_update().filter(assignment=assignment).first()
-    if review is not None and review.status == Review.Status.SUBMITTED:
-        raise ValidationError(_("This review was submitted; it can no longer be changed."))
+    require(rules.may_review(user, assignment, review))
     criteria = {c.pk: c for c in PanelCriterion.objects.filter(cycle=cycle)}
     scores = _checked_scores(scores, criteria, submit)
     if review is None:
@@ -290,8 +258,7 @@ def _checked_scores(scores, criteria, submit) -> dict[int, int]:
 def _lock_own_assignment(assignment: Assignment, user) -> Assignment:
     """Lock the cycle (no writes to a finalised cycle) and the assignment, which must be the
     user's own: a member declares and reviews only for themselves."""
-    if assignment.member_id != user.pk or not has_role(user, Role.PANEL):
-        raise PermissionDenied(_("This is another panel member's assignment."))
+    require(rules.may_act_on_assignment(user, assignment))
     ensure_cycle_editable(assignment.nomination.cycle)
     return (
         Assignment.objects.select_for_update(of=("self",))

@@ -6,23 +6,20 @@ works without JavaScript."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from awards.forms.ceremony import CeremonyDateForm, CeremonyEntryForm
-from awards.models import Cycle
 from awards.run_sheet import EXPORT_CONTENT_TYPES, EXPORT_FORMATS, ceremony_export, export_filename
 from awards.services import ceremony as services
+from awards.views import cycle_from_url
 from portal.models import AuditEntry
 from portal.roles import Role, role_required
-
-
-def _cycle(request, year) -> Cycle:
-    return get_object_or_404(Cycle.objects.visible_to(request.user), year=year)
+from portal.shortcuts import refusal_reported, send_download
 
 
 def _list_url(cycle, entry=None) -> str:
@@ -39,7 +36,7 @@ def _entry(cycle, pk):
 
 @role_required(Role.SECRETARIAT)
 def ceremony_list(request, year):
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year)
     entries = services.ceremony_entries(cycle)
     return render(
         request,
@@ -57,16 +54,14 @@ def ceremony_list(request, year):
 @require_POST
 @role_required(Role.SECRETARIAT)
 def ceremony_move(request, year, pk):
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year)
     entry = _entry(cycle, pk)
     name = entry.result.nomination.enterprise.name
-    try:
+    with refusal_reported(request) as outcome:
         entry = services.ceremony_entry_move(
             result=entry.result, user=request.user, direction=request.POST.get("direction", "")
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if outcome.ok:
         messages.success(
             request,
             _("%(enterprise)s is now number %(position)d.")
@@ -78,12 +73,10 @@ def ceremony_move(request, year, pk):
 @require_POST
 @role_required(Role.SECRETARIAT)
 def ceremony_reset(request, year):
-    cycle = _cycle(request, year)
-    try:
+    cycle = cycle_from_url(request, year)
+    with refusal_reported(request) as outcome:
         moved = services.ceremony_list_reset(cycle=cycle, user=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if outcome.ok:
         messages.success(
             request,
             ngettext(
@@ -98,7 +91,7 @@ def ceremony_reset(request, year):
 
 @role_required(Role.SECRETARIAT)
 def ceremony_entry_update(request, year, pk):
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year)
     entry = _entry(cycle, pk)
     form = CeremonyEntryForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
@@ -137,21 +130,21 @@ def ceremony_entry_update(request, year, pk):
 @role_required(Role.SECRETARIAT)
 def ceremony_download(request, year):
     """The run sheet (format=pdf) or the list as a table (csv, the default, or xlsx)."""
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year)
     if not cycle.is_frozen:
         raise Http404
     fmt = request.GET.get("format", "csv")
     if fmt not in EXPORT_FORMATS:
         fmt = "csv"
-    response = HttpResponse(ceremony_export(cycle, fmt), content_type=EXPORT_CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{export_filename(cycle, fmt)}"'
-    return response
+    return send_download(
+        ceremony_export(cycle, fmt), export_filename(cycle, fmt), EXPORT_CONTENT_TYPES[fmt]
+    )
 
 
 @require_POST
 @role_required(Role.SECRETARIAT)
 def ceremony_date(request, year):
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year)
     form = CeremonyDateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the date of the ceremony as a date, e.g. 2024-10-24."))

@@ -9,18 +9,19 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from awards.exports import write_certificates_zip
 from awards.forms.certificates import CertificateReasonForm, VerifyForm
-from awards.models import Certificate, CertificateJob, CertificateRun, Cycle, NominationResult
+from awards.models import Certificate, CertificateJob, CertificateRun, NominationResult
 from awards.services import certificates as services
+from awards.views import cycle_from_url
 from partners.models import Enterprise
 from portal.ratelimit import rate_limit
 from portal.roles import Role, role_required
+from portal.shortcuts import send_download
 
 # What secrets.token_urlsafe() makes; anything else is looked up nowhere.
 VERIFICATION_CODE = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -107,12 +108,7 @@ def certificate_download(request, pk):
     certificate = get_object_or_404(
         Certificate.objects.visible_to(request.user).exclude(pdf=""), pk=pk
     )
-    return FileResponse(
-        certificate.pdf.open("rb"),
-        as_attachment=True,
-        filename=f"{certificate.serial}.pdf",
-        content_type="application/pdf",
-    )
+    return send_download(certificate.pdf.open("rb"), f"{certificate.serial}.pdf")
 
 
 @role_required(Role.PARTNER)
@@ -139,10 +135,6 @@ def my_certificates(request):
 # The Secretariat's certificates page of a cycle
 
 
-def _cycle(request, year) -> Cycle:
-    return get_object_or_404(Cycle.objects.visible_to(request.user), year=year)
-
-
 def _run_context(run: CertificateRun | None) -> dict:
     if run is None:
         return {"run": None}
@@ -160,7 +152,7 @@ def _run_context(run: CertificateRun | None) -> dict:
 
 @role_required(Role.SECRETARIAT)
 def certificate_list(request, year):
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year)
     awards = (
         NominationResult.objects.filter(nomination__cycle=cycle, awarded=True)
         .select_related("nomination__enterprise")
@@ -172,8 +164,13 @@ def certificate_list(request, year):
     rows = [
         {
             "result": result,
-            "issued": next((c for c in result.certificates.all() if c.status == "issued"), None),
-            "revoked": [c for c in result.certificates.all() if c.status == "revoked"],
+            "issued": next(
+                (c for c in result.certificates.all() if c.status == Certificate.Status.ISSUED),
+                None,
+            ),
+            "revoked": [
+                c for c in result.certificates.all() if c.status == Certificate.Status.REVOKED
+            ],
         }
         for result in awards
     ]
@@ -194,7 +191,7 @@ def certificate_list(request, year):
 @require_POST
 @role_required(Role.SECRETARIAT)
 def certificate_generate(request, year):
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year)
     try:
         run = services.certificate_run_start(cycle=cycle, user=request.user)
     except ValidationError as error:
@@ -213,7 +210,7 @@ def certificate_generate(request, year):
 def certificate_run(request, year, pk):
     """The progress panel, polled by htmx until the run is over; then the whole page reloads
     once, to show the new serials."""
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year)
     run = get_object_or_404(cycle.certificate_runs.select_related("started_by"), pk=pk)
     if not request.htmx:
         return redirect("awards:certificate-list", year=cycle.year)
@@ -228,7 +225,7 @@ def certificate_run(request, year, pk):
 def certificate_zip(request, year):
     """Every issued certificate of the cycle in one ZIP, with a SHA256SUMS file to check them.
     Built in a temporary file: a thousand certificates would not fit in memory comfortably."""
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year)
     certificates = list(
         Certificate.objects.visible_to(request.user)
         .filter(result__nomination__cycle=cycle, status=Certificate.Status.ISSUED)
@@ -238,16 +235,11 @@ def certificate_zip(request, year):
     if not certificates:
         messages.error(request, _("No certificate of this cycle has been issued yet."))
         return redirect("awards:certificate-list", year=cycle.year)
-    # FileResponse closes the file once it is sent.
+    # The response closes the file once it is sent.
     archive = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
     write_certificates_zip(certificates, archive)
     archive.seek(0)
-    return FileResponse(
-        archive,
-        as_attachment=True,
-        filename=f"EEPA-{cycle.year}-certificates.zip",
-        content_type="application/zip",
-    )
+    return send_download(archive, f"EEPA-{cycle.year}-certificates.zip")
 
 
 def _certificate_action(request, pk, *, service, template, done_message):

@@ -1,42 +1,30 @@
 """Award cycles: the list, a cycle's page, its settings, and the steps of its status."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Max
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from awards.forms.cycles import AdvanceForm, CycleSettingsForm
 from awards.models import Cycle, EventType, NominationResult
+from awards.rules import (
+    advance_refusal,
+    cycle_actions,
+    may_advance_cycle,
+    may_edit_cycle,
+    may_reopen_cycle,
+)
 from awards.services import cycles as services
+from awards.views import cycle_from_url
+from portal.clock import today
 from portal.forms import ReasonForm
 from portal.models import AuditEntry
-from portal.roles import Role, has_role, role_required
+from portal.roles import Role, role_required
+from portal.rules import allowed, forbid_unless
+from portal.shortcuts import refusal_reported
 
 Status = Cycle.Status
-
-
-def cycle_actions(cycle: Cycle, user) -> set[str]:
-    """What `user` may do to the cycle from its page: edit, advance, reopen; and the next
-    steps on the decisions pages: finalise, publish (which check the rest themselves)."""
-    if not has_role(user, Role.SECRETARIAT):
-        return set()
-    actions = set()
-    if not cycle.is_frozen:
-        actions.add("edit")
-    if cycle.status in services.ADVANCES:
-        actions.add("advance")
-    if cycle.status == Status.REVIEW:
-        actions.add("finalise")
-    if cycle.status == Status.FINALISED:
-        actions.update({"reopen", "publish"})
-    return actions
-
-
-def _cycle(request, year: int, queryset=None) -> Cycle:
-    queryset = Cycle.objects.visible_to(request.user) if queryset is None else queryset
-    return get_object_or_404(queryset, year=year)
 
 
 @role_required(Role.SECRETARIAT, Role.PANEL)
@@ -51,12 +39,10 @@ def cycle_list(request):
 
 @role_required(Role.SECRETARIAT, Role.PANEL)
 def cycle_detail(request, year):
-    cycle = _cycle(
+    cycle = cycle_from_url(
         request,
         year,
-        Cycle.objects.visible_to(request.user)
-        .with_nomination_count()
-        .select_related("finalised_by", "published_by"),
+        Cycle.objects.with_nomination_count().select_related("finalised_by", "published_by"),
     )
     order = {code: position for position, code in enumerate(EventType.values)}
     rules = sorted(cycle.event_rules.all(), key=lambda rule: order[rule.event_type])
@@ -75,9 +61,9 @@ def cycle_detail(request, year):
                 (status, statuses.index(status) - statuses.index(cycle.status))
                 for status in statuses
             ],
-            "actions": cycle_actions(cycle, request.user),
-            "next_status": services.ADVANCES.get(cycle.status),
-            "advance_refusal": services.advance_refusal(cycle),
+            "actions": allowed(cycle_actions(request.user, cycle)),
+            "next_status": Cycle.ADVANCES.get(cycle.status),
+            "advance_refusal": advance_refusal(cycle),
             "scoring_locked": services.scoring_settings_locked(cycle),
             "audit_entries": AuditEntry.objects.visible_to(request.user)
             .for_object(cycle)
@@ -94,7 +80,7 @@ def cycle_create(request):
     else:
         latest = Cycle.objects.aggregate(year=Max("year"))["year"]
         initial = {
-            "year": latest + 1 if latest else timezone.localdate().year,
+            "year": latest + 1 if latest else today().year,
             "rules": services.DEFAULT_RULES,
         }
     form = CycleSettingsForm(request.POST or None, initial=initial)
@@ -115,17 +101,13 @@ def _copy_source(request) -> Cycle | None:
     year = request.GET.get("copy_from", "")
     if not year.isdigit():
         return None
-    return _cycle(request, int(year))
+    return cycle_from_url(request, int(year))
 
 
 @role_required(Role.SECRETARIAT)
 def cycle_update(request, year):
-    cycle = _cycle(request, year)
-    if "edit" not in cycle_actions(cycle, request.user):
-        raise PermissionDenied(
-            _("A %(status)s cycle can no longer be edited.")
-            % {"status": cycle.get_status_display().lower()}
-        )
+    cycle = cycle_from_url(request, year)
+    forbid_unless(may_edit_cycle(request.user, cycle))
     form = CycleSettingsForm(
         request.POST or None,
         instance=cycle,
@@ -145,18 +127,15 @@ def cycle_update(request, year):
 @role_required(Role.SECRETARIAT)
 def cycle_advance(request, year):
     """GET asks for confirmation; POST moves the cycle one step on."""
-    cycle = _cycle(request, year, Cycle.objects.visible_to(request.user).with_nomination_count())
-    if "advance" not in cycle_actions(cycle, request.user):
-        raise PermissionDenied(services.advance_refusal(cycle))
+    cycle = cycle_from_url(request, year, Cycle.objects.with_nomination_count())
+    forbid_unless(may_advance_cycle(request.user, cycle))
     form = AdvanceForm(request.POST or None, cycle=cycle)
     if form.is_valid():
-        try:
+        with refusal_reported(request) as outcome:
             cycle = services.cycle_advance(
                 cycle=cycle, user=request.user, from_status=form.cleaned_data["from_status"]
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _("The cycle is now in the “%(status)s” stage.")
@@ -166,25 +145,22 @@ def cycle_advance(request, year):
     return render(
         request,
         "awards/cycles/cycle_advance.html",
-        {"cycle": cycle, "form": form, "next_status": services.ADVANCES[cycle.status]},
+        {"cycle": cycle, "form": form, "next_status": Cycle.ADVANCES[cycle.status]},
     )
 
 
 @role_required(Role.SECRETARIAT)
 def cycle_reopen(request, year):
     """Back from finalised to review, with a written reason."""
-    cycle = _cycle(request, year)
-    if "reopen" not in cycle_actions(cycle, request.user):
-        raise PermissionDenied(_("Only a finalised cycle can be reopened."))
+    cycle = cycle_from_url(request, year)
+    forbid_unless(may_reopen_cycle(request.user, cycle))
     form = ReasonForm(request.POST or None, submit_label="")
     if form.is_valid():
-        try:
+        with refusal_reported(request) as outcome:
             cycle = services.cycle_reopen(
                 cycle=cycle, user=request.user, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if outcome.ok:
             messages.success(request, _("The cycle is back in panel review."))
         return redirect(cycle)
     return render(

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,13 +15,11 @@ from awards.models import Cycle, Nomination
 from awards.selectors.dossier import nomination_dossier
 from awards.selectors.eligibility import eligibility_of, with_verified_events_in_window
 from awards.services import nominations as services
+from awards.views import cycle_from_url
 from partners.models import Enterprise
 from portal.models import AuditEntry
 from portal.roles import Role, role_required
-
-
-def _cycle(request, year) -> Cycle:
-    return get_object_or_404(Cycle.objects.visible_to(request.user), year=year)
+from portal.shortcuts import refusal_reported
 
 
 def _list_url(cycle: Cycle) -> str:
@@ -33,7 +30,7 @@ def _list_url(cycle: Cycle) -> str:
 def nomination_list(request, year):
     """Every enterprise of the registry with its eligibility, its verified events in the window
     and its nomination in this cycle. A fixed number of queries."""
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year)
     enterprises = list(
         with_verified_events_in_window(Enterprise.objects.visible_to(request.user), cycle).order_by(
             "name_en", "pk"
@@ -59,7 +56,9 @@ def nomination_list(request, year):
             "ineligible_nominated": sum(
                 1
                 for enterprise, eligible, nomination in rows
-                if nomination and nomination.status == "active" and not eligible.eligible
+                if nomination
+                and nomination.status == Nomination.Status.ACTIVE
+                and not eligible.eligible
             ),
             "bulk_form": BulkNominationForm(),
         },
@@ -69,17 +68,15 @@ def nomination_list(request, year):
 @require_POST
 @role_required(Role.SECRETARIAT)
 def nomination_create(request, year):
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year)
     form = NominateForm(request.POST, enterprises=Enterprise.objects.visible_to(request.user))
     if not form.is_valid():
         messages.error(request, _("Choose an enterprise to nominate."))
         return redirect(_list_url(cycle))
     enterprise = form.cleaned_data["enterprise"]
-    try:
+    with refusal_reported(request) as outcome:
         services.nomination_create(cycle=cycle, enterprise=enterprise, user=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if outcome.ok:
         messages.success(request, _("%(enterprise)s nominated.") % {"enterprise": enterprise.name})
     return redirect(_list_url(cycle))
 
@@ -87,21 +84,20 @@ def nomination_create(request, year):
 @role_required(Role.SECRETARIAT)
 def nomination_bulk(request, year):
     """GET ?min_events=N shows who would be nominated; the confirmation posts the number shown."""
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year)
     if request.method == "POST":
         confirm = BulkConfirmForm(request.POST)
         if not confirm.is_valid():
             messages.error(request, _("Check the list again before confirming."))
             return redirect(reverse("awards:nomination-bulk", args=[cycle.year]))
-        try:
+        with refusal_reported(request) as outcome:
             created = services.nominations_bulk_create(
                 cycle=cycle,
                 min_events=confirm.cleaned_data["min_events"],
                 expected=confirm.cleaned_data["expected"],
                 user=request.user,
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        if not outcome.ok:
             query = f"?min_events={confirm.cleaned_data['min_events']}"
             return redirect(reverse("awards:nomination-bulk", args=[cycle.year]) + query)
         messages.success(
@@ -160,12 +156,10 @@ def nomination_withdraw(request, year, pk):
     if not form.is_valid():
         messages.error(request, _("Give a reason."))
         return redirect(nomination)
-    try:
+    with refusal_reported(request) as outcome:
         services.nomination_withdraw(
             nomination=nomination, user=request.user, reason=form.cleaned_data["reason"]
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if outcome.ok:
         messages.success(request, _("Nomination withdrawn."))
     return redirect(nomination)

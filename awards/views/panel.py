@@ -3,12 +3,12 @@ progress and export."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from awards import rules
 from awards.forms.panel import AssignmentForm, DeclarationForm, ReviewForm
 from awards.models import Assignment, Cycle, Nomination, Review
 from awards.selectors.dossier import nomination_dossier
@@ -23,8 +23,10 @@ from awards.selectors.progress import (
 )
 from awards.selectors.scores import score_nominations
 from awards.services import panel as services
-from portal.exports import CONTENT_TYPES, render_table
+from awards.views import cycle_from_url
+from portal.exports import render_table
 from portal.roles import Role, role_required
+from portal.shortcuts import refusal_reported, send_download
 
 Declaration = Assignment.Declaration
 
@@ -60,17 +62,6 @@ def _own_review(assignment: Assignment) -> Review | None:
     return Review.objects.filter(assignment=assignment).prefetch_related("scores").first()
 
 
-def _review_open(assignment: Assignment, review: Review | None) -> bool:
-    cycle = assignment.nomination.cycle
-    return (
-        assignment.declaration == Declaration.NO_CONFLICT
-        and cycle.status == Cycle.Status.REVIEW
-        and assignment.nomination.status == Nomination.Status.ACTIVE
-        and not services.scoring_closed(cycle)
-        and (review is None or review.status == Review.Status.DRAFT)
-    )
-
-
 def _nominee_page(request, assignment, declaration_form=None, review_form=None):
     """The member's page of one nominee. Before a declaration: only the declaration form.
     Recused: only their declaration. Otherwise the dossier, their review, and, once theirs is
@@ -94,7 +85,7 @@ def _nominee_page(request, assignment, declaration_form=None, review_form=None):
             .order_by("submitted_at", "pk")
         )
         [scored] = score_nominations(cycle, Nomination.objects.filter(pk=nomination.pk))
-        if _review_open(assignment, review):
+        if rules.may_review(request.user, assignment, review):
             review_form = review_form or ReviewForm(
                 initial=ReviewForm.initial_from(review), criteria=criteria
             )
@@ -111,7 +102,7 @@ def _nominee_page(request, assignment, declaration_form=None, review_form=None):
             own_submitted=own_submitted,
             scored=scored,
             dossier=nomination_dossier(nomination, show_restricted=True),
-            scoring_closed=services.scoring_closed(cycle),
+            scoring_closed=cycle.scoring_closed(),
         )
     return render(request, "awards/panel/nominee.html", context)
 
@@ -142,16 +133,14 @@ def panel_declare(request, year, pk):
     form = DeclarationForm(request.POST, assignment=assignment)
     if not form.is_valid():
         return _nominee_page(request, assignment, declaration_form=form)
-    try:
+    with refusal_reported(request) as outcome:
         services.assignment_declare(
             assignment=assignment,
             user=request.user,
             declaration=form.cleaned_data["declaration"],
             reason=form.cleaned_data["reason"],
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if outcome.ok:
         if form.cleaned_data["declaration"] == Declaration.CONFLICT:
             messages.success(request, _("Conflict declared: you are recused from this nominee."))
         else:
@@ -168,7 +157,7 @@ def panel_review(request, year, pk):
     if not form.is_valid():
         return _nominee_page(request, assignment, review_form=form)
     submit = form.submitting()
-    try:
+    with refusal_reported(request) as outcome:
         services.review_save(
             assignment=assignment,
             user=request.user,
@@ -176,21 +165,12 @@ def panel_review(request, year, pk):
             comment=form.cleaned_data["comment"],
             submit=submit,
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if outcome.ok:
         messages.success(request, _("Review submitted.") if submit else _("Draft saved."))
     return redirect("awards:panel-nominee", year, pk)
 
 
 # The secretariat's pages
-
-
-def _cycle(request, year) -> Cycle:
-    return get_object_or_404(
-        Cycle.objects.visible_to(request.user).prefetch_related("criteria", "event_rules"),
-        year=year,
-    )
 
 
 def _progress_page(request, cycle, form=None):
@@ -215,13 +195,16 @@ def _progress_page(request, cycle, form=None):
 
 @role_required(Role.SECRETARIAT)
 def panel_progress(request, year):
-    return _progress_page(request, _cycle(request, year))
+    return _progress_page(
+        request,
+        cycle_from_url(request, year, Cycle.objects.prefetch_related("criteria", "event_rules")),
+    )
 
 
 @require_POST
 @role_required(Role.SECRETARIAT)
 def panel_assign(request, year):
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year, Cycle.objects.prefetch_related("criteria", "event_rules"))
     form = AssignmentForm(request.POST)
     if not form.is_valid():
         return _progress_page(request, cycle, form)
@@ -253,8 +236,6 @@ def panel_assign(request, year):
 
 @role_required(Role.SECRETARIAT)
 def panel_reviews_export(request, year):
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year, Cycle.objects.prefetch_related("criteria", "event_rules"))
     content = render_table(review_export_columns(cycle), review_export_rows(cycle), "xlsx")
-    response = HttpResponse(content, content_type=CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = f'attachment; filename="panel-reviews-{cycle.year}.xlsx"'
-    return response
+    return send_download(content, f"panel-reviews-{cycle.year}.xlsx")

@@ -2,28 +2,26 @@
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from awards import rules
 from awards.exports import ranking_export_rows, ranking_headers
 from awards.forms.ranking import DecisionForm, WhatIfForm
 from awards.models import Cycle, Nomination
 from awards.normalisation import HARSH_LENIENT_THRESHOLD, normalise
 from awards.selectors.ranking import cycle_member_scores, live_ranking, ranking_of, what_if
 from awards.services import decisions as services
-from portal.exports import CONTENT_TYPES, FORMATS, render_table
+from awards.views import cycle_from_url
+from portal.exports import FORMATS, render_table
 from portal.roles import Role, role_required
+from portal.shortcuts import refusal_reported, send_download
 
 User = get_user_model()
-
-
-def _cycle(request, year) -> Cycle:
-    return get_object_or_404(Cycle.objects.visible_to(request.user), year=year)
 
 
 def _decisions_url(cycle, nomination=None) -> str:
@@ -36,7 +34,7 @@ def _decisions_url(cycle, nomination=None) -> str:
 
 @role_required(Role.SECRETARIAT, Role.PANEL)
 def ranking_detail(request, year):
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year)
     ranking = ranking_of(cycle, visible=Nomination.objects.scores_visible_to(request.user))
     return render(
         request,
@@ -53,7 +51,7 @@ def ranking_detail(request, year):
 def ranking_what_if(request, year):
     """The what-if panel: an htmx request gets the panel alone, a plain GET (no JavaScript)
     the page around it. Nothing is ever saved."""
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year)
     form = WhatIfForm(request.GET or None, cycle=cycle)
     rows = None
     if not cycle.is_frozen and form.is_valid():
@@ -64,7 +62,7 @@ def ranking_what_if(request, year):
 
 @role_required(Role.SECRETARIAT)
 def ranking_normalised(request, year):
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year)
     ranking = ranking_of(cycle)
     member_scores = cycle_member_scores(cycle)
     stats = normalise(member_scores)
@@ -87,14 +85,12 @@ def ranking_normalised(request, year):
 
 @role_required(Role.SECRETARIAT)
 def ranking_export(request, year):
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year)
     fmt = request.GET.get("format", "csv")
     if fmt not in FORMATS:
         fmt = "csv"
     content = render_table(ranking_headers(), ranking_export_rows(ranking_of(cycle)), fmt)
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="ranking-{cycle.year}.{fmt}"'
-    return response
+    return send_download(content, f"ranking-{cycle.year}.{fmt}")
 
 
 # Decisions
@@ -102,7 +98,7 @@ def ranking_export(request, year):
 
 @role_required(Role.SECRETARIAT)
 def decision_list(request, year):
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year)
     ranking = ranking_of(cycle)
     editable = cycle.status == Cycle.Status.REVIEW
     rows = [
@@ -122,23 +118,15 @@ def decision_list(request, year):
             "pending_rows": rows[len(ranking.ranked) :],
             "editable": editable,
             "awarded_count": sum(1 for row in ranking.rows if row.awarded),
-            "may_approve": _may_approve(cycle, request.user),
+            "may_approve": rules.may_publish_cycle(request.user, cycle),
         },
     )
-
-
-def _may_approve(cycle, user) -> bool:
-    try:
-        services.publication_refusal(cycle, user)
-    except (ValidationError, PermissionDenied):
-        return False
-    return True
 
 
 @require_POST
 @role_required(Role.SECRETARIAT)
 def decision_update(request, year, pk):
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year)
     nomination = get_object_or_404(
         Nomination.objects.visible_to(request.user).select_related("enterprise", "cycle"),
         cycle=cycle,
@@ -152,16 +140,14 @@ def decision_update(request, year, pk):
             % {"enterprise": nomination.enterprise.name},
         )
         return redirect(_decisions_url(cycle, nomination))
-    try:
+    with refusal_reported(request) as outcome:
         services.nomination_decide(
             nomination=nomination,
             user=request.user,
             awarded=form.cleaned_data["awarded"],
             rationale=form.cleaned_data["rationale"],
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if outcome.ok:
         messages.success(
             request,
             _("Decision on %(enterprise)s saved.") % {"enterprise": nomination.enterprise.name},
@@ -172,12 +158,10 @@ def decision_update(request, year, pk):
 @require_POST
 @role_required(Role.SECRETARIAT)
 def decision_apply_suggestion(request, year):
-    cycle = _cycle(request, year)
-    try:
+    cycle = cycle_from_url(request, year)
+    with refusal_reported(request) as outcome:
         changed = services.decisions_apply_suggestion(cycle=cycle, user=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if outcome.ok:
         messages.success(
             request,
             ngettext(
@@ -196,12 +180,11 @@ def decision_apply_suggestion(request, year):
 @role_required(Role.SECRETARIAT)
 def cycle_finalise(request, year):
     """GET asks for confirmation and lists what stands in the way; POST finalises."""
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year)
     if request.method == "POST":
-        try:
+        with refusal_reported(request) as outcome:
             services.cycle_finalise(cycle=cycle, user=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        if not outcome.ok:
             return redirect(_decisions_url(cycle))
         messages.success(request, _("The cycle is finalised: its results are frozen."))
         return redirect("awards:ranking-detail", cycle.year)
@@ -221,18 +204,18 @@ def cycle_finalise(request, year):
 @role_required(Role.SECRETARIAT)
 def cycle_publish(request, year):
     """Four eyes: only a secretariat user other than the one who finalised may approve."""
-    cycle = _cycle(request, year)
+    cycle = cycle_from_url(request, year)
     if request.method == "POST":
-        try:
+        with refusal_reported(request) as outcome:
             services.cycle_publish(cycle=cycle, user=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        if not outcome.ok:
             return redirect(_decisions_url(cycle))
         messages.success(request, _("Publication approved: the cycle is published."))
         return redirect("awards:ranking-detail", cycle.year)
-    try:
-        services.publication_refusal(cycle, request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    approval = rules.may_publish_cycle(request.user, cycle)
+    if not approval and not approval.not_now:
+        raise PermissionDenied(approval.reason)  # four eyes: the one who finalised
+    if not approval:
+        messages.error(request, approval.reason)
         return redirect(_decisions_url(cycle))
     return render(request, "awards/ranking/publish_confirm.html", {"cycle": cycle})

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Enterprise
 from partners.services.enterprises import ENTERPRISE_FIELDS
+from portal.clock import today
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -48,9 +49,8 @@ class EnforcementFlagForm(forms.Form):
         self.helper.add_input(Submit("raise", _("Raise the concern"), css_class="btn-warning"))
 
     def clean_flagged_on(self):
-        from django.utils import timezone
 
         flagged_on = self.cleaned_data["flagged_on"]
-        if flagged_on > timezone.localdate():
+        if flagged_on > today():
             raise forms.ValidationError(_("The date cannot be in the future."))
         return flagged_on

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import CooperationEvent, Enterprise
 from partners.services.events import EVENT_CONTENT_FIELDS
 from partners.services.uploads import validate_upload
+from portal.clock import today
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -75,10 +76,9 @@ class EventForm(forms.ModelForm):
         )
 
     def clean_occurred_on(self):
-        from django.utils import timezone
 
         occurred_on = self.cleaned_data["occurred_on"]
-        if occurred_on > timezone.localdate():
+        if occurred_on > today():
             raise forms.ValidationError(_("The date cannot be in the future."))
         return occurred_on
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.models.enterprises import Enterprise
 from partners.models.uploads import CheckedUpload
 from partners.querysets import CooperationEventQuerySet, EvidenceFileQuerySet
-from portal.roles import Role, has_role
+from partners.statuses import EventStatus
 
 
 class CooperationEvent(models.Model):
@@ -30,19 +30,15 @@ class CooperationEvent(models.Model):
         NOTABLE = "notable", _("Notable")
         MAJOR = "major", _("Major")
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        VERIFIED = "verified", _("Verified")
-        RETURNED = "returned", _("Returned")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+    Status = EventStatus
 
     # The only moves the workflow allows; services refuse everything else.
     TRANSITIONS = {
         Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
         Status.SUBMITTED: {Status.VERIFIED, Status.RETURNED, Status.WITHDRAWN},
         Status.RETURNED: {Status.SUBMITTED, Status.WITHDRAWN},
-        # A verified event found to be wrong is withdrawn by the secretariat (see may_withdraw).
+        # A verified event found to be wrong is withdrawn by the secretariat
+        # (partners.rules.may_withdraw_event).
         Status.VERIFIED: {Status.WITHDRAWN},
         Status.WITHDRAWN: set(),
     }
@@ -135,7 +131,7 @@ class CooperationEvent(models.Model):
                 name="event_not_verified_by_its_logger",
             ),
             models.CheckConstraint(
-                condition=~Q(status="verified")
+                condition=~Q(status=EventStatus.VERIFIED)
                 | Q(verified_by__isnull=False, verified_at__isnull=False),
                 name="event_verified_has_verifier",
             ),
@@ -156,30 +152,6 @@ class CooperationEvent(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE_STATUSES
-
-    def actions_for(self, user) -> set[str]:
-        """The workflow actions `user` may take on this event now (the services enforce them)."""
-        actions = set()
-        is_logger = self.logged_by_id == user.pk
-        if is_logger and self.is_editable:
-            actions.add("edit")
-        if is_logger and self.can_move_to(self.Status.SUBMITTED):
-            actions.add("submit")
-        if has_role(user, Role.VERIFIER) and not is_logger:
-            if self.can_move_to(self.Status.VERIFIED):
-                actions.add("verify")
-            if self.can_move_to(self.Status.RETURNED):
-                actions.add("return")
-        if self.may_withdraw(user) and self.can_move_to(self.Status.WITHDRAWN):
-            actions.add("withdraw")
-        return actions
-
-    def may_withdraw(self, user) -> bool:
-        """The logging officer may withdraw an event until it is verified; the secretariat may
-        withdraw any event, so a verified record found wrong stops counting, with the reason."""
-        if has_role(user, Role.SECRETARIAT):
-            return True
-        return self.logged_by_id == user.pk and self.status != self.Status.VERIFIED
 
 
 class EvidenceFile(CheckedUpload):

@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from partners.models.enterprises import Enterprise
 from partners.models.events import CooperationEvent
 from partners.models.uploads import CheckedUpload
-from partners.querysets import PartnerReportQuerySet, ReportAttachmentQuerySet, ReportNoteQuerySet
+from partners.querysets import (
+    PartnerReportQuerySet,
+    ReportAttachmentQuerySet,
+    ReportNoteQuerySet,
+)
+from partners.statuses import OPEN_REPORT_STATUSES, ReportStatus
 
 
 class ReportCounter(models.Model):
@@ -36,11 +41,7 @@ class PartnerReport(models.Model):
         SECURITY_INCIDENT = "security_incident", _("Security incident")
         OTHER = "other", _("Other")
 
-    class Status(models.TextChoices):
-        RECEIVED = "received", _("Received")
-        UNDER_REVIEW = "under_review", _("Under review")
-        ACTED_ON = "acted_on", _("Acted on")
-        CLOSED = "closed", _("Closed")
+    Status = ReportStatus
 
     TRANSITIONS = {
         Status.RECEIVED: {Status.UNDER_REVIEW, Status.ACTED_ON, Status.CLOSED},
@@ -48,7 +49,7 @@ class PartnerReport(models.Model):
         Status.ACTED_ON: set(),
         Status.CLOSED: set(),
     }
-    OPEN_STATUSES = {Status.RECEIVED, Status.UNDER_REVIEW}
+    OPEN_STATUSES = OPEN_REPORT_STATUSES
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="reports"
@@ -101,7 +102,7 @@ class PartnerReport(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="acted_on") | Q(event__isnull=False),
+                condition=~Q(status=ReportStatus.ACTED_ON) | Q(event__isnull=False),
                 name="report_acted_on_has_event",
             ),
         ]

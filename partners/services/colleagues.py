@@ -24,9 +24,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from partners import rules
 from partners.models import Enterprise, Invitation, Membership
 from portal.audit import audit
-from portal.roles import Role, has_role
+from portal.auth import person_name
+from portal.roles import Role
+from portal.rules import require
 
 User = get_user_model()
 
@@ -48,8 +51,7 @@ def token_hash(token: str) -> str:
 def managed_membership(user) -> Membership:
     """The user's own membership if they are an active manager of an enterprise; else 403."""
     membership = Membership.objects.filter(user=user, is_active=True, is_manager=True).first()
-    if membership is None or not has_role(user, Role.PARTNER):
-        raise PermissionDenied
+    require(rules.may_manage_colleagues(user, membership))
     return membership
 
 
@@ -125,7 +127,7 @@ def _send_invitation_email(invitation: Invitation, token: str, language: str) ->
     inviter = invitation.invited_by
     with translation.override(language):
         context = {
-            "inviter": inviter.get_full_name() or inviter.get_username(),
+            "inviter": person_name(inviter),
             "enterprise": invitation.enterprise.name_en,
             "enterprise_zh": invitation.enterprise.name_zh,
             "link": invitation_url(token),

@@ -2,14 +2,16 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partners import rules
 from partners.models import CooperationEvent, EnforcementFlag, Enterprise
 from portal.audit import audit, save_with_changes
-from portal.roles import Role, has_role, is_staff_member
+from portal.clock import today
+from portal.rules import require
 
 Status = CooperationEvent.Status
 
@@ -29,6 +31,7 @@ ENTERPRISE_FIELDS = [
 
 @transaction.atomic
 def enterprise_create(*, user, **fields) -> Enterprise:
+    require(rules.may_manage_enterprises(user))
     enterprise = Enterprise(**fields)
     enterprise.full_clean()
     enterprise.save()
@@ -38,6 +41,7 @@ def enterprise_create(*, user, **fields) -> Enterprise:
 
 @transaction.atomic
 def enterprise_update(*, enterprise: Enterprise, user, **fields) -> Enterprise:
+    require(rules.may_manage_enterprises(user))
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     changes = save_with_changes(enterprise, fields, ENTERPRISE_FIELDS)
     if changes:
@@ -51,9 +55,8 @@ def enforcement_flag_raise(
 ) -> EnforcementFlag:
     """Raise a dated enforcement concern. While not cleared, it makes the enterprise
     ineligible for any award cycle whose window contains its date (awards.eligibility)."""
-    if not is_staff_member(user):
-        raise PermissionDenied(_("Only customs staff raise enforcement concerns."))
-    if flagged_on > timezone.localdate():
+    require(rules.may_raise_concern(user, enterprise))
+    if flagged_on > today():
         raise ValidationError(_("The date of the concern cannot be in the future."))
     if not reason.strip():
         raise ValidationError(_("Say what the concern is."))
@@ -73,11 +76,9 @@ def enforcement_flag_raise(
 @transaction.atomic
 def enforcement_flag_clear(*, flag: EnforcementFlag, user, reason: str) -> EnforcementFlag:
     """Clear a concern: it stays on record, with who cleared it, when and why."""
-    if not has_role(user, Role.SECRETARIAT):
-        raise PermissionDenied(_("Only the secretariat clears enforcement concerns."))
+    require(rules.may_clear_concern(user, flag))
     flag = EnforcementFlag.objects.select_for_update().get(pk=flag.pk)
-    if not flag.is_active:
-        raise ValidationError(_("This concern was already cleared."))
+    require(rules.may_clear_concern(user, flag))  # cleared by someone else meanwhile
     if not reason.strip():
         raise ValidationError(_("Say why the concern is cleared."))
     flag.cleared_at, flag.cleared_by, flag.clearance_reason = timezone.now(), user, reason.strip()

@@ -1,16 +1,15 @@
 """Every write to the cooperation record: audited, in a transaction, checked by the workflow."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from partners import notifications
+from partners import notifications, rules
 from partners.models import CooperationEvent, EvidenceFile
 from partners.services.uploads import checked_upload_create
 from portal.audit import audit, save_with_changes
-from portal.roles import Role, has_role
+from portal.rules import require
 
 Status = CooperationEvent.Status
 
@@ -31,8 +30,7 @@ EVENT_CONTENT_FIELDS = [
 @transaction.atomic
 def event_create(*, user, evidence=(), **fields) -> CooperationEvent:
     _require_content_fields(fields)
-    if not has_role(user, Role.OFFICER):
-        raise PermissionDenied(_("Only officers log cooperation events."))
+    require(rules.may_log_events(user))
     event = CooperationEvent(logged_by=user, status=Status.DRAFT, **fields)
     event.full_clean()
     event.save()
@@ -46,12 +44,7 @@ def event_create(*, user, evidence=(), **fields) -> CooperationEvent:
 def event_update(*, event: CooperationEvent, user, evidence=(), **fields) -> CooperationEvent:
     _require_content_fields(fields)
     event = _lock(event)
-    _require_logger(event, user)
-    if not event.is_editable:
-        raise ValidationError(
-            _("A %(status)s event can no longer be edited.")
-            % {"status": event.get_status_display().lower()}
-        )
+    require(rules.may_edit_event(user, event))
     changes = save_with_changes(event, fields, EVENT_CONTENT_FIELDS)
     if changes:
         audit(user, "partners.event.updated", event, changes)
@@ -70,7 +63,7 @@ def evidence_attach(*, event: CooperationEvent, user, upload) -> EvidenceFile:
 @transaction.atomic
 def event_submit(*, event: CooperationEvent, user) -> CooperationEvent:
     event = _lock(event)
-    _require_logger(event, user)
+    require(rules.may_submit_event(user, event))
     _move(event, Status.SUBMITTED, user, "partners.event.submitted", submitted_at=timezone.now())
     return event
 
@@ -78,7 +71,7 @@ def event_submit(*, event: CooperationEvent, user) -> CooperationEvent:
 @transaction.atomic
 def event_verify(*, event: CooperationEvent, user) -> CooperationEvent:
     event = _lock(event)
-    _require_independent_verifier(event, user)
+    require(rules.may_verify_event(user, event))
     _move(
         event,
         Status.VERIFIED,
@@ -94,7 +87,7 @@ def event_verify(*, event: CooperationEvent, user) -> CooperationEvent:
 @transaction.atomic
 def event_return(*, event: CooperationEvent, user, reason: str) -> CooperationEvent:
     event = _lock(event)
-    _require_independent_verifier(event, user)
+    require(rules.may_return_event(user, event))
     if not reason.strip():
         raise ValidationError(_("Say why the event is returned."))
     _move(event, Status.RETURNED, user, "partners.event.returned", return_reason=reason.strip())
@@ -105,13 +98,7 @@ def event_return(*, event: CooperationEvent, user, reason: str) -> CooperationEv
 @transaction.atomic
 def event_withdraw(*, event: CooperationEvent, user, reason: str) -> CooperationEvent:
     event = _lock(event)
-    if not event.may_withdraw(user):
-        raise PermissionDenied(
-            _(
-                "Only the officer who logged it can withdraw it before verification; "
-                "a verified event only the secretariat."
-            )
-        )
+    require(rules.may_withdraw_event(user, event))
     if not reason.strip():
         raise ValidationError(_("Say why the event is withdrawn."))
     _move(
@@ -136,21 +123,8 @@ def _require_content_fields(fields) -> None:
         raise TypeError(f"not event content fields: {', '.join(sorted(unknown))}")
 
 
-def _require_logger(event: CooperationEvent, user) -> None:
-    if event.logged_by_id != user.pk:
-        raise PermissionDenied(_("Only the officer who logged this event can do that."))
-
-
-def _require_independent_verifier(event: CooperationEvent, user) -> None:
-    if not has_role(user, Role.VERIFIER):
-        raise PermissionDenied(_("Only verifiers can verify or return events."))
-    if event.logged_by_id == user.pk:
-        raise PermissionDenied(_("You cannot verify or return an event you logged."))
-
-
 def _move(event: CooperationEvent, status: str, user, action: str, **fields) -> None:
-    if not event.can_move_to(status):
-        raise ValidationError(_transition_refusal(event, status))
+    """The move the caller's rule allowed (partners.rules), on the locked row."""
     old_status = event.status
     event.status = status
     for name, value in fields.items():
@@ -158,25 +132,3 @@ def _move(event: CooperationEvent, status: str, user, action: str, **fields) -> 
     event.save(update_fields=["status", "updated_at", *fields])
     reason = fields.get("return_reason") or fields.get("withdrawal_reason") or ""
     audit(user, action, event, {"status": [old_status, status]}, reason)
-
-
-def _transition_refusal(event: CooperationEvent, status: str) -> str:
-    if event.status == Status.VERIFIED:
-        who = event.verified_by.get_full_name() or event.verified_by.get_username()
-        return _("This event was already verified by %(who)s at %(when)s.") % {
-            "who": who,
-            "when": date_format(timezone.localtime(event.verified_at), "DATETIME_FORMAT"),
-        }
-    if event.status == Status.RETURNED:
-        # Usually another verifier returned it a moment earlier.
-        return _("This event was already returned to the officer; it cannot be %(target)s now.") % {
-            "target": Status(status).label.lower()
-        }
-    if event.status == Status.WITHDRAWN:
-        return _("This event was already withdrawn; it cannot be %(target)s.") % {
-            "target": Status(status).label.lower()
-        }
-    return _("A %(current)s event cannot be marked %(target)s.") % {
-        "current": event.get_status_display().lower(),
-        "target": Status(status).label.lower(),
-    }

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.models import CooperationEvent, Enterprise
+from portal import clock
 from portal.audit import audit_many
 from portal.roles import Role, has_role
 
@@ -75,7 +76,7 @@ def events_import(
         # Lock the enterprises the file names, so two officers importing the same rows at the
         # same moment cannot both pass the duplicate check.
         _lock_enterprises({_br_number(raw["br_number"]) for _, raw in rows})
-        events = validate_rows(rows, today=timezone.localdate())
+        events = validate_rows(rows, today=clock.today())
         now = timezone.now()
         for event in events:
             event.logged_by = user

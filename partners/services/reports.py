@@ -4,13 +4,13 @@ import datetime
 from contextlib import ExitStack
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners import notifications
+from partners import notifications, rules
 from partners.models import (
     CooperationEvent,
     Enterprise,
@@ -22,7 +22,8 @@ from partners.models import (
 from partners.services.events import event_create
 from partners.services.uploads import checked_upload_create, validate_upload
 from portal.audit import audit
-from portal.roles import Role, has_role
+from portal.clock import today
+from portal.rules import require
 
 Status = PartnerReport.Status
 Category = PartnerReport.Category
@@ -82,10 +83,8 @@ def report_submit(
     attachments=(),
 ) -> PartnerReport:
     """A partner user sends a report for their own enterprise."""
-    membership = getattr(user, "membership", None)
-    if not has_role(user, Role.PARTNER) or membership is None or not membership.is_active:
-        raise PermissionDenied(_("Only partner users of an enterprise send reports."))
-    enterprise = membership.enterprise
+    require(rules.may_send_reports(user))
+    enterprise = user.membership.enterprise
     _check_rate_limit(enterprise)
     for upload in attachments:
         validate_upload(upload)
@@ -96,7 +95,7 @@ def report_submit(
         description=description.strip(),
         shipment_references=list(shipment_references),
     )
-    report.acknowledgement_number = _next_acknowledgement_number(timezone.localdate().year)
+    report.acknowledgement_number = _next_acknowledgement_number(today().year)
     report.full_clean()
     report.save()
     audit(
@@ -119,11 +118,6 @@ def _lock(report: PartnerReport) -> PartnerReport:
     return PartnerReport.objects.select_for_update().get(pk=report.pk)
 
 
-def _require_officer(user) -> None:
-    if not has_role(user, Role.OFFICER):
-        raise PermissionDenied(_("Only officers handle reports from partners."))
-
-
 def _move(report: PartnerReport, status: str, user, action: str, note: str = "") -> None:
     if not report.can_move_to(status):
         raise ValidationError(
@@ -143,7 +137,7 @@ def _move(report: PartnerReport, status: str, user, action: str, note: str = "")
 @transaction.atomic
 def report_review(*, report: PartnerReport, user) -> PartnerReport:
     """An officer takes a received report under review."""
-    _require_officer(user)
+    require(rules.may_triage_reports(user, report))
     report = _lock(report)
     _move(report, Status.UNDER_REVIEW, user, "partners.report.under_review")
     return report
@@ -151,7 +145,7 @@ def report_review(*, report: PartnerReport, user) -> PartnerReport:
 
 @transaction.atomic
 def report_note_add(*, report: PartnerReport, user, text: str) -> ReportNote:
-    _require_officer(user)
+    require(rules.may_triage_reports(user, report))
     if not text.strip():
         raise ValidationError(_("Write the note."))
     report = _lock(report)
@@ -164,7 +158,7 @@ def report_note_add(*, report: PartnerReport, user, text: str) -> ReportNote:
 @transaction.atomic
 def report_close(*, report: PartnerReport, user, note: str) -> PartnerReport:
     """Close a report without an event; the note says why (internal, like every note)."""
-    _require_officer(user)
+    require(rules.may_triage_reports(user, report))
     if not note.strip():
         raise ValidationError(_("Say why the report is closed."))
     report = _lock(report)
@@ -179,7 +173,7 @@ def report_convert(*, report: PartnerReport, user) -> CooperationEvent:
     the report and linked to it, through the event services (audit, workflow, evidence
     checks). The report is then acted on. A second attempt finds the report locked and
     already converted, and is refused."""
-    _require_officer(user)
+    require(rules.may_triage_reports(user, report))
     report = _lock(report)
     if report.event_id is not None:
         raise ValidationError(_("This report was already turned into a cooperation event."))

@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST
 from partners.forms.colleagues import AcceptInvitationForm, InvitationForm
 from partners.models import Invitation, Membership
 from partners.services import colleagues
+from portal.auth import person_name
 from portal.roles import Role, role_required
+from portal.shortcuts import refusal_reported
 
 # Every manager view: 403 unless the user is an active manager of an enterprise; 404 for
 # another enterprise's membership or invitation.
@@ -62,12 +64,8 @@ def colleague_invite(request):
     return render(request, "partners/colleagues/invite.html", _page_context(own, form))
 
 
-def _act(request, act, success_message):
-    try:
-        act()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+def _done(request, outcome, success_message):
+    if outcome.ok:
         messages.success(request, success_message)
     return redirect("partners:colleagues")
 
@@ -76,11 +74,11 @@ def _act(request, act, success_message):
 @role_required(Role.PARTNER)
 def colleague_deactivate(request, pk):
     colleague = _colleague(request, pk)
-    return _act(
+    with refusal_reported(request) as outcome:
+        colleagues.colleague_set_active(user=request.user, membership=colleague, active=False)
+    return _done(
         request,
-        lambda: colleagues.colleague_set_active(
-            user=request.user, membership=colleague, active=False
-        ),
+        outcome,
         _("%(name)s can no longer see the enterprise.") % {"name": _name(colleague)},
     )
 
@@ -89,13 +87,9 @@ def colleague_deactivate(request, pk):
 @role_required(Role.PARTNER)
 def colleague_reactivate(request, pk):
     colleague = _colleague(request, pk)
-    return _act(
-        request,
-        lambda: colleagues.colleague_set_active(
-            user=request.user, membership=colleague, active=True
-        ),
-        _("%(name)s is active again.") % {"name": _name(colleague)},
-    )
+    with refusal_reported(request) as outcome:
+        colleagues.colleague_set_active(user=request.user, membership=colleague, active=True)
+    return _done(request, outcome, _("%(name)s is active again.") % {"name": _name(colleague)})
 
 
 @require_POST
@@ -103,14 +97,14 @@ def colleague_reactivate(request, pk):
 def colleague_manager(request, pk):
     colleague = _colleague(request, pk)
     is_manager = request.POST.get("is_manager") == "1"
-    return _act(
-        request,
-        lambda: colleagues.colleague_set_manager(
+    with refusal_reported(request) as outcome:
+        colleagues.colleague_set_manager(
             user=request.user, membership=colleague, is_manager=is_manager
-        ),
-        (_("%(name)s is now a manager.") if is_manager else _("%(name)s is no longer a manager."))
-        % {"name": _name(colleague)},
+        )
+    message = (
+        _("%(name)s is now a manager.") if is_manager else _("%(name)s is no longer a manager.")
     )
+    return _done(request, outcome, message % {"name": _name(colleague)})
 
 
 @require_POST
@@ -119,15 +113,17 @@ def invitation_revoke(request, pk):
     own = colleagues.managed_membership(request.user)
     pending = Invitation.objects.filter(enterprise_id=own.enterprise_id)
     invitation = get_object_or_404(pending, pk=pk)
-    return _act(
+    with refusal_reported(request) as outcome:
+        colleagues.invitation_revoke(user=request.user, invitation=invitation)
+    return _done(
         request,
-        lambda: colleagues.invitation_revoke(user=request.user, invitation=invitation),
+        outcome,
         _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email},
     )
 
 
 def _name(membership: Membership) -> str:
-    return membership.user.get_full_name() or membership.user.get_username()
+    return person_name(membership.user)
 
 
 # The invitation link (no login required)
@@ -182,8 +178,7 @@ def invitation_accept(request, token):
             )
             messages.success(
                 request,
-                _("Welcome, %(name)s. Your account is ready.")
-                % {"name": user.get_full_name() or user.get_username()},
+                _("Welcome, %(name)s. Your account is ready.") % {"name": person_name(user)},
             )
             return redirect("my-enterprise")
     return render(

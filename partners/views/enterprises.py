@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -11,7 +10,7 @@ from partners.models import EnforcementFlag, Enterprise
 from partners.services import enterprises as services
 from portal.forms import ReasonForm
 from portal.roles import STAFF_ROLES, Role, role_required
-from portal.shortcuts import filtered_rows, paginate, query_without_page
+from portal.shortcuts import filtered_rows, paginate, query_without_page, refusal_reported
 
 # Enterprises
 
@@ -84,13 +83,11 @@ def enforcement_flag_clear(request, pk):
         return redirect(back)
     form = ReasonForm(request.POST or None, submit_label=_("Clear the concern"))
     if form.is_valid():
-        try:
+        with refusal_reported(request) as outcome:
             services.enforcement_flag_clear(
                 flag=flag, user=request.user, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if outcome.ok:
             messages.success(request, _("Enforcement concern cleared."))
         return redirect(back)
     return render(

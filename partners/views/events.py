@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -7,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from partners import rules
 from partners.exports import event_export_rows, export_headers, import_template_rows
 from partners.filters import (
     MY_EVENTS,
@@ -22,7 +22,14 @@ from portal.exports import FORMATS, render_table
 from portal.forms import ReasonForm
 from portal.models import AuditEntry
 from portal.roles import STAFF_ROLES, Role, role_required
-from portal.shortcuts import filtered_rows, paginate, query_without_page, send_download
+from portal.rules import allowed, forbid_unless
+from portal.shortcuts import (
+    filtered_rows,
+    paginate,
+    query_without_page,
+    refusal_reported,
+    send_download,
+)
 
 
 def _filtered_events(request):
@@ -82,12 +89,15 @@ def event_detail(request, pk):
         ),
         pk=pk,
     )
+    verdicts = rules.event_actions(request.user, event)
     return render(
         request,
         "partners/event_detail.html",
         {
             "event": event,
-            "actions": event.actions_for(request.user),
+            "actions": allowed(verdicts),
+            # Why a verifier finds no Verify button on an event they logged themselves.
+            "verify_refusal": verdicts["verify"] if verdicts["verify"].code == "four_eyes" else "",
             "evidence_files": EvidenceFile.objects.visible_to(request.user).filter(event=event),
             "audit_entries": AuditEntry.objects.visible_to(request.user)
             .for_object(event)
@@ -119,8 +129,7 @@ def event_create(request):
 @role_required(Role.OFFICER)
 def event_update(request, pk):
     event = get_object_or_404(CooperationEvent.objects.visible_to(request.user), pk=pk)
-    if "edit" not in event.actions_for(request.user):
-        raise PermissionDenied
+    forbid_unless(rules.may_edit_event(request.user, event))
     form = EventForm(
         request.POST or None,
         request.FILES or None,
@@ -128,16 +137,14 @@ def event_update(request, pk):
         enterprises=Enterprise.objects.visible_to(request.user),
     )
     if form.is_valid():
-        try:
+        with refusal_reported(request) as outcome:
             services.event_update(
                 event=event,
                 user=request.user,
                 evidence=form.cleaned_data["evidence"],
                 **form.content(),
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if outcome.ok:
             messages.success(request, _("Event saved."))
         return redirect(event)
     return render(request, "partners/event_form.html", {"form": form, "event": event})
@@ -152,12 +159,10 @@ def _transition(request, pk, service, success_message, needs_reason=False):
             messages.error(request, _("Give a reason."))
             return redirect(event)
         kwargs["reason"] = form.cleaned_data["reason"]
-    try:
+    # Refused typically because someone else acted on the event a moment earlier.
+    with refusal_reported(request) as outcome:
         service(event=event, user=request.user, **kwargs)
-    except ValidationError as exc:
-        # Typically someone else acted on the event a moment earlier.
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if outcome.ok:
         messages.success(request, success_message)
     return redirect(event)
 

@@ -1,18 +1,19 @@
 """Reports from partners: the partner's side (send, follow) and the officers' triage."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from partners import rules
 from partners.forms.reports import ReportCloseForm, ReportForm, ReportNoteForm, ReportQueueFilter
 from partners.models import Enterprise, PartnerReport, ReportAttachment, ReportNote
 from partners.services import reports
 from portal.models import AuditEntry
-from portal.roles import STAFF_ROLES, Role, has_role, role_required
-from portal.shortcuts import paginate, query_without_page, send_download
+from portal.roles import STAFF_ROLES, Role, role_required
+from portal.shortcuts import paginate, query_without_page, refusal_reported, send_download
 
 # The partner's side
 
@@ -126,7 +127,7 @@ def report_detail(request, pk):
         ),
         pk=pk,
     )
-    officer = has_role(request.user, Role.OFFICER)
+    may_triage = rules.may_triage_reports(request.user, report)
     return render(
         request,
         "partners/reports/detail.html",
@@ -136,7 +137,7 @@ def report_detail(request, pk):
             "notes": ReportNote.objects.visible_to(request.user)
             .filter(report=report)
             .select_related("author"),
-            "may_act": officer,
+            "may_act": may_triage,
             "note_form": ReportNoteForm(),
             "close_form": ReportCloseForm(),
             "audit_entries": AuditEntry.objects.visible_to(request.user)
@@ -146,66 +147,68 @@ def report_detail(request, pk):
     )
 
 
-def _act(request, pk, act, success_message):
-    report = get_object_or_404(PartnerReport.objects.visible_to(request.user), pk=pk)
-    try:
-        result = act(report)
-    except ValidationError as exc:
-        # Typically another officer acted on the report a moment earlier.
-        messages.error(request, " ".join(exc.messages))
-        return redirect(report)
-    messages.success(request, success_message)
-    return result or redirect(report)
+def _report(request, pk) -> PartnerReport:
+    return get_object_or_404(PartnerReport.objects.visible_to(request.user), pk=pk)
+
+
+# The officers' actions: each refused, with the reason, when another officer acted on the
+# report a moment earlier.
 
 
 @require_POST
 @role_required(Role.OFFICER)
 def report_review(request, pk):
-    def act(report):
+    report = _report(request, pk)
+    with refusal_reported(request) as outcome:
         reports.report_review(report=report, user=request.user)
-
-    return _act(request, pk, act, _("The report is under review."))
+    if outcome.ok:
+        messages.success(request, _("The report is under review."))
+    return redirect(report)
 
 
 @require_POST
 @role_required(Role.OFFICER)
 def report_note(request, pk):
+    report = _report(request, pk)
     form = ReportNoteForm(request.POST)
-
-    def act(report):
-        if not form.is_valid():
-            raise ValidationError(_("Write the note."))
+    if not form.is_valid():
+        messages.error(request, _("Write the note."))
+        return redirect(report)
+    with refusal_reported(request) as outcome:
         reports.report_note_add(report=report, user=request.user, text=form.cleaned_data["text"])
-
-    return _act(request, pk, act, _("Internal note added."))
+    if outcome.ok:
+        messages.success(request, _("Internal note added."))
+    return redirect(report)
 
 
 @require_POST
 @role_required(Role.OFFICER)
 def report_close(request, pk):
+    report = _report(request, pk)
     form = ReportCloseForm(request.POST)
-
-    def act(report):
-        if not form.is_valid():
-            raise ValidationError(_("Say why the report is closed."))
+    if not form.is_valid():
+        messages.error(request, _("Say why the report is closed."))
+        return redirect(report)
+    with refusal_reported(request) as outcome:
         reports.report_close(report=report, user=request.user, note=form.cleaned_data["note"])
-
-    return _act(request, pk, act, _("Report closed."))
+    if outcome.ok:
+        messages.success(request, _("Report closed."))
+    return redirect(report)
 
 
 @require_POST
 @role_required(Role.OFFICER)
 def report_convert(request, pk):
-    def act(report):
+    report = _report(request, pk)
+    with refusal_reported(request) as outcome:
         event = reports.report_convert(report=report, user=request.user)
-        return redirect("partners:event-update", event.pk)
-
-    return _act(
+    if not outcome.ok:
+        return redirect(report)
+    messages.success(
         request,
-        pk,
-        act,
         _("Draft cooperation event created from the report. Complete it, then submit it."),
     )
+    return redirect("partners:event-update", event.pk)
 
 
 @role_required(*STAFF_ROLES, Role.PARTNER)

@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
+from portal.auth import person_name
+
 register = template.Library()
 
 
@@ -18,9 +20,7 @@ def hkd(value) -> str:
 @register.filter
 def person(user) -> str:
     """A user as people know them: the full name, or the username when there is none."""
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
+    return person_name(user)
 
 
 @register.simple_tag
@@ -30,3 +30,11 @@ def other_language(english: str, chinese: str) -> str:
     if (get_language() or "").startswith("zh"):
         return format_html('<span lang="en">{}</span>', english)
     return format_html('<span lang="zh-Hant">{}</span>', chinese) if chinese else ""
+
+
+@register.simple_tag
+def status_badge(obj) -> str:
+    """The badge of `obj`'s status (an event, a report, a cycle, a review): its label in the
+    reader's language, in the colour its status class gives it (portal/choices.py)."""
+    status = type(obj).Status(obj.status)
+    return format_html('<span class="badge status-badge {}">{}</span>', status.badge, status.label)

@@ -18,7 +18,6 @@ from awards.selectors.scores import score_nominations
 from awards.services.panel import (
     assignment_declare,
     review_save,
-    scoring_closed,
 )
 from portal import clock
 from portal.models import AuditEntry
@@ -305,10 +304,10 @@ def test_a_submitted_review_is_final(client, declared, nomination, criteria):
 def test_scoring_closes_at_the_end_of_the_deadline_day_in_hong_kong(cycle):
     cycle.scoring_deadline = datetime.date(2024, 9, 30)
     utc = datetime.UTC
-    assert not scoring_closed(cycle, datetime.datetime(2024, 9, 30, 15, 59, 59, tzinfo=utc))
-    assert scoring_closed(cycle, datetime.datetime(2024, 9, 30, 16, 0, tzinfo=utc))  # midnight
+    assert not cycle.scoring_closed(datetime.datetime(2024, 9, 30, 15, 59, 59, tzinfo=utc))
+    assert cycle.scoring_closed(datetime.datetime(2024, 9, 30, 16, 0, tzinfo=utc))  # midnight
     cycle.scoring_deadline = None
-    assert not scoring_closed(cycle, datetime.datetime(2030, 1, 1, tzinfo=utc))
+    assert not cycle.scoring_closed(datetime.datetime(2030, 1, 1, tzinfo=utc))
 
 
 def test_no_review_after_the_deadline(client, declared, nomination, criteria, cycle):
