@@ -91,7 +91,8 @@ class NominationQuerySet(models.QuerySet):
     def scores_visible_to(self, user) -> "NominationQuerySet":
         """The nominations whose scores and rank the user may see: the secretariat every one;
         a panel member those they reviewed themselves, submitted and not recused (other
-        members' scores only after their own). Partners see results in a later issue."""
+        members' scores only after their own). Partners see their own results through
+        awards.selectors.standing, never through this."""
         if _is_secretariat(user):
             return self.all()
         if _is_panel_member(user):
@@ -105,7 +106,7 @@ class NominationQuerySet(models.QuerySet):
         """Aggregate, in one query for the whole cycle, what the scores are made of
         (docs/scoring.md): points_<type> (category points, capped), verified_events in the
         window, reviews (counted: submitted, not recused) and panel_weighted (Σ w × s over the
-        counted reviews). awards.selectors.cycle_standings turns them into the scores with
+        counted reviews). awards.selectors.scores.score_nominations turns them into the scores with
         awards.scoring, so that every page and export rounds exactly alike on any database.
         `rules` (EventTypeRule objects, possibly unsaved) replace the cycle's own: the what-if
         panel of the ranking page scores with settings that are never saved."""

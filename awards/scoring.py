@@ -1,7 +1,7 @@
 """The scoring rules of docs/scoring.md, stated once in plain Decimal arithmetic.
 
 No ORM here. The database computation of a whole cycle (awards.querysets) is built from the same
-rules, and tests/awards/test_scoring_agreement.py proves both agree on random data.
+rules, and tests/awards/test_scoring_properties.py proves both agree on random data.
 """
 
 from collections.abc import Iterable, Mapping, Sequence

@@ -26,9 +26,9 @@ from partners.services import events as event_services
 from partners.services.enterprises import ENTERPRISE_FIELDS
 from seeds.users import DEMO_PASSWORD, DEMO_USERS
 
-# seeds/data/events.csv is the demo's own format, written by seeds/events_table.py and read
-# only by the demo; it is not the event import format (partners/imports.py, docs/import.md),
-# which it does not change. It has the import's columns, then `arrests` (the import takes none) and
+# seeds/data/events.csv is the demo's own format, written by seeds/events_table.py and read only by
+# the demo; it is not the event import format (partners/services/imports.py, docs/import.md), which
+# it does not change. It has the import's columns, then `arrests` (the import takes none) and
 # `status`, the workflow state each event is taken to.
 EVENT_COLUMNS = [
     "br_number",

@@ -1,11 +1,11 @@
 """The demo's reports from partners and the story of everyone's notifications.
 
 `seed_reports` has partner1 (Stonecutters Gateway Terminals) and partner2 send the reports of
-DEMO_REPORTS through the real services (partners/reports.py) and the officer handle them, so
-that partner1 follows one report of each status: received, under review, acted on (turned into
-a draft cooperation event) and closed. Each step is back-dated to its moment in 2025, like the
-rest of the demo (demo-data shaping, see seeds/cycles.py): the audit entries, the report's
-dates and the notifications the step sent. A report takes its acknowledgement number from the
+DEMO_REPORTS through the real services (partners/services/reports.py) and the officer handle them,
+so that partner1 follows one report of each status: received, under review, acted on (turned into a
+draft cooperation event) and closed. Each step is back-dated to its moment in 2025, like the rest
+of the demo (demo-data shaping, see seeds/cycles.py): the audit entries, the report's dates and the
+notifications the step sent. A report takes its acknowledgement number from the
 year it is sent in, so a report back-dated to 2025 is renumbered into 2025's sequence and the
 number it took from this year is given back.
 

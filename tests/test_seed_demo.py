@@ -108,7 +108,7 @@ def test_it_loads_every_enterprise_and_event_of_the_seed_files(seeded):
 
     assert 400 <= len(events) <= 550
     # Besides the seed files' events, the one an officer made of a partner's report and the
-    # recent activity after the demo's present (partners/demo_recent.py).
+    # recent activity after the demo's present (seeds/recent.py).
     loaded = CooperationEvent.objects.filter(source_report=None, occurred_on__lte=date(2025, 8, 22))
     assert sorted(
         loaded.values_list(
@@ -415,7 +415,7 @@ def test_partner1_follows_a_report_of_each_status_and_partner2_one_of_its_own(se
     reports = PartnerReport.objects.order_by("created_at")
 
     # The last report of the demo's story was taken under review after its present
-    # (partners/demo_recent.py); the one received is recent.
+    # (seeds/recent.py); the one received is recent.
     assert Counter(reports.filter(enterprise=partner1).values_list("status", flat=True)) == {
         "received": 1,
         "under_review": 2,
@@ -513,7 +513,7 @@ def test_partner1_has_a_few_meaningful_unread_notifications(seeded):
     )
     assert {n.params["number"] for n in mine.filter(kind="report_status_changed")} == numbers
     # Every notification of the demo is dated in its story: before the demo's present, except
-    # those of what was done after it (partners/demo_recent.py and the recent reports), dated
+    # those of what was done after it (seeds/recent.py and the recent reports), dated
     # with it: the recent events, the seeds' events the verifier decided in the weeks after the
     # present, the reports sent or taken under review since.
     handled = list(
@@ -559,7 +559,7 @@ def test_emails_sent_while_seeding_go_nowhere_and_the_backend_is_put_back(settin
     assert settings.EMAIL_BACKEND == "django.core.mail.backends.locmem.EmailBackend"
 
 
-# The dashboards, whatever day the demo is seeded (partners/demo_recent.py)
+# The dashboards, whatever day the demo is seeded (seeds/recent.py)
 
 
 def test_every_one_of_the_last_24_months_up_to_the_seeding_month_has_events(seeded):

@@ -65,7 +65,7 @@ class WhatIfForm(forms.Form):
         ]
 
     def settings(self) -> dict:
-        """The keyword arguments of awards.ranking.what_if."""
+        """The keyword arguments of awards.selectors.ranking.what_if."""
         data = self.cleaned_data
         return {
             "cooperation_weight": data["cooperation_weight"],

@@ -1,8 +1,8 @@
 """The dossier of a nomination: the verified events behind its cooperation score, with the points
 each one earned, the category points and caps, and the score itself.
 
-The numbers come from awards.selectors.score_nominations, the computation the ranking uses, so
-the dossier and the ranking can never disagree; the points of each event (p_k × multiplier) are
+The numbers come from awards.selectors.scores.score_nominations, the computation the ranking uses,
+so the dossier and the ranking can never disagree; the points of each event (p_k × multiplier) are
 laid out beside them to show where the category points come from.
 
 Rendered by templates/awards/nominations/_dossier.html, which the secretariat's dossier page

@@ -2,7 +2,7 @@
 while a cycle is open, its own cooperation score and a standing band among the nominees.
 
 Nothing here carries another enterprise's name, score or rank: the other nominees' scores are
-computed (by awards.selectors.score_nominations, the computation the ranking uses) only to
+computed (by awards.selectors.scores.score_nominations, the computation the ranking uses) only to
 place this enterprise in a band, and are dropped before anything is returned.
 
 The band rule: rank r among n nominees by cooperation score (1 = the highest; nominees with

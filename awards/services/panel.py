@@ -55,7 +55,7 @@ def assignments_create(
     *, cycle: Cycle, user, mode: str, max_load: int | None = None
 ) -> AssignmentOutcome:
     """Assign the panel to the cycle's active nominees: every member to every nominee, or
-    balanced (awards.assignment). Only adds: existing assignments, declarations and reviews
+    balanced (awards.panel_planning). Only adds: existing assignments, declarations and reviews
     stay, so re-running after members declare conflicts tops the nominees back up to the
     quorum. A balanced assignment that cannot give every nominee the quorum writes nothing."""
     require(rules.may_assign_panel(user))

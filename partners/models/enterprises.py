@@ -126,7 +126,8 @@ class Membership(models.Model):
 
 class Invitation(models.Model):
     """An email invitation, sent by an enterprise's manager, to join the enterprise as a partner
-    user. The link carries a random token; only its SHA-256 is stored (partners/colleagues.py)."""
+    user. The link carries a random token; only its SHA-256 is stored
+    (partners/services/colleagues.py)."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -54,7 +54,8 @@ def enforcement_flag_raise(
     *, enterprise: Enterprise, user, flagged_on: datetime.date, reason: str
 ) -> EnforcementFlag:
     """Raise a dated enforcement concern. While not cleared, it makes the enterprise
-    ineligible for any award cycle whose window contains its date (awards.eligibility)."""
+    ineligible for any award cycle whose window contains its date (the awards app's
+    eligibility rule)."""
     require(rules.may_raise_concern(user, enterprise))
     if flagged_on > today():
         raise ValidationError(_("The date of the concern cannot be in the future."))

@@ -1,5 +1,5 @@
 """Colleagues: a partner enterprise's managers invite and deactivate its users
-(partners/colleagues.py); the invitation link's page, which needs no login."""
+(partners/services/colleagues.py); the invitation link's page, which needs no login."""
 
 from django.contrib import messages
 from django.contrib.auth import authenticate, login

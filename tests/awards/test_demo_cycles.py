@@ -165,7 +165,7 @@ def test_every_event_was_logged_and_handled_after_it_occurred_and_before_the_dem
     seeded,
 ):
     # The seeds' events before the demo's present, but for the decisions on those still
-    # waiting then, taken in the weeks after it; the recent activity (partners/demo_recent.py)
+    # waiting then, taken in the weeks after it; the recent activity (seeds/recent.py)
     # from the day after it up to the seeding.
     for event in CooperationEvent.objects.all():
         now = present() if event.occurred_on <= present().date() else timezone.now()

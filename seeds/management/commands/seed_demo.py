@@ -36,10 +36,6 @@ from seeds.reports import backdate_seeded_notifications, seed_reports
 from seeds.users import emails_discarded
 
 
-# seeds/data/events.csv is the demo's own format, written by seeds/events_table.py and read
-# only here; it is not the event import format (partners/imports.py, docs/import.md), which it
-# does not change. It has the import's columns, then `arrests` (the import takes none) and
-# `status`, the workflow state each event is taken to.
 class Command(BaseCommand):
     help = (
         "Load the demo users, enterprises, cooperation events and award cycles from seeds/ "
