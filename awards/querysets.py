@@ -3,7 +3,19 @@
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Least
 
 from awards.statuses import (
@@ -15,6 +27,7 @@ from awards.statuses import (
     ReviewStatus,
 )
 from partners.querysets import verified_in_window
+from portal.clock import today
 from portal.roles import Role, has_role, user_roles
 
 SCORE = DecimalField(max_digits=12, decimal_places=4)
@@ -51,6 +64,11 @@ class CycleQuerySet(models.QuerySet):
         published, else the latest one; None without any cycle."""
         published_last = Case(When(status=CycleStatus.PUBLISHED, then=1), default=0)
         return self.order_by(published_last, "-year").first()
+
+    def next_year(self) -> int:
+        """The year a new cycle is for: the one after the latest, or this year for the first."""
+        latest = self.aggregate(year=Max("year"))["year"]
+        return latest + 1 if latest else today().year
 
     def editable(self) -> "CycleQuerySet":
         return self.exclude(status__in=FROZEN_CYCLE_STATUSES)

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Max
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -17,7 +16,6 @@ from awards.rules import (
 )
 from awards.services import cycles as services
 from awards.views import cycle_from_url
-from portal.clock import today
 from portal.forms import ReasonForm
 from portal.models import AuditEntry
 from portal.roles import Role, role_required
@@ -78,11 +76,7 @@ def cycle_create(request):
     if source is not None:
         initial = services.cycle_next_year_settings(source)
     else:
-        latest = Cycle.objects.aggregate(year=Max("year"))["year"]
-        initial = {
-            "year": latest + 1 if latest else today().year,
-            "rules": services.DEFAULT_RULES,
-        }
+        initial = {"year": Cycle.objects.next_year(), "rules": services.DEFAULT_RULES}
     form = CycleSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         note = _("Settings copied from %(year)s.") % {"year": source.year} if source else ""
