@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.demo import demo_template, django_db_setup, seeded  # noqa: F401  (fixtures)
 from tests.factories import EnterpriseFactory, EventFactory, MembershipFactory, UserFactory
 from tests.worker import redis_worker  # noqa: F401  (a fixture: a real Celery worker)
 
@@ -54,14 +55,18 @@ def django_db_modify_db_settings():
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Tests create many users; the production hasher is deliberately slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _fast_password_hashing(request, settings):
+    # Tests create many users; the production hasher is deliberately slow. The seeded demo
+    # keeps the hasher it was seeded with (tests/demo.py).
+    if "seeded" not in request.fixturenames:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media_root(request, settings, tmp_path):
+    # The seeded demo keeps its module's MEDIA_ROOT, where its certificates are (tests/demo.py).
+    if "seeded" not in request.fixturenames:
+        settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)

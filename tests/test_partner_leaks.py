@@ -10,7 +10,6 @@ import time
 import zipfile
 from collections import deque
 from html.parser import HTMLParser
-from io import StringIO
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import openpyxl
@@ -20,9 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
 from awards.models import Certificate, Nomination, NominationResult, Review
@@ -61,22 +58,6 @@ def _pdf() -> bytes:
 SKIPPED_PREFIXES = ("/accounts/logout/", "/i18n/", "/static/", "/media/", "/admin/")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing():
-    """Keep the real hasher: the demo is seeded once for the module with it."""
-
-
-@pytest.fixture(autouse=True)
-def _media_root():
-    """Keep the module's MEDIA_ROOT (demo_media), where the seeded certificates are."""
-
-
-@pytest.fixture(scope="module")
-def demo_media(tmp_path_factory):
-    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("leak-media")) as media:
-        yield media
-
-
 def _mark(model, field: str, queryset=None) -> int:
     """Put LEAKMARK-<field>-<pk> into `field` of every row (one UPDATE per row, no signals)."""
     rows = list((queryset if queryset is not None else model.objects.all()).values_list("pk"))
@@ -86,13 +67,11 @@ def _mark(model, field: str, queryset=None) -> int:
 
 
 @pytest.fixture(scope="module")
-def marked(django_db_setup, django_db_blocker, demo_media):
-    """The demo, seeded once for the module in a transaction rolled back at the end, with a
+def marked(seeded, django_db_blocker):
+    """The seeded demo (its module transaction, rolled back at the end: tests/demo.py), with a
     marker in every field partner1 must never read."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
-        yield _plant_markers()
-        transaction.set_rollback(True)
+    with django_db_blocker.unblock():
+        return _plant_markers()
 
 
 def _plant_markers() -> dict:

@@ -9,9 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import F, Q
-from django.test import override_settings
 from django.utils import timezone
 
 from awards.models import CeremonyEntry, Certificate, Cycle, Review
@@ -57,12 +55,6 @@ EXPECTED_USERS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing():
-    """Keep the real hasher: the demo data is seeded once for the whole module with it, and a
-    faster preferred hasher would make check_password rewrite the demo users' hashes."""
-
-
 def seed_rows(name: str) -> list[dict[str, str]]:
     with (DATA_DIR / name).open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
@@ -72,27 +64,6 @@ def seed_demo() -> str:
     out = StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def _media_root():
-    """Keep the module's MEDIA_ROOT (demo_media), where the seeded certificates are."""
-
-
-@pytest.fixture(scope="module")
-def demo_media(tmp_path_factory):
-    # Module-wide: the seeded certificates' files must outlive each test's own MEDIA_ROOT.
-    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media")) as media:
-        yield media
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker, demo_media):
-    """Seed once for the module (it takes seconds). Each test runs in a savepoint inside this
-    transaction, and everything is rolled back when the module is done."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield seed_demo()
-        transaction.set_rollback(True)
 
 
 @pytest.mark.smoke

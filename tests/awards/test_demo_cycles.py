@@ -8,7 +8,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from awards import scoring
@@ -27,25 +26,10 @@ HARBOUR_MELODY = "53360278"  # partner2's enterprise
 PUBLISHED_YEARS = [2022, 2023, 2024]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing():
-    """Keep the real hasher: the demo is seeded once for the module with it, and a faster
-    preferred hasher would make a second seed_demo rewrite the demo users' hashes."""
-
-
 def seed_demo() -> str:
     out = StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """Seed once for the module; each test runs in a savepoint inside this transaction, rolled
-    back when the module is done."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield seed_demo()
-        transaction.set_rollback(True)
 
 
 def awarded_by_year() -> dict[int, set[str]]:

@@ -8,27 +8,12 @@ from collections import defaultdict
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from awards import scoring
 from awards.models import Cycle, EventType, Nomination, Review
 from partners.models import CooperationEvent
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing():
-    """Keep the real hasher, as tests/awards/test_demo_cycles.py does: seed_demo runs once for
-    the module with it."""
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 def _cents(value) -> str:

@@ -1,0 +1,142 @@
+"""The seeded demo, for the modules that test it (`seeded`, a module fixture).
+
+`seed_demo` takes many seconds, so it runs once per session (per xdist worker) and each module
+gets a fresh copy of its result. On PostgreSQL the demo is seeded into a database of its own,
+made from the empty test database when the session starts, and each module runs on a copy of
+it (`CREATE DATABASE ... TEMPLATE`, well under a second), dropped when the module is done. On
+another database (the SQLite smoke run) each module seeds its own, as it did before.
+
+Either way a module sees what it saw when it seeded the demo itself: the database as
+`seed_demo` leaves it inside a transaction that is never committed (the commit's callbacks,
+emails and queued certificate batches, never run), the certificates' files in a MEDIA_ROOT of
+the module's own, the project's real password hasher (a faster preferred hasher would make
+check_password rewrite the demo users' hashes: tests/conftest.py leaves these modules'
+hasher and MEDIA_ROOT alone). Each test runs in a savepoint of the module's transaction,
+which is rolled back when the module is done.
+"""
+
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import override_settings
+
+
+@dataclass(frozen=True)
+class SeededDemo:
+    database: str  # the seeded database, the template of each module's copy
+    media: Path  # the certificates' files
+    output: str  # what seed_demo printed
+
+
+def _on_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _demo_database_name() -> str:
+    return f"{connection.settings_dict['NAME']}_demo"
+
+
+def _create_database(name: str, *, template: str) -> None:
+    quote = connection.ops.quote_name
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
+        cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(template)}")
+
+
+def _drop_database(name: str) -> None:
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+
+
+@contextmanager
+def _connected_to(name: str):
+    """The default connection on another database of the server, for the block. The content
+    types are cached by id, and the ids differ (transactional tests flush the test database,
+    which makes them anew): the cache is emptied on the way in and out."""
+    test_database = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    ContentType.objects.clear_cache()
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = test_database
+        ContentType.objects.clear_cache()
+
+
+def _seed() -> str:
+    out = StringIO()
+    with transaction.atomic():
+        call_command("seed_demo", stdout=out)
+        # As in the transaction each module used to seed in, rolled back at its end: the
+        # commit's callbacks (notification emails, certificate batches) never run.
+        transaction.get_connection().run_on_commit.clear()
+    return out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_db_setup, django_db_blocker):
+    """pytest-django's test database; on PostgreSQL, when demo tests are collected, a copy of
+    it made now, while it is empty and nobody else is connected to it, to seed the demo into
+    later (`demo_template`)."""
+    if not _on_postgresql() or not any(
+        "seeded" in getattr(item, "fixturenames", ()) for item in request.session.items
+    ):
+        yield
+        return
+    name = _demo_database_name()
+    with django_db_blocker.unblock():
+        connection.close()
+        _create_database(name, template=connection.settings_dict["NAME"])
+    yield
+    with django_db_blocker.unblock():
+        _drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def demo_template(django_db_setup, django_db_blocker, tmp_path_factory) -> SeededDemo | None:
+    """The demo seeded once for the session, on PostgreSQL; None elsewhere."""
+    if not _on_postgresql():
+        return None
+    database, media = _demo_database_name(), tmp_path_factory.mktemp("demo-template-media")
+    with (
+        django_db_blocker.unblock(),
+        _connected_to(database),
+        override_settings(MEDIA_ROOT=media),
+    ):
+        output = _seed()
+    return SeededDemo(database=database, media=media, output=output)
+
+
+@pytest.fixture(scope="module")
+def seeded(demo_template, django_db_blocker, tmp_path_factory):
+    """The seeded demo for this module's tests (see this file's docstring); its value is what
+    seed_demo printed."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock():
+        if demo_template is None:
+            with override_settings(MEDIA_ROOT=media), transaction.atomic():
+                yield _seed()
+                transaction.set_rollback(True)
+            return
+        shutil.copytree(demo_template.media, media, dirs_exist_ok=True)
+        copy = f"{demo_template.database}_copy"
+        _create_database(copy, template=demo_template.database)
+        try:
+            with (
+                _connected_to(copy),
+                override_settings(MEDIA_ROOT=media),
+                transaction.atomic(),
+            ):
+                yield demo_template.output
+                transaction.set_rollback(True)
+        finally:
+            _drop_database(copy)
