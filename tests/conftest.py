@@ -107,6 +107,12 @@ def secretariat(db):
 
 
 @pytest.fixture
+def secretariat2(db):
+    """A second secretariat user: the four eyes of a publication or a second run."""
+    return UserFactory(username="secretariat2", roles=["Secretariat"])
+
+
+@pytest.fixture
 def panel_member(db):
     return UserFactory(username="panel1", roles=["Panel"])
 

@@ -36,7 +36,6 @@ from tests.awards.ceremony_data import (
 )
 from tests.awards.factories import CycleFactory
 from tests.concurrency import run_at_once
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,18 +48,13 @@ BRAND = "Brand Guardians Association"
 
 
 @pytest.fixture
-def cycle():
+def ceremony_cycle():
     return finalised_cycle()
 
 
 @pytest.fixture
-def results(cycle, secretariat):
-    return awardees(cycle, secretariat)
-
-
-@pytest.fixture
-def secretariat2(db):
-    return UserFactory(username="secretariat2", roles=["Secretariat"])
+def results(ceremony_cycle, secretariat):
+    return awardees(ceremony_cycle, secretariat)
 
 
 def order(cycle) -> list[str]:
@@ -91,8 +85,10 @@ def actions(action) -> list[tuple[str, dict, str]]:
 
 
 @pytest.mark.smoke
-def test_the_list_shows_the_awardees_in_the_default_order_before_anything_is_saved(cycle, results):
-    entries = ceremony_entries(cycle)
+def test_the_list_shows_the_awardees_in_the_default_order_before_anything_is_saved(
+    ceremony_cycle, results
+):
+    entries = ceremony_entries(ceremony_cycle)
 
     assert [e.result.nomination.enterprise.name_en for e in entries] == DEFAULT_ORDER
     assert [e.position for e in entries] == [1, 2, 3, 4, 5, 6]
@@ -112,15 +108,17 @@ def test_a_cycle_not_finalised_has_no_list(secretariat):
     ]
 
 
-def test_filling_saves_the_default_order_and_records_each_awardee(cycle, results, secretariat):
-    assert ceremony_list_fill(cycle=cycle, user=secretariat) == 6
+def test_filling_saves_the_default_order_and_records_each_awardee(
+    ceremony_cycle, results, secretariat
+):
+    assert ceremony_list_fill(cycle=ceremony_cycle, user=secretariat) == 6
 
-    assert saved_order(cycle) == numbered(DEFAULT_ORDER)
+    assert saved_order(ceremony_cycle) == numbered(DEFAULT_ORDER)
     assert [repr_ for repr_, _, _ in actions("awards.ceremony.entry_added")] == [
         f"{n}. {results[name].nomination.enterprise}" for n, name in numbered(DEFAULT_ORDER)
     ]
     # A second fill finds nothing to add.
-    assert ceremony_list_fill(cycle=cycle, user=secretariat) == 0
+    assert ceremony_list_fill(cycle=ceremony_cycle, user=secretariat) == 0
     assert AuditEntry.objects.filter(action="awards.ceremony.entry_added").count() == 6
 
 
@@ -132,21 +130,21 @@ def test_a_published_cycle_has_its_list_too(secretariat):
 
 
 def test_an_awardee_appearing_later_goes_to_the_end_and_the_arranged_order_stays(
-    cycle, results, secretariat
+    ceremony_cycle, results, secretariat
 ):
     ceremony_entry_move(result=results[BRAND], user=secretariat, direction="up")
     arranged = [STONECUTTERS, APEX, KWAI_CHUNG, HARBOUR, BRAND, LION_ROCK]
     # As after a reopening: a cargo terminal, which by default would come first.
     late = add_awardee(
-        cycle, secretariat, "Aardvark Terminals Limited", "穿山甲碼頭", "cargo_terminal", 9
+        ceremony_cycle, secretariat, "Aardvark Terminals Limited", "穿山甲碼頭", "cargo_terminal", 9
     )
 
-    entries = ceremony_entries(cycle)
-    assert order(cycle) == [*arranged, "Aardvark Terminals Limited"]
+    entries = ceremony_entries(ceremony_cycle)
+    assert order(ceremony_cycle) == [*arranged, "Aardvark Terminals Limited"]
     assert (entries[-1].pk, entries[-1].position) == (None, 7)
 
-    assert ceremony_list_fill(cycle=cycle, user=secretariat) == 1
-    assert saved_order(cycle) == numbered([*arranged, "Aardvark Terminals Limited"])
+    assert ceremony_list_fill(cycle=ceremony_cycle, user=secretariat) == 1
+    assert saved_order(ceremony_cycle) == numbered([*arranged, "Aardvark Terminals Limited"])
     assert CeremonyEntry.objects.get(result=late).position == 7
 
 
@@ -154,11 +152,13 @@ def test_an_awardee_appearing_later_goes_to_the_end_and_the_arranged_order_stays
 
 
 @pytest.mark.smoke
-def test_moving_up_and_down_swaps_with_the_neighbour_and_is_audited(cycle, results, secretariat):
+def test_moving_up_and_down_swaps_with_the_neighbour_and_is_audited(
+    ceremony_cycle, results, secretariat
+):
     moved = ceremony_entry_move(result=results[HARBOUR], user=secretariat, direction="up")
 
     assert moved.position == 3
-    assert saved_order(cycle) == numbered(
+    assert saved_order(ceremony_cycle) == numbered(
         [STONECUTTERS, APEX, HARBOUR, KWAI_CHUNG, LION_ROCK, BRAND]
     )
     assert actions("awards.ceremony.moved") == [
@@ -171,7 +171,7 @@ def test_moving_up_and_down_swaps_with_the_neighbour_and_is_audited(cycle, resul
 
     ceremony_entry_move(result=results[STONECUTTERS], user=secretariat, direction="down")
 
-    assert saved_order(cycle) == numbered(
+    assert saved_order(ceremony_cycle) == numbered(
         [APEX, STONECUTTERS, HARBOUR, KWAI_CHUNG, LION_ROCK, BRAND]
     )
     # The first move saved the list (six entries added); the second added nothing.
@@ -179,7 +179,7 @@ def test_moving_up_and_down_swaps_with_the_neighbour_and_is_audited(cycle, resul
     assert AuditEntry.objects.filter(action="awards.ceremony.moved").count() == 2
 
 
-def test_the_first_cannot_move_up_nor_the_last_down(cycle, results, secretariat):
+def test_the_first_cannot_move_up_nor_the_last_down(ceremony_cycle, results, secretariat):
     with pytest.raises(ValidationError) as first:
         ceremony_entry_move(result=results[STONECUTTERS], user=secretariat, direction="up")
     with pytest.raises(ValidationError) as last:
@@ -193,8 +193,10 @@ def test_the_first_cannot_move_up_nor_the_last_down(cycle, results, secretariat)
     assert not AuditEntry.objects.filter(action="awards.ceremony.moved").exists()
 
 
-def test_a_nominee_not_awarded_cannot_be_moved(cycle, results, secretariat):
-    not_awarded = cycle.nominations.get(enterprise__name_en="Also Ran Forwarding Limited").result
+def test_a_nominee_not_awarded_cannot_be_moved(ceremony_cycle, results, secretariat):
+    not_awarded = ceremony_cycle.nominations.get(
+        enterprise__name_en="Also Ran Forwarding Limited"
+    ).result
 
     with pytest.raises(ValidationError) as refused:
         ceremony_entry_move(result=not_awarded, user=secretariat, direction="up")
@@ -239,18 +241,18 @@ def test_two_moves_at_once_neither_duplicate_nor_lose_a_position(secretariat, se
 # Reset
 
 
-def test_reset_puts_the_default_order_back(cycle, results, secretariat):
+def test_reset_puts_the_default_order_back(ceremony_cycle, results, secretariat):
     ceremony_entry_move(result=results[BRAND], user=secretariat, direction="up")
     ceremony_entry_move(result=results[BRAND], user=secretariat, direction="up")
 
-    assert ceremony_list_reset(cycle=cycle, user=secretariat) == 3
+    assert ceremony_list_reset(cycle=ceremony_cycle, user=secretariat) == 3
 
-    assert saved_order(cycle) == numbered(DEFAULT_ORDER)
+    assert saved_order(ceremony_cycle) == numbered(DEFAULT_ORDER)
     assert actions("awards.ceremony.reset") == [
         ("Elite Enterprise Partnership Award 2024", {}, "3 awardees changed place")
     ]
     # Already in the default order: nothing changes, nothing is recorded.
-    assert ceremony_list_reset(cycle=cycle, user=secretariat) == 0
+    assert ceremony_list_reset(cycle=ceremony_cycle, user=secretariat) == 0
     assert AuditEntry.objects.filter(action="awards.ceremony.reset").count() == 1
 
 
@@ -258,7 +260,7 @@ def test_reset_puts_the_default_order_back(cycle, results, secretariat):
 
 
 @pytest.mark.smoke
-def test_the_representatives_details_are_saved_and_audited(cycle, results, secretariat):
+def test_the_representatives_details_are_saved_and_audited(ceremony_cycle, results, secretariat):
     entry = ceremony_entry_update(
         result=results[HARBOUR],
         user=secretariat,
@@ -316,7 +318,7 @@ def test_the_representatives_details_are_saved_and_audited(cycle, results, secre
     ],
 )
 def test_details_out_of_bounds_are_refused_and_nothing_is_saved(
-    cycle, results, secretariat, details, errors
+    ceremony_cycle, results, secretariat, details, errors
 ):
     with pytest.raises(ValidationError) as refused:
         ceremony_entry_update(result=results[APEX], user=secretariat, **details)
@@ -327,11 +329,11 @@ def test_details_out_of_bounds_are_refused_and_nothing_is_saved(
 
 
 @pytest.mark.parametrize("role", ["officer", "verifier", "panel_member", "partner_user"])
-def test_only_the_secretariat_changes_the_list(request, cycle, results, role):
+def test_only_the_secretariat_changes_the_list(request, ceremony_cycle, results, role):
     user = request.getfixturevalue(role)
     attempts = [
-        lambda: ceremony_list_fill(cycle=cycle, user=user),
-        lambda: ceremony_list_reset(cycle=cycle, user=user),
+        lambda: ceremony_list_fill(cycle=ceremony_cycle, user=user),
+        lambda: ceremony_list_reset(cycle=ceremony_cycle, user=user),
         lambda: ceremony_entry_move(result=results[APEX], user=user, direction="up"),
         lambda: ceremony_entry_update(result=results[APEX], user=user, table_number=1),
     ]
@@ -342,7 +344,7 @@ def test_only_the_secretariat_changes_the_list(request, cycle, results, role):
     assert not CeremonyEntry.objects.exists()
 
 
-def test_a_reopening_discards_the_list_and_gets_it_as_text(cycle, results, secretariat):
+def test_a_reopening_discards_the_list_and_gets_it_as_text(ceremony_cycle, results, secretariat):
     ceremony_entry_update(
         result=results[STONECUTTERS],
         user=secretariat,
@@ -351,7 +353,7 @@ def test_a_reopening_discards_the_list_and_gets_it_as_text(cycle, results, secre
         table_number=1,
     )
 
-    text = ceremony_list_discard(cycle)
+    text = ceremony_list_discard(ceremony_cycle)
 
     assert text.split("; ")[:2] == [
         f"1. {STONECUTTERS} · Mr Lee Siu-fung · Managing Director · 1",
@@ -367,15 +369,17 @@ def list_url(cycle) -> str:
     return reverse("awards:ceremony-list", args=[cycle.year])
 
 
-def test_the_page_lists_the_awardees_with_labelled_buttons(client, cycle, results, secretariat):
+def test_the_page_lists_the_awardees_with_labelled_buttons(
+    client, ceremony_cycle, results, secretariat
+):
     client.force_login(secretariat)
 
-    response = client.get(list_url(cycle))
+    response = client.get(list_url(ceremony_cycle))
 
     assert [e.result.nomination.enterprise.name_en for e in response.context["entries"]] == (
         DEFAULT_ORDER
     )
-    move = reverse("awards:ceremony-move", args=[cycle.year, results[STONECUTTERS].pk])
+    move = reverse("awards:ceremony-move", args=[ceremony_cycle.year, results[STONECUTTERS].pk])
     assert f'action="{move}"' in response.text
     assert f'aria-label="Move {STONECUTTERS} up" disabled>' in response.text
     assert f'aria-label="Move {STONECUTTERS} down">' in response.text
@@ -386,40 +390,44 @@ def test_the_page_lists_the_awardees_with_labelled_buttons(client, cycle, result
 
 
 def test_moving_on_the_page_comes_back_to_the_row_with_a_message(
-    client, cycle, results, secretariat
+    client, ceremony_cycle, results, secretariat
 ):
     client.force_login(secretariat)
-    url = reverse("awards:ceremony-move", args=[cycle.year, results[HARBOUR].pk])
+    url = reverse("awards:ceremony-move", args=[ceremony_cycle.year, results[HARBOUR].pk])
 
     response = client.post(url, {"direction": "up"}, follow=True)
 
-    assert response.redirect_chain == [(f"{list_url(cycle)}#entry-{results[HARBOUR].pk}", 302)]
+    assert response.redirect_chain == [
+        (f"{list_url(ceremony_cycle)}#entry-{results[HARBOUR].pk}", 302)
+    ]
     assert [str(m) for m in response.context["messages"]] == [f"{HARBOUR} is now number 3."]
-    assert order(cycle)[2] == HARBOUR
+    assert order(ceremony_cycle)[2] == HARBOUR
 
     response = client.post(
-        reverse("awards:ceremony-move", args=[cycle.year, results[STONECUTTERS].pk]),
+        reverse("awards:ceremony-move", args=[ceremony_cycle.year, results[STONECUTTERS].pk]),
         {"direction": "up"},
         follow=True,
     )
     assert [str(m) for m in response.context["messages"]] == [f"{STONECUTTERS} is already first."]
 
 
-def test_reset_on_the_page(client, cycle, results, secretariat):
+def test_reset_on_the_page(client, ceremony_cycle, results, secretariat):
     ceremony_entry_move(result=results[BRAND], user=secretariat, direction="up")
     client.force_login(secretariat)
 
-    response = client.post(reverse("awards:ceremony-reset", args=[cycle.year]), follow=True)
+    response = client.post(
+        reverse("awards:ceremony-reset", args=[ceremony_cycle.year]), follow=True
+    )
 
     assert [str(m) for m in response.context["messages"]] == [
         "The list is back in the default order: 2 awardees changed place."
     ]
-    assert order(cycle) == DEFAULT_ORDER
+    assert order(ceremony_cycle) == DEFAULT_ORDER
 
 
-def test_the_edit_form_saves_and_shows_the_errors(client, cycle, results, secretariat):
+def test_the_edit_form_saves_and_shows_the_errors(client, ceremony_cycle, results, secretariat):
     client.force_login(secretariat)
-    url = reverse("awards:ceremony-entry-update", args=[cycle.year, results[APEX].pk])
+    url = reverse("awards:ceremony-entry-update", args=[ceremony_cycle.year, results[APEX].pk])
 
     response = client.post(url, {"representative_name": "Ms Ho Suet-man", "table_number": "1000"})
 
@@ -440,7 +448,7 @@ def test_the_edit_form_saves_and_shows_the_errors(client, cycle, results, secret
     )
 
     assert response.status_code == 302
-    assert response["Location"] == f"{list_url(cycle)}#entry-{results[APEX].pk}"
+    assert response["Location"] == f"{list_url(ceremony_cycle)}#entry-{results[APEX].pk}"
     entry = CeremonyEntry.objects.get(result=results[APEX])
     assert (entry.representative_name, entry.representative_title, entry.table_number) == (
         "Ms Ho Suet-man",
@@ -465,27 +473,29 @@ def test_a_cycle_not_finalised_shows_why_there_is_no_list(client, secretariat):
     assert 'id="ceremony-list"' not in response.text
 
 
-def test_the_cycle_page_links_to_the_list_once_finalised(client, cycle, secretariat):
+def test_the_cycle_page_links_to_the_list_once_finalised(client, ceremony_cycle, secretariat):
     open_cycle = CycleFactory(year=2025, status=Cycle.Status.REVIEW)
     client.force_login(secretariat)
 
-    assert f'href="{list_url(cycle)}"' in client.get(cycle.get_absolute_url()).text
+    assert (
+        f'href="{list_url(ceremony_cycle)}"' in client.get(ceremony_cycle.get_absolute_url()).text
+    )
     assert f'href="{list_url(open_cycle)}"' not in client.get(open_cycle.get_absolute_url()).text
 
 
 @pytest.mark.parametrize("count", [1, 3])
 @pytest.mark.parametrize("saved", [False, True])
 def test_the_page_takes_a_fixed_number_of_queries(
-    client, cycle, secretariat, count, saved, django_assert_num_queries
+    client, ceremony_cycle, secretariat, count, saved, django_assert_num_queries
 ):
-    awardees(cycle, secretariat, count=count)
+    awardees(ceremony_cycle, secretariat, count=count)
     if saved:
-        ceremony_list_fill(cycle=cycle, user=secretariat)
+        ceremony_list_fill(cycle=ceremony_cycle, user=secretariat)
     client.force_login(secretariat)
 
     # Session, user, roles, cycle, the awardees with their entries and enterprises.
     with django_assert_num_queries(5):
-        response = client.get(list_url(cycle))
+        response = client.get(list_url(ceremony_cycle))
 
     assert len(response.context["entries"]) == count
 
@@ -494,7 +504,7 @@ def test_the_page_takes_a_fixed_number_of_queries(
 
 
 @pytest.fixture
-def arranged(cycle, results, secretariat):
+def arranged(ceremony_cycle, results, secretariat):
     """Harbour Melody moved up to 3, with its representative; a name that looks like a
     formula; Brand Guardians' table."""
     ceremony_entry_move(result=results[HARBOUR], user=secretariat, direction="up")
@@ -512,7 +522,7 @@ def arranged(cycle, results, secretariat):
         representative_name='=HYPERLINK("http://evil.example")',
         table_number=12,
     )
-    return cycle
+    return ceremony_cycle
 
 
 HEADER = [

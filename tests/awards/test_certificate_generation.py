@@ -15,7 +15,6 @@ from awards.services.certificates import (
 )
 from awards.tasks import issue_certificate_batch, retry_delay
 from portal.models import AuditEntry, UserPreference
-from tests.awards.factories import CycleFactory
 from tests.awards.test_certificate_pdf import awarded_result
 
 pytestmark = pytest.mark.django_db
@@ -24,13 +23,8 @@ Status = CertificateJob.Status
 
 
 @pytest.fixture
-def cycle(db):
-    return CycleFactory(year=2024, status=Cycle.Status.FINALISED)
-
-
-@pytest.fixture
-def awards(cycle):
-    return [awarded_result(cycle, name_en=f"Awardee {n} Limited") for n in range(5)]
+def awards(certificate_cycle):
+    return [awarded_result(certificate_cycle, name_en=f"Awardee {n} Limited") for n in range(5)]
 
 
 def start(cycle, user, django_capture_on_commit_callbacks):
@@ -61,13 +55,13 @@ def storage_failing(monkeypatch):
 
 
 def test_a_run_issues_every_missing_certificate_in_batches(
-    cycle, awards, secretariat, settings, django_capture_on_commit_callbacks
+    certificate_cycle, awards, secretariat, settings, django_capture_on_commit_callbacks
 ):
     settings.CERTIFICATE_BATCH_SIZE = 2
-    run, callbacks = start(cycle, secretariat, django_capture_on_commit_callbacks)
+    run, callbacks = start(certificate_cycle, secretariat, django_capture_on_commit_callbacks)
     assert len(callbacks) == 1  # the tasks are queued once the jobs are committed
     assert run.progress() == {"total": 5, "done": 5, "failed": 0, "queued": 0}
-    certificates = Certificate.objects.filter(result__nomination__cycle=cycle)
+    certificates = Certificate.objects.filter(result__nomination__cycle=certificate_cycle)
     assert certificates.count() == 5
     assert {c.issued_by for c in certificates} == {secretariat}
     assert sorted(c.serial for c in certificates) == [f"EEPA-2024-000{n}" for n in range(1, 6)]
@@ -76,44 +70,45 @@ def test_a_run_issues_every_missing_certificate_in_batches(
     assert (entry.actor, entry.note) == (secretariat, "5")
 
 
-def test_tasks_are_queued_only_after_the_commit(cycle, awards, secretariat):
+def test_tasks_are_queued_only_after_the_commit(certificate_cycle, awards, secretariat):
     # Inside the test's transaction nothing is committed, so nothing may run yet.
-    run = certificate_run_start(cycle=cycle, user=secretariat)
+    run = certificate_run_start(cycle=certificate_cycle, user=secretariat)
     assert run.progress()["queued"] == 5
     assert not Certificate.objects.exists()
 
 
 def test_a_second_start_starts_nothing_more(
-    cycle, awards, secretariat, django_capture_on_commit_callbacks
+    certificate_cycle, awards, secretariat, django_capture_on_commit_callbacks
 ):
-    first = certificate_run_start(cycle=cycle, user=secretariat)  # not run yet: under way
-    assert certificate_run_start(cycle=cycle, user=secretariat) == first
+    # Not run yet: under way.
+    first = certificate_run_start(cycle=certificate_cycle, user=secretariat)
+    assert certificate_run_start(cycle=certificate_cycle, user=secretariat) == first
     assert CertificateRun.objects.count() == 1
     assert CertificateJob.objects.count() == 5
 
 
 def test_once_all_are_issued_there_is_nothing_to_start(
-    cycle, awards, secretariat, django_capture_on_commit_callbacks
+    certificate_cycle, awards, secretariat, django_capture_on_commit_callbacks
 ):
-    start(cycle, secretariat, django_capture_on_commit_callbacks)
-    run, _ = start(cycle, secretariat, django_capture_on_commit_callbacks)
+    start(certificate_cycle, secretariat, django_capture_on_commit_callbacks)
+    run, _ = start(certificate_cycle, secretariat, django_capture_on_commit_callbacks)
     assert run is None
     assert Certificate.objects.count() == 5
 
 
 def test_a_run_covers_only_the_awards_without_a_certificate(
-    cycle, awards, secretariat, django_capture_on_commit_callbacks
+    certificate_cycle, awards, secretariat, django_capture_on_commit_callbacks
 ):
     certificate_issue(result=awards[0], user=secretariat)
-    run, _ = start(cycle, secretariat, django_capture_on_commit_callbacks)
+    run, _ = start(certificate_cycle, secretariat, django_capture_on_commit_callbacks)
     assert run.progress()["total"] == 4
     assert Certificate.objects.count() == 5
 
 
 def test_a_task_run_twice_makes_one_certificate_per_award(
-    cycle, awards, secretariat, django_capture_on_commit_callbacks
+    certificate_cycle, awards, secretariat, django_capture_on_commit_callbacks
 ):
-    run = certificate_run_start(cycle=cycle, user=secretariat)
+    run = certificate_run_start(cycle=certificate_cycle, user=secretariat)
     job_ids = list(run.jobs.values_list("pk", flat=True))
     issue_certificate_batch.apply(args=[job_ids])
     issue_certificate_batch.apply(args=[job_ids])  # a redelivered message, a double click
@@ -121,8 +116,10 @@ def test_a_task_run_twice_makes_one_certificate_per_award(
     assert AuditEntry.objects.filter(action="awards.certificate.issued").count() == 5
 
 
-def test_an_award_certified_meanwhile_is_not_certified_twice(cycle, awards, secretariat):
-    run = certificate_run_start(cycle=cycle, user=secretariat)
+def test_an_award_certified_meanwhile_is_not_certified_twice(
+    certificate_cycle, awards, secretariat
+):
+    run = certificate_run_start(cycle=certificate_cycle, user=secretariat)
     issued = certificate_issue(result=awards[2], user=secretariat)
     issue_certificate_batch.apply(args=[list(run.jobs.values_list("pk", flat=True))])
     assert Certificate.objects.count() == 5
@@ -130,9 +127,9 @@ def test_an_award_certified_meanwhile_is_not_certified_twice(cycle, awards, secr
 
 
 def test_a_failed_attempt_is_retried_and_yields_one_certificate_each(
-    cycle, awards, secretariat, storage_failing
+    certificate_cycle, awards, secretariat, storage_failing
 ):
-    run = certificate_run_start(cycle=cycle, user=secretariat)
+    run = certificate_run_start(cycle=certificate_cycle, user=secretariat)
     failures = storage_failing(2)  # the first two attempts fail, the third works
     issue_certificate_batch.apply(args=[list(run.jobs.values_list("pk", flat=True))])
     assert len(failures) == 2
@@ -145,7 +142,7 @@ def test_a_failed_attempt_is_retried_and_yields_one_certificate_each(
 
 
 def test_after_the_last_retry_the_failure_is_kept_per_award(
-    cycle,
+    certificate_cycle,
     awards,
     secretariat,
     storage_failing,
@@ -161,7 +158,7 @@ def test_after_the_last_retry_the_failure_is_kept_per_award(
     # The batch fails every time: it is split, each award is retried on its own, and each
     # failure is kept with its award.
     settings.CERTIFICATE_BATCH_SIZE = 10
-    run = certificate_run_start(cycle=cycle, user=secretariat)
+    run = certificate_run_start(cycle=certificate_cycle, user=secretariat)
     bad = run.jobs.get(result=awards[3])
     storage_failing(100)  # every attempt fails...
     job_ids = list(run.jobs.values_list("pk", flat=True))
@@ -178,7 +175,7 @@ def test_after_the_last_retry_the_failure_is_kept_per_award(
     # presses it) issues them all.
     storage_failing(0)
     with django_capture_on_commit_callbacks(execute=True):
-        again = certificate_run_start(cycle=cycle, user=secretariat2)
+        again = certificate_run_start(cycle=certificate_cycle, user=secretariat2)
     assert again != run
     assert again.progress() == {"total": 5, "done": 5, "failed": 0, "queued": 0}
     certificates = Certificate.objects.all()
@@ -188,11 +185,11 @@ def test_after_the_last_retry_the_failure_is_kept_per_award(
     assert bad.status == Status.FAILED  # the first run's record stays as it was
 
 
-def test_one_bad_award_does_not_sink_its_batch(cycle, secretariat, monkeypatch):
+def test_one_bad_award_does_not_sink_its_batch(certificate_cycle, secretariat, monkeypatch):
     from awards import pdf
 
-    good = [awarded_result(cycle, name_en=f"Good {n} Limited") for n in range(3)]
-    bad = awarded_result(cycle, name_en="Bad Limited")
+    good = [awarded_result(certificate_cycle, name_en=f"Good {n} Limited") for n in range(3)]
+    bad = awarded_result(certificate_cycle, name_en="Bad Limited")
     render = pdf.render_certificates
 
     def render_refusing_bad(certificates):
@@ -201,7 +198,7 @@ def test_one_bad_award_does_not_sink_its_batch(cycle, secretariat, monkeypatch):
         return render(certificates)
 
     monkeypatch.setattr("awards.services.certificates.render_certificates", render_refusing_bad)
-    run = certificate_run_start(cycle=cycle, user=secretariat)
+    run = certificate_run_start(cycle=certificate_cycle, user=secretariat)
     issue_certificate_batch.apply(args=[list(run.jobs.values_list("pk", flat=True))])
     assert run.progress() == {"total": 4, "done": 3, "failed": 1, "queued": 0}
     failed = run.jobs.get(status=Status.FAILED)
@@ -211,9 +208,9 @@ def test_one_bad_award_does_not_sink_its_batch(cycle, secretariat, monkeypatch):
     assert Certificate.objects.get(result=bad).status == "pending"
 
 
-def test_a_reopened_cycle_fails_the_jobs_without_retrying(cycle, awards, secretariat):
-    run = certificate_run_start(cycle=cycle, user=secretariat)
-    Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.REVIEW)
+def test_a_reopened_cycle_fails_the_jobs_without_retrying(certificate_cycle, awards, secretariat):
+    run = certificate_run_start(cycle=certificate_cycle, user=secretariat)
+    Cycle.objects.filter(pk=certificate_cycle.pk).update(status=Cycle.Status.REVIEW)
     issue_certificate_batch.apply(args=[[run.jobs.first().pk]])
     job = run.jobs.first()
     assert job.status == Status.FAILED
@@ -222,25 +219,25 @@ def test_a_reopened_cycle_fails_the_jobs_without_retrying(cycle, awards, secreta
 
 
 def test_a_failure_is_kept_in_the_language_of_whoever_started_the_run(
-    cycle, awards, secretariat, compiled_catalogue
+    certificate_cycle, awards, secretariat, compiled_catalogue
 ):
     UserPreference.objects.create(user=secretariat, language="zh-hant")
-    run = certificate_run_start(cycle=cycle, user=secretariat)
-    Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.REVIEW)
+    run = certificate_run_start(cycle=certificate_cycle, user=secretariat)
+    Cycle.objects.filter(pk=certificate_cycle.pk).update(status=Cycle.Status.REVIEW)
     issue_certificate_batch.apply(args=[[run.jobs.first().pk]])
-    cycle.refresh_from_db()
+    certificate_cycle.refresh_from_db()
     with translation.override("zh-hant"):
         expected = translation.gettext(
             "Certificates are issued once the cycle is finalised; %(cycle)s is %(status)s."
-        ) % {"cycle": cycle, "status": cycle.get_status_display().lower()}
+        ) % {"cycle": certificate_cycle, "status": certificate_cycle.get_status_display().lower()}
     assert run.jobs.first().error == expected
     assert expected.startswith("證書")
 
 
-def test_only_the_secretariat_starts_a_run(cycle, awards, officer, panel_member):
+def test_only_the_secretariat_starts_a_run(certificate_cycle, awards, officer, panel_member):
     for user in (officer, panel_member):
         with pytest.raises(PermissionDenied):
-            certificate_run_start(cycle=cycle, user=user)
+            certificate_run_start(cycle=certificate_cycle, user=user)
     assert not CertificateRun.objects.exists()
 
 
@@ -265,17 +262,19 @@ def test_the_task_is_acknowledged_late_and_retried_with_backoff():
 
 
 def test_a_revoked_award_is_not_generated_again(
-    cycle, awards, secretariat, django_capture_on_commit_callbacks
+    certificate_cycle, awards, secretariat, django_capture_on_commit_callbacks
 ):
     certificate = certificate_issue(result=awards[0], user=secretariat)
     certificate_revoke(certificate=certificate, user=secretariat, reason="Awarded in error.")
-    run, _ = start(cycle, secretariat, django_capture_on_commit_callbacks)
+    run, _ = start(certificate_cycle, secretariat, django_capture_on_commit_callbacks)
     assert run.progress()["total"] == 4
     assert not Certificate.objects.filter(result=awards[0], status="issued").exists()
 
 
-def test_a_job_whose_award_was_revoked_meanwhile_fails_with_the_reason(cycle, awards, secretariat):
-    run = certificate_run_start(cycle=cycle, user=secretariat)
+def test_a_job_whose_award_was_revoked_meanwhile_fails_with_the_reason(
+    certificate_cycle, awards, secretariat
+):
+    run = certificate_run_start(cycle=certificate_cycle, user=secretariat)
     certificate = certificate_issue(result=awards[1], user=secretariat)
     certificate_revoke(certificate=certificate, user=secretariat, reason="Awarded in error.")
     issue_certificate_batch.apply(args=[list(run.jobs.values_list("pk", flat=True))])
@@ -286,26 +285,26 @@ def test_a_job_whose_award_was_revoked_meanwhile_fails_with_the_reason(cycle, aw
 
 
 def test_a_stalled_run_is_queued_again_once(
-    cycle, awards, secretariat, django_capture_on_commit_callbacks
+    certificate_cycle, awards, secretariat, django_capture_on_commit_callbacks
 ):
-    run = certificate_run_start(cycle=cycle, user=secretariat)  # its messages were lost
+    run = certificate_run_start(cycle=certificate_cycle, user=secretariat)  # its messages were lost
     assert not run.is_stalled()
     CertificateJob.objects.update(updated_at=timezone.now() - CertificateRun.STALLED_AFTER)
     assert run.is_stalled()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert certificate_run_start(cycle=cycle, user=secretariat) == run
+        assert certificate_run_start(cycle=certificate_cycle, user=secretariat) == run
     assert len(callbacks) == 1
     assert run.progress()["done"] == 5
     # A run under way and not stalled is left alone.
     with django_capture_on_commit_callbacks() as callbacks:
-        certificate_run_start(cycle=cycle, user=secretariat)
+        certificate_run_start(cycle=certificate_cycle, user=secretariat)
     assert callbacks == []
 
 
 @pytest.fixture
-def pending_certificate(cycle, awards, secretariat, storage_failing):
+def pending_certificate(certificate_cycle, awards, secretariat, storage_failing):
     """A certificate left pending: its serial reserved, its file never written."""
-    run = certificate_run_start(cycle=cycle, user=secretariat)
+    run = certificate_run_start(cycle=certificate_cycle, user=secretariat)
     storage_failing(100)
     job = run.jobs.get(result=awards[0])
     issue_certificate_batch.apply(args=[[job.pk]])
@@ -333,8 +332,8 @@ def test_issuing_later_keeps_the_reserved_serial(pending_certificate, awards, se
     assert certificate.pdf and certificate.sha256
 
 
-def test_reopening_drops_the_reserved_serials(pending_certificate, cycle, secretariat):
+def test_reopening_drops_the_reserved_serials(pending_certificate, certificate_cycle, secretariat):
     from awards.services.cycles import cycle_reopen
 
-    cycle_reopen(cycle=cycle, user=secretariat, reason="A verified event was wrong.")
+    cycle_reopen(cycle=certificate_cycle, user=secretariat, reason="A verified event was wrong.")
     assert not Certificate.objects.exists()

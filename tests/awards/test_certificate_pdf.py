@@ -38,7 +38,7 @@ def awarded_result(cycle, streak=1, **enterprise):
 
 
 @pytest.fixture
-def cycle(db):
+def printed_cycle(db):
     return CycleFactory(
         year=2024, status=Cycle.Status.FINALISED, ceremony_date=datetime.date(2024, 10, 28)
     )
@@ -59,8 +59,8 @@ def png(pdf: bytes, tmp_path, dpi: int) -> Image.Image:
     return Image.open(tmp_path / "c.png").convert("L")
 
 
-def test_the_certificate_names_the_enterprise_in_both_languages_with_serial_and_year(cycle):
-    result = awarded_result(cycle, name_en="Harbour Melody Limited", name_zh="海韻有限公司")
+def test_the_certificate_names_the_enterprise_in_both_languages_with_serial_and_year(printed_cycle):
+    result = awarded_result(printed_cycle, name_en="Harbour Melody Limited", name_zh="海韻有限公司")
     certificate = certificate_issue(result=result)
     text = pdf_text(certificate.pdf.read())
     assert "Harbour Melody Limited" in text
@@ -74,8 +74,8 @@ def test_the_certificate_names_the_enterprise_in_both_languages_with_serial_and_
     assert "評審委員會主席" in text
 
 
-def test_the_page_is_a4_landscape(cycle):
-    certificate = certificate_issue(result=awarded_result(cycle))
+def test_the_page_is_a4_landscape(printed_cycle):
+    certificate = certificate_issue(result=awarded_result(printed_cycle))
     box = PdfReader(certificate.pdf.open()).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (842, 595)
 
@@ -84,8 +84,12 @@ def test_the_page_is_a4_landscape(cycle):
     "streak, sentence_en, sentence_zh",
     [(1, None, None), (2, "for 2 consecutive years", "連續2年獲嘉許"), (3, "for 3", "連續3年")],
 )
-def test_the_streak_is_printed_from_two_consecutive_years(cycle, streak, sentence_en, sentence_zh):
-    text = pdf_text(certificate_issue(result=awarded_result(cycle, streak=streak)).pdf.read())
+def test_the_streak_is_printed_from_two_consecutive_years(
+    printed_cycle, streak, sentence_en, sentence_zh
+):
+    text = pdf_text(
+        certificate_issue(result=awarded_result(printed_cycle, streak=streak)).pdf.read()
+    )
     if sentence_en is None:
         assert "consecutive" not in text
         assert "連續" not in text
@@ -94,16 +98,16 @@ def test_the_streak_is_printed_from_two_consecutive_years(cycle, streak, sentenc
         assert sentence_zh in text
 
 
-def test_the_qr_code_encodes_the_absolute_verification_url(cycle, settings):
+def test_the_qr_code_encodes_the_absolute_verification_url(printed_cycle, settings):
     settings.PUBLIC_BASE_URL = "https://eepa.example.gov.hk"
-    certificate = certificate_issue(result=awarded_result(cycle))
+    certificate = certificate_issue(result=awarded_result(printed_cycle))
     url = f"https://eepa.example.gov.hk/verify/{certificate.verification_code}/"
     assert verification_url(certificate) == url
     assert verification_qr(certificate).matrix == segno.make_qr(url, error="m").matrix
 
 
-def test_the_qr_code_printed_is_the_verification_qr(cycle, tmp_path):
-    certificate = certificate_issue(result=awarded_result(cycle))
+def test_the_qr_code_printed_is_the_verification_qr(printed_cycle, tmp_path):
+    certificate = certificate_issue(result=awarded_result(printed_cycle))
     expected = tuple(tuple(row) for row in verification_qr(certificate).matrix)
     page = png(certificate.pdf.read(), tmp_path, dpi=300)
     px = 300 / 25.4
@@ -124,26 +128,26 @@ def test_the_qr_code_printed_is_the_verification_qr(cycle, tmp_path):
     assert printed == expected
 
 
-def test_a_rendered_page_is_not_blank(cycle, tmp_path):
-    certificate = certificate_issue(result=awarded_result(cycle))
+def test_a_rendered_page_is_not_blank(printed_cycle, tmp_path):
+    certificate = certificate_issue(result=awarded_result(printed_cycle))
     page = png(certificate.pdf.read(), tmp_path, dpi=50)
     dark = sum(page.histogram()[:128])
     assert (page.width, page.height) == (585, 414)
     assert dark > 0.01 * page.width * page.height
 
 
-def test_long_names_fit_on_the_one_page(cycle, tmp_path):
+def test_long_names_fit_on_the_one_page(printed_cycle, tmp_path):
     assert (len(LONG_NAME_EN), len(LONG_NAME_ZH)) == (70, 24)
     certificate = certificate_issue(
-        result=awarded_result(cycle, streak=3, name_en=LONG_NAME_EN, name_zh=LONG_NAME_ZH)
+        result=awarded_result(printed_cycle, streak=3, name_en=LONG_NAME_EN, name_zh=LONG_NAME_ZH)
     )
     text = pdf_text(certificate.pdf.read())
     assert LONG_NAME_EN in text.replace("\n", " ")
     assert LONG_NAME_ZH in text.replace("\n", "")
 
 
-def test_a_batch_gives_one_file_per_certificate_in_order(cycle):
-    results = [awarded_result(cycle, name_en=f"Enterprise {n} Limited") for n in range(3)]
+def test_a_batch_gives_one_file_per_certificate_in_order(printed_cycle):
+    results = [awarded_result(printed_cycle, name_en=f"Enterprise {n} Limited") for n in range(3)]
     certificates = [certificate_issue(result=r) for r in results]
     pdfs = render_certificates(certificates)
     assert [pdf_text(pdf).count("Limited") for pdf in pdfs] == [1, 1, 1]
@@ -152,19 +156,21 @@ def test_a_batch_gives_one_file_per_certificate_in_order(cycle):
 
 
 def test_the_verification_code_is_printed_with_the_address_of_the_verification_form(
-    cycle, settings
+    printed_cycle, settings
 ):
     settings.PUBLIC_BASE_URL = "https://eepa.example.gov.hk"
-    certificate = certificate_issue(result=awarded_result(cycle))
+    certificate = certificate_issue(result=awarded_result(printed_cycle))
     text = pdf_text(certificate.pdf.read())
     assert f"Verification code 核實碼 {certificate.verification_code}" in text
     assert "https://eepa.example.gov.hk/verify/" in text
     assert f"/verify/{certificate.verification_code}" not in text  # the QR code carries that
 
 
-def test_a_batch_larger_than_a_document_is_rendered_in_several_documents(cycle, monkeypatch):
+def test_a_batch_larger_than_a_document_is_rendered_in_several_documents(
+    printed_cycle, monkeypatch
+):
     monkeypatch.setattr(certificate_pdf, "PAGES_PER_DOCUMENT", 2)
-    results = [awarded_result(cycle, name_en=f"Enterprise {n} Limited") for n in range(5)]
+    results = [awarded_result(printed_cycle, name_en=f"Enterprise {n} Limited") for n in range(5)]
     certificates = [certificate_issue(result=r) for r in results]
     pdfs = render_certificates(certificates)
     texts = [pdf_text(pdf) for pdf in pdfs]  # one page each
@@ -172,8 +178,8 @@ def test_a_batch_larger_than_a_document_is_rendered_in_several_documents(cycle, 
     assert [c.serial in text for c, text in zip(certificates, texts, strict=True)] == [True] * 5
 
 
-def test_the_chinese_is_set_in_the_embedded_cjk_font(cycle):
-    certificate = certificate_issue(result=awarded_result(cycle, name_zh="海韻有限公司"))
+def test_the_chinese_is_set_in_the_embedded_cjk_font(printed_cycle):
+    certificate = certificate_issue(result=awarded_result(printed_cycle, name_zh="海韻有限公司"))
     page = PdfReader(certificate.pdf.open()).pages[0]
     fonts = {
         font.get_object()["/BaseFont"].split("+", 1)[1]

@@ -18,13 +18,10 @@ from tests.awards.test_certificate_pdf import awarded_result
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cycle(db):
-    return CycleFactory(year=2024, status=Cycle.Status.FINALISED)
-
-
-def test_issuing_stores_the_pdf_with_its_sha256_and_a_serial(cycle, secretariat, settings):
-    certificate = certificate_issue(result=awarded_result(cycle), user=secretariat)
+def test_issuing_stores_the_pdf_with_its_sha256_and_a_serial(
+    certificate_cycle, secretariat, settings
+):
+    certificate = certificate_issue(result=awarded_result(certificate_cycle), user=secretariat)
     assert certificate.serial == "EEPA-2024-0001"
     assert certificate.status == Certificate.Status.ISSUED
     assert certificate.issued_by == secretariat
@@ -48,8 +45,8 @@ def test_serials_follow_on_within_the_year_and_restart_with_another(secretariat)
     assert serials == ["EEPA-2024-0001", "EEPA-2023-0001", "EEPA-2024-0002"]
 
 
-def test_issuing_twice_gives_the_one_certificate(cycle, secretariat):
-    result = awarded_result(cycle)
+def test_issuing_twice_gives_the_one_certificate(certificate_cycle, secretariat):
+    result = awarded_result(certificate_cycle)
     first = certificate_issue(result=result, user=secretariat)
     second = certificate_issue(result=result, user=secretariat)
     assert second.pk == first.pk
@@ -58,9 +55,9 @@ def test_issuing_twice_gives_the_one_certificate(cycle, secretariat):
 
 
 def test_a_retry_after_a_failed_write_issues_exactly_one_certificate(
-    cycle, secretariat, monkeypatch, settings
+    certificate_cycle, secretariat, monkeypatch, settings
 ):
-    result = awarded_result(cycle)
+    result = awarded_result(certificate_cycle)
     save = FileSystemStorage._save
     calls = []
 
@@ -82,8 +79,10 @@ def test_a_retry_after_a_failed_write_issues_exactly_one_certificate(
     assert files == ["EEPA-2024-0001.pdf"]
 
 
-def test_a_failure_after_the_file_is_written_removes_it(cycle, secretariat, monkeypatch, settings):
-    result = awarded_result(cycle)
+def test_a_failure_after_the_file_is_written_removes_it(
+    certificate_cycle, secretariat, monkeypatch, settings
+):
+    result = awarded_result(certificate_cycle)
 
     def audit_failing(*args, **kwargs):
         raise RuntimeError("audit log unavailable")
@@ -95,8 +94,8 @@ def test_a_failure_after_the_file_is_written_removes_it(cycle, secretariat, monk
     assert list((settings.MEDIA_ROOT / "certificates" / "2024").iterdir()) == []
 
 
-def test_a_result_not_awarded_gets_no_certificate(cycle, secretariat):
-    result = awarded_result(cycle)
+def test_a_result_not_awarded_gets_no_certificate(certificate_cycle, secretariat):
+    result = awarded_result(certificate_cycle)
     result.awarded = False
     result.save()
     with pytest.raises(ValidationError) as error:
@@ -116,30 +115,30 @@ def test_a_cycle_not_finalised_gets_no_certificate(secretariat, status):
     assert not Certificate.objects.exists()
 
 
-def test_only_the_secretariat_issues(cycle, officer):
+def test_only_the_secretariat_issues(certificate_cycle, officer):
     with pytest.raises(PermissionDenied):
-        certificate_issue(result=awarded_result(cycle), user=officer)
+        certificate_issue(result=awarded_result(certificate_cycle), user=officer)
 
 
-def test_issuing_a_cycle_issues_every_missing_certificate_once(cycle, secretariat):
-    results = [awarded_result(cycle) for _ in range(3)]
-    not_awarded = awarded_result(cycle)
+def test_issuing_a_cycle_issues_every_missing_certificate_once(certificate_cycle, secretariat):
+    results = [awarded_result(certificate_cycle) for _ in range(3)]
+    not_awarded = awarded_result(certificate_cycle)
     not_awarded.awarded = False
     not_awarded.save()
     first = certificate_issue(result=results[1], user=secretariat)
 
-    issued = certificates_issue_for_cycle(cycle=cycle, user=secretariat)
+    issued = certificates_issue_for_cycle(cycle=certificate_cycle, user=secretariat)
 
     assert sorted(c.result_id for c in issued) == [results[0].pk, results[2].pk]
     assert sorted(c.serial for c in issued) == ["EEPA-2024-0002", "EEPA-2024-0003"]
     assert all(c.pdf.read().startswith(b"%PDF-") for c in issued)
     assert first.serial == "EEPA-2024-0001"
-    assert certificates_issue_for_cycle(cycle=cycle, user=secretariat) == []
+    assert certificates_issue_for_cycle(cycle=certificate_cycle, user=secretariat) == []
     assert Certificate.objects.count() == 3
 
 
-def test_reissue_revokes_the_old_serial_and_issues_a_new_one(cycle, secretariat):
-    result = awarded_result(cycle, name_en="Harbour Melodie Limited")
+def test_reissue_revokes_the_old_serial_and_issues_a_new_one(certificate_cycle, secretariat):
+    result = awarded_result(certificate_cycle, name_en="Harbour Melodie Limited")
     old = certificate_issue(result=result, user=secretariat)
     enterprise = result.nomination.enterprise
     enterprise.name_en = "Harbour Melody Limited"
@@ -169,8 +168,8 @@ def test_reissue_revokes_the_old_serial_and_issues_a_new_one(cycle, secretariat)
     ]
 
 
-def test_revoking_needs_a_reason(cycle, secretariat):
-    certificate = certificate_issue(result=awarded_result(cycle), user=secretariat)
+def test_revoking_needs_a_reason(certificate_cycle, secretariat):
+    certificate = certificate_issue(result=awarded_result(certificate_cycle), user=secretariat)
     for reason in ["", "   "]:
         with pytest.raises(ValidationError):
             certificate_revoke(certificate=certificate, user=secretariat, reason=reason)
@@ -181,8 +180,8 @@ def test_revoking_needs_a_reason(cycle, secretariat):
     assert Certificate.objects.count() == 1
 
 
-def test_a_revoked_certificate_is_not_revoked_again(cycle, secretariat):
-    certificate = certificate_issue(result=awarded_result(cycle), user=secretariat)
+def test_a_revoked_certificate_is_not_revoked_again(certificate_cycle, secretariat):
+    certificate = certificate_issue(result=awarded_result(certificate_cycle), user=secretariat)
     revoked = certificate_revoke(certificate=certificate, user=secretariat, reason="Withdrawn")
     assert revoked.status == Certificate.Status.REVOKED
     with pytest.raises(ValidationError):
@@ -195,8 +194,8 @@ def test_a_revoked_certificate_is_not_revoked_again(cycle, secretariat):
     )
 
 
-def test_only_the_secretariat_revokes(cycle, secretariat, officer):
-    certificate = certificate_issue(result=awarded_result(cycle), user=secretariat)
+def test_only_the_secretariat_revokes(certificate_cycle, secretariat, officer):
+    certificate = certificate_issue(result=awarded_result(certificate_cycle), user=secretariat)
     with pytest.raises(PermissionDenied):
         certificate_revoke(certificate=certificate, user=officer, reason="No")
     with pytest.raises(PermissionDenied):

@@ -41,7 +41,7 @@ KEYS = [
 
 
 @pytest.fixture
-def cycle(secretariat):
+def configured_cycle(secretariat):
     return CycleFactory(
         year=2024,
         window_start=datetime.date(2023, 7, 1),
@@ -79,7 +79,7 @@ def import_file(tmp_path, data, *args) -> tuple[str, str]:
 # export_cycle
 
 
-def test_export_prints_the_settings_with_exactly_the_documented_keys(cycle):
+def test_export_prints_the_settings_with_exactly_the_documented_keys(configured_cycle):
     out, err = export(2024)
     data = json.loads(out)
     assert list(data) == KEYS
@@ -131,7 +131,7 @@ def test_export_of_an_unknown_year_says_so_and_prints_nothing():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_manage_py_export_cycle_prints_only_the_json(secretariat, cycle):
+def test_manage_py_export_cycle_prints_only_the_json(secretariat, configured_cycle):
     """The real standard output of a real process: one JSON document, nothing else."""
     database = connection.settings_dict
     url = (
@@ -155,7 +155,7 @@ def test_manage_py_export_cycle_prints_only_the_json(secretariat, cycle):
 # import_cycle
 
 
-def test_export_then_import_under_another_year_gives_the_same_settings(cycle, tmp_path):
+def test_export_then_import_under_another_year_gives_the_same_settings(configured_cycle, tmp_path):
     original = exported(2024)
     out, err = import_file(tmp_path, original, "--year", "2031")
     assert out == "Cycle 2031 created as a draft: Elite Enterprise Partnership Award 2024.\n"
@@ -173,14 +173,14 @@ def test_export_then_import_under_another_year_gives_the_same_settings(cycle, tm
     assert (entry.action, entry.actor, entry.note) == ("awards.cycle.created", None, "import_cycle")
 
 
-def test_import_under_the_files_own_year(cycle, tmp_path):
+def test_import_under_the_files_own_year(configured_cycle, tmp_path):
     data = exported(2024)
     data["year"] = 2025
     import_file(tmp_path, data)
     assert Cycle.objects.get(year=2025).status == "draft"
 
 
-def test_import_accepts_decimals_written_as_numbers(cycle, tmp_path):
+def test_import_accepts_decimals_written_as_numbers(configured_cycle, tmp_path):
     data = exported(2024)
     data["cooperation_weight"] = 0.6
     data["event_types"]["training"]["cap"] = 5
@@ -347,7 +347,9 @@ BAD_FILES = [
 
 
 @pytest.mark.parametrize(("change", "problems"), BAD_FILES)
-def test_import_names_each_bad_key_and_creates_nothing(cycle, tmp_path, change, problems):
+def test_import_names_each_bad_key_and_creates_nothing(
+    configured_cycle, tmp_path, change, problems
+):
     data = exported(2024)
     data["year"] = 2031  # a free year, unless the case changes it
     change(data)
@@ -371,7 +373,7 @@ def _assert_refused(tmp_path, data, problems):
     assert after == before
 
 
-def test_import_lists_every_problem_at_once(cycle, tmp_path):
+def test_import_lists_every_problem_at_once(configured_cycle, tmp_path):
     data = exported(2024)
     data["cooperation_weight"] = "2"
     data["event_types"]["training"]["cap"] = "0"
@@ -419,7 +421,7 @@ def test_import_says_when_the_file_cannot_be_read(tmp_path):
     assert str(refused.value).startswith(f"Cannot read {tmp_path / 'missing.json'}:")
 
 
-def test_import_reads_standard_input(cycle, monkeypatch):
+def test_import_reads_standard_input(configured_cycle, monkeypatch):
     data = exported(2024)
     monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(data)))
     call_command("import_cycle", "-", "--year", "2030", stdout=io.StringIO())

@@ -20,12 +20,12 @@ day = datetime.date
 
 
 @pytest.fixture
-def cycle():
+def cycle_in_review():
     return CycleFactory(year=2024, status=Cycle.Status.REVIEW)
 
 
 @pytest.fixture
-def nomination(cycle, enterprise, officer, verifier, secretariat):
+def nomination(cycle_in_review, enterprise, officer, verifier, secretariat):
     """The worked example: with the default rules (caps add up to 108),
     controlled delivery 30 + 20 = 50, capped at 30; intelligence tips 5 + 10 = 15;
     training 5 × 1 = 5, capped at 4; data sharing 4 × 2 = 8. Σ P = 57, cooperation
@@ -43,7 +43,7 @@ def nomination(cycle, enterprise, officer, verifier, secretariat):
         ("controlled_delivery", "major", day(2023, 12, 31)),  # before the window
     )
     EventFactory(enterprise=enterprise, logged_by=officer, submitted=True)  # not verified
-    return NominationFactory(cycle=cycle, enterprise=enterprise, nominated_by=secretariat)
+    return NominationFactory(cycle=cycle_in_review, enterprise=enterprise, nominated_by=secretariat)
 
 
 def _categories(dossier):
@@ -154,7 +154,14 @@ def test_a_finalised_dossier_shows_the_frozen_result_beside_the_live_numbers(
 # events, concerns, audit entries
 @pytest.mark.parametrize("events", [1, 10])
 def test_the_dossier_page_costs_the_same_for_any_number_of_events(
-    client, cycle, enterprise, officer, verifier, secretariat, events, django_assert_num_queries
+    client,
+    cycle_in_review,
+    enterprise,
+    officer,
+    verifier,
+    secretariat,
+    events,
+    django_assert_num_queries,
 ):
     kinds = ["controlled_delivery", "training", "intelligence_tip"]
     verified_events(
@@ -163,7 +170,9 @@ def test_the_dossier_page_costs_the_same_for_any_number_of_events(
         officer,
         *[(kinds[n % 3], "notable", day(2024, 4, 1 + n)) for n in range(events)],
     )
-    nomination = NominationFactory(cycle=cycle, enterprise=enterprise, nominated_by=secretariat)
+    nomination = NominationFactory(
+        cycle=cycle_in_review, enterprise=enterprise, nominated_by=secretariat
+    )
     client.force_login(secretariat)
     url = nomination.get_absolute_url()
     client.get(url)

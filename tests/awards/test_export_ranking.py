@@ -100,9 +100,8 @@ def _row(rank, br, delivery, training, coop, panel, reviews, final, awarded, str
 
 
 @pytest.fixture
-def cycle(secretariat):
-    cycle = simple_cycle()
-    worked_example(cycle)
+def decided_cycle(secretariat, cycle, nominees):
+    """`cycle` with the worked example's nominees, the suggested decisions applied."""
     decisions_apply_suggestion(cycle=cycle, user=secretariat)
     return cycle
 
@@ -121,7 +120,7 @@ def test_the_columns_are_those_of_the_issue():
 
 
 @pytest.mark.smoke
-def test_the_command_writes_csv_to_standard_output_and_nothing_else(cycle, capsysbinary):
+def test_the_command_writes_csv_to_standard_output_and_nothing_else(decided_cycle, capsysbinary):
     call_command("export_ranking", "--cycle", "2024")
 
     captured = capsysbinary.readouterr()
@@ -129,7 +128,7 @@ def test_the_command_writes_csv_to_standard_output_and_nothing_else(cycle, capsy
     assert captured.err == b"4 nominations of 2024 exported as csv (live ranking).\n"
 
 
-def test_the_command_writes_xlsx_to_a_file(cycle, tmp_path, capsysbinary):
+def test_the_command_writes_xlsx_to_a_file(decided_cycle, tmp_path, capsysbinary):
     target = tmp_path / "ranking.xlsx"
 
     call_command("export_ranking", "--cycle", "2024", "--format", "xlsx", "--output", str(target))
@@ -172,12 +171,12 @@ def test_an_undecided_nominee_is_neither_yes_nor_no(secretariat, capsysbinary):
 
 
 def test_a_finalised_cycle_exports_its_frozen_snapshot(
-    cycle, secretariat, officer, verifier, capsysbinary
+    decided_cycle, secretariat, officer, verifier, capsysbinary
 ):
-    cycle_finalise(cycle=cycle, user=secretariat)
+    cycle_finalise(cycle=decided_cycle, user=secretariat)
     # Verified later, inside the window: live, C would gain 30 points.
     EventFactory(
-        enterprise=cycle.nominations.get(enterprise__br_number="10000003").enterprise,
+        enterprise=decided_cycle.nominations.get(enterprise__br_number="10000003").enterprise,
         event_type="controlled_delivery",
         significance="major",
         occurred_on=datetime.date(2024, 12, 31),
@@ -254,7 +253,7 @@ def test_an_unknown_cycle_is_an_error(capsysbinary):
     assert capsysbinary.readouterr().out == b""
 
 
-def test_the_download_button_gives_the_same_rows_under_headings(client, secretariat, cycle):
+def test_the_download_button_gives_the_same_rows_under_headings(client, secretariat, decided_cycle):
     client.force_login(secretariat)
     page = client.get(reverse("awards:ranking-detail", args=[2024]))
     url = reverse("awards:ranking-export", args=[2024])
@@ -271,7 +270,7 @@ def test_the_download_button_gives_the_same_rows_under_headings(client, secretar
 
 
 def test_a_download_is_headed_in_the_language_of_the_person_who_asked(
-    client, compiled_catalogue, secretariat, cycle
+    client, compiled_catalogue, secretariat, decided_cycle
 ):
     client.force_login(secretariat)
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "zh-hant"

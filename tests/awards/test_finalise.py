@@ -20,26 +20,11 @@ from awards.services.decisions import (
 )
 from portal.models import AuditEntry
 from tests.awards.factories import submitted_review
-from tests.awards.ranking_world import D, nominee, panel, simple_cycle, worked_example
+from tests.awards.ranking_world import D, nominee, panel, simple_cycle
 from tests.concurrency import run_at_once
 from tests.factories import EventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cycle():
-    return simple_cycle()
-
-
-@pytest.fixture
-def nominees(cycle):
-    return worked_example(cycle)
-
-
-@pytest.fixture
-def secretariat2(db):
-    return UserFactory(username="secretariat2", roles=["Secretariat"])
 
 
 def _decisions(cycle):

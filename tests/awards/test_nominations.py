@@ -26,7 +26,7 @@ MID_2024 = D(2024, 6, 1)
 
 
 @pytest.fixture
-def cycle():
+def open_cycle():
     # Assessment window 2024-01-01 to 2024-12-31.
     return CycleFactory(year=2024, status=Cycle.Status.NOMINATIONS)
 
@@ -49,25 +49,25 @@ def with_events(enterprise, officer, verifier, n, occurred_on=MID_2024):
 # Eligibility
 
 
-def test_an_active_enterprise_without_concerns_is_eligible(cycle, enterprise):
-    eligibility = enterprise_eligibility(cycle, enterprise)
+def test_an_active_enterprise_without_concerns_is_eligible(open_cycle, enterprise):
+    eligibility = enterprise_eligibility(open_cycle, enterprise)
     assert eligibility.eligible
     assert eligibility.reasons == ()
 
 
-def test_a_suspended_enterprise_is_ineligible(cycle):
+def test_a_suspended_enterprise_is_ineligible(open_cycle):
     suspended = EnterpriseFactory(status=Enterprise.Status.SUSPENDED)
-    eligibility = enterprise_eligibility(cycle, suspended)
+    eligibility = enterprise_eligibility(open_cycle, suspended)
     assert not eligibility.eligible
     assert eligibility.reason == "Suspended"
 
 
 @pytest.mark.parametrize("flagged_on", [D(2024, 1, 1), D(2024, 5, 2), D(2024, 12, 31)])
 def test_an_active_concern_inside_the_window_makes_it_ineligible(
-    cycle, enterprise, officer, flagged_on
+    open_cycle, enterprise, officer, flagged_on
 ):
     concern(enterprise, officer, flagged_on, "Suspected false declaration")
-    eligibility = enterprise_eligibility(cycle, enterprise)
+    eligibility = enterprise_eligibility(open_cycle, enterprise)
     assert not eligibility.eligible
     assert eligibility.reason == (
         f"Enforcement concern of {flagged_on:%-d %b %Y}: Suspected false declaration"
@@ -75,21 +75,21 @@ def test_an_active_concern_inside_the_window_makes_it_ineligible(
 
 
 @pytest.mark.parametrize("flagged_on", [D(2023, 12, 31), D(2025, 1, 1)])
-def test_a_concern_outside_the_window_does_not_count(cycle, enterprise, officer, flagged_on):
+def test_a_concern_outside_the_window_does_not_count(open_cycle, enterprise, officer, flagged_on):
     concern(enterprise, officer, flagged_on)
-    assert enterprise_eligibility(cycle, enterprise).eligible
+    assert enterprise_eligibility(open_cycle, enterprise).eligible
 
 
-def test_a_cleared_concern_does_not_count(cycle, enterprise, secretariat):
+def test_a_cleared_concern_does_not_count(open_cycle, enterprise, secretariat):
     concern(enterprise, secretariat, D(2024, 5, 2), cleared=True)
-    assert enterprise_eligibility(cycle, enterprise).eligible
+    assert enterprise_eligibility(open_cycle, enterprise).eligible
 
 
-def test_every_reason_is_given(cycle, officer):
+def test_every_reason_is_given(open_cycle, officer):
     enterprise = EnterpriseFactory(status=Enterprise.Status.SUSPENDED)
     concern(enterprise, officer, D(2024, 8, 9), "Second concern")
     concern(enterprise, officer, D(2024, 5, 2), "First concern")
-    assert enterprise_eligibility(cycle, enterprise).reasons == (
+    assert enterprise_eligibility(open_cycle, enterprise).reasons == (
         "Suspended",
         "Enforcement concern of 2 May 2024: First concern",
         "Enforcement concern of 9 Aug 2024: Second concern",
@@ -97,29 +97,29 @@ def test_every_reason_is_given(cycle, officer):
 
 
 @pytest.mark.parametrize("n", [1, 10])
-def test_eligibility_of_a_list_is_one_query(cycle, officer, n, django_assert_num_queries):
+def test_eligibility_of_a_list_is_one_query(open_cycle, officer, n, django_assert_num_queries):
     enterprises = EnterpriseFactory.create_batch(n)
     for enterprise in enterprises:
         concern(enterprise, officer, D(2024, 3, 3))
     with django_assert_num_queries(1):
-        eligibility = eligibility_of(cycle, enterprises)
+        eligibility = eligibility_of(open_cycle, enterprises)
     assert [e.eligible for e in eligibility.values()] == [False] * n
 
 
 # Nominating one enterprise
 
 
-def test_the_secretariat_nominates_an_eligible_enterprise(cycle, enterprise, secretariat):
-    nomination = nomination_create(cycle=cycle, enterprise=enterprise, user=secretariat)
+def test_the_secretariat_nominates_an_eligible_enterprise(open_cycle, enterprise, secretariat):
+    nomination = nomination_create(cycle=open_cycle, enterprise=enterprise, user=secretariat)
     assert (nomination.status, nomination.nominated_by) == (Nomination.Status.ACTIVE, secretariat)
     entry = AuditEntry.objects.for_object(nomination).get()
     assert (entry.action, entry.actor) == ("awards.nomination.created", secretariat)
 
 
-def test_an_ineligible_enterprise_cannot_be_nominated(cycle, enterprise, secretariat, officer):
+def test_an_ineligible_enterprise_cannot_be_nominated(open_cycle, enterprise, secretariat, officer):
     concern(enterprise, officer, D(2024, 5, 2), "Smuggling case pending")
     with pytest.raises(ValidationError) as refused:
-        nomination_create(cycle=cycle, enterprise=enterprise, user=secretariat)
+        nomination_create(cycle=open_cycle, enterprise=enterprise, user=secretariat)
     assert refused.value.messages == [
         "Pacific Gateway Terminals Limited cannot be nominated: "
         "Enforcement concern of 2 May 2024: Smuggling case pending"
@@ -127,17 +127,17 @@ def test_an_ineligible_enterprise_cannot_be_nominated(cycle, enterprise, secreta
     assert not Nomination.objects.exists()
 
 
-def test_a_suspended_enterprise_cannot_be_nominated(cycle, secretariat):
+def test_a_suspended_enterprise_cannot_be_nominated(open_cycle, secretariat):
     suspended = EnterpriseFactory(name_en="Idle Wharf Limited", status="suspended")
     with pytest.raises(ValidationError) as refused:
-        nomination_create(cycle=cycle, enterprise=suspended, user=secretariat)
+        nomination_create(cycle=open_cycle, enterprise=suspended, user=secretariat)
     assert refused.value.messages == ["Idle Wharf Limited cannot be nominated: Suspended"]
 
 
-def test_an_enterprise_is_nominated_once(cycle, enterprise, secretariat):
-    nomination_create(cycle=cycle, enterprise=enterprise, user=secretariat)
+def test_an_enterprise_is_nominated_once(open_cycle, enterprise, secretariat):
+    nomination_create(cycle=open_cycle, enterprise=enterprise, user=secretariat)
     with pytest.raises(ValidationError) as refused:
-        nomination_create(cycle=cycle, enterprise=enterprise, user=secretariat)
+        nomination_create(cycle=open_cycle, enterprise=enterprise, user=secretariat)
     assert refused.value.messages == ["Pacific Gateway Terminals Limited is already nominated."]
     assert Nomination.objects.count() == 1
 
@@ -160,23 +160,25 @@ def test_nominating_is_open_until_the_cycle_is_finalised(enterprise, secretariat
     assert nomination_create(cycle=cycle, enterprise=enterprise, user=secretariat).pk
 
 
-def test_a_withdrawn_nomination_is_reinstated(cycle, enterprise, secretariat):
-    nomination = nomination_create(cycle=cycle, enterprise=enterprise, user=secretariat)
+def test_a_withdrawn_nomination_is_reinstated(open_cycle, enterprise, secretariat):
+    nomination = nomination_create(cycle=open_cycle, enterprise=enterprise, user=secretariat)
     nomination_withdraw(nomination=nomination, user=secretariat, reason="Asked to wait a year")
-    again = nomination_create(cycle=cycle, enterprise=enterprise, user=secretariat)
+    again = nomination_create(cycle=open_cycle, enterprise=enterprise, user=secretariat)
     assert again.pk == nomination.pk
     assert (again.status, again.withdrawal_reason) == (Nomination.Status.ACTIVE, "")
     entry = AuditEntry.objects.for_object(nomination).first()
     assert (entry.action, entry.note) == ("awards.nomination.reinstated", "Asked to wait a year")
 
 
-def test_only_the_secretariat_nominates_and_withdraws(cycle, enterprise, officer, panel_member):
-    nomination = NominationFactory(cycle=cycle, enterprise=EnterpriseFactory())
+def test_only_the_secretariat_nominates_and_withdraws(
+    open_cycle, enterprise, officer, panel_member
+):
+    nomination = NominationFactory(cycle=open_cycle, enterprise=EnterpriseFactory())
     for user in (officer, panel_member):
         with pytest.raises(PermissionDenied):
-            nomination_create(cycle=cycle, enterprise=enterprise, user=user)
+            nomination_create(cycle=open_cycle, enterprise=enterprise, user=user)
         with pytest.raises(PermissionDenied):
-            nominations_bulk_create(cycle=cycle, min_events=0, user=user)
+            nominations_bulk_create(cycle=open_cycle, min_events=0, user=user)
         with pytest.raises(PermissionDenied):
             nomination_withdraw(nomination=nomination, user=user, reason="No")
     assert list(Nomination.objects.all()) == [nomination]
@@ -187,8 +189,8 @@ def test_only_the_secretariat_nominates_and_withdraws(cycle, enterprise, officer
 # Withdrawing
 
 
-def test_withdrawing_keeps_the_nomination_with_its_reason(cycle, enterprise, secretariat):
-    nomination = nomination_create(cycle=cycle, enterprise=enterprise, user=secretariat)
+def test_withdrawing_keeps_the_nomination_with_its_reason(open_cycle, enterprise, secretariat):
+    nomination = nomination_create(cycle=open_cycle, enterprise=enterprise, user=secretariat)
     nomination_withdraw(nomination=nomination, user=secretariat, reason="  Merged with another  ")
     nomination.refresh_from_db()
     assert (nomination.status, nomination.withdrawal_reason) == ("withdrawn", "Merged with another")
@@ -200,15 +202,15 @@ def test_withdrawing_keeps_the_nomination_with_its_reason(cycle, enterprise, sec
     )
 
 
-def test_withdrawing_needs_a_reason(cycle, enterprise, secretariat):
-    nomination = NominationFactory(cycle=cycle, enterprise=enterprise)
+def test_withdrawing_needs_a_reason(open_cycle, enterprise, secretariat):
+    nomination = NominationFactory(cycle=open_cycle, enterprise=enterprise)
     with pytest.raises(ValidationError) as refused:
         nomination_withdraw(nomination=nomination, user=secretariat, reason="  ")
     assert refused.value.messages == ["Say why the nomination is withdrawn."]
 
 
-def test_a_nomination_is_withdrawn_once(cycle, enterprise, secretariat):
-    nomination = NominationFactory(cycle=cycle, enterprise=enterprise)
+def test_a_nomination_is_withdrawn_once(open_cycle, enterprise, secretariat):
+    nomination = NominationFactory(cycle=open_cycle, enterprise=enterprise)
     nomination_withdraw(nomination=nomination, user=secretariat, reason="First")
     with pytest.raises(ValidationError) as refused:
         nomination_withdraw(nomination=nomination, user=secretariat, reason="Second")
@@ -230,7 +232,7 @@ def test_a_nomination_of_a_finalised_cycle_cannot_be_withdrawn(enterprise, secre
 
 
 @pytest.fixture
-def registry(cycle, officer, verifier, secretariat):
+def registry(open_cycle, officer, verifier, secretariat):
     """Enterprises with 0 to 3 verified events in the window, and every reason to be left out."""
     e = {
         name: EnterpriseFactory(name_en=name)
@@ -246,9 +248,9 @@ def registry(cycle, officer, verifier, secretariat):
     e["E suspended"].save()
     concern(e["F flagged"], officer, D(2024, 4, 1))
     concern(e["G cleared flag"], officer, D(2024, 4, 1), cleared=True)
-    NominationFactory(cycle=cycle, enterprise=e["H nominated"], nominated_by=secretariat)
+    NominationFactory(cycle=open_cycle, enterprise=e["H nominated"], nominated_by=secretariat)
     NominationFactory(
-        cycle=cycle, enterprise=e["I withdrawn"], nominated_by=secretariat, status="withdrawn"
+        cycle=open_cycle, enterprise=e["I withdrawn"], nominated_by=secretariat, status="withdrawn"
     )
     with_events(e["J outside"], officer, verifier, 3, occurred_on=D(2023, 12, 31))
     EventFactory.create_batch(3, enterprise=e["K unverified"], logged_by=officer, submitted=True)
@@ -269,15 +271,15 @@ def _names(enterprises):
         (4, []),
     ],
 )
-def test_bulk_candidates(cycle, registry, min_events, expected):
-    assert _names(bulk_candidates(cycle, min_events)) == expected
+def test_bulk_candidates(open_cycle, registry, min_events, expected):
+    assert _names(bulk_candidates(open_cycle, min_events)) == expected
 
 
-def test_bulk_nominates_every_candidate(cycle, registry, secretariat):
-    created = nominations_bulk_create(cycle=cycle, min_events=2, user=secretariat, expected=3)
+def test_bulk_nominates_every_candidate(open_cycle, registry, secretariat):
+    created = nominations_bulk_create(cycle=open_cycle, min_events=2, user=secretariat, expected=3)
     assert _names(n.enterprise for n in created) == ["C two", "D three", "G cleared flag"]
     assert sorted(
-        Nomination.objects.filter(cycle=cycle)
+        Nomination.objects.filter(cycle=open_cycle)
         .active()
         .values_list("enterprise__name_en", flat=True)
     ) == ["C two", "D three", "G cleared flag", "H nominated"]
@@ -287,11 +289,11 @@ def test_bulk_nominates_every_candidate(cycle, registry, secretariat):
 
 
 def test_bulk_is_refused_when_the_list_changed_since_it_was_shown(
-    cycle, registry, secretariat, officer, verifier
+    open_cycle, registry, secretariat, officer, verifier
 ):
     with_events(registry["B one"], officer, verifier, 1)  # B now has two events
     with pytest.raises(ValidationError) as refused:
-        nominations_bulk_create(cycle=cycle, min_events=2, user=secretariat, expected=3)
+        nominations_bulk_create(cycle=open_cycle, min_events=2, user=secretariat, expected=3)
     assert refused.value.messages == [
         "The list changed since you checked it: 4 enterprises would now be nominated. "
         "Check it again."
@@ -299,16 +301,16 @@ def test_bulk_is_refused_when_the_list_changed_since_it_was_shown(
     assert Nomination.objects.count() == 2
 
 
-def test_bulk_refuses_a_negative_threshold(cycle, secretariat):
+def test_bulk_refuses_a_negative_threshold(open_cycle, secretariat):
     with pytest.raises(ValidationError):
-        nominations_bulk_create(cycle=cycle, min_events=-1, user=secretariat)
+        nominations_bulk_create(cycle=open_cycle, min_events=-1, user=secretariat)
 
 
 # The pages
 
 
 def test_the_nominations_page_shows_eligibility_events_and_nominations(
-    client, cycle, registry, secretariat
+    client, open_cycle, registry, secretariat
 ):
     client.force_login(secretariat)
     response = client.get(reverse("awards:nomination-list", args=[2024]))
@@ -329,9 +331,9 @@ def test_the_nominations_page_shows_eligibility_events_and_nominations(
 
 
 def test_the_nominations_page_counts_nominees_no_longer_eligible(
-    client, cycle, enterprise, secretariat, officer
+    client, open_cycle, enterprise, secretariat, officer
 ):
-    NominationFactory(cycle=cycle, enterprise=enterprise, nominated_by=secretariat)
+    NominationFactory(cycle=open_cycle, enterprise=enterprise, nominated_by=secretariat)
     concern(enterprise, officer, D(2024, 9, 9))  # raised after the nomination
     client.force_login(secretariat)
     response = client.get(reverse("awards:nomination-list", args=[2024]))
@@ -342,12 +344,12 @@ def test_the_nominations_page_counts_nominees_no_longer_eligible(
 # session, user, roles, cycle, enterprises with their event counts, concerns, nominations
 @pytest.mark.parametrize("n", [3, 30])
 def test_the_nominations_page_costs_the_same_for_any_number_of_enterprises(
-    client, cycle, secretariat, officer, verifier, n, django_assert_num_queries
+    client, open_cycle, secretariat, officer, verifier, n, django_assert_num_queries
 ):
     for enterprise in EnterpriseFactory.create_batch(n):
         with_events(enterprise, officer, verifier, 2)
         concern(enterprise, officer, D(2024, 2, 2))
-        NominationFactory(cycle=cycle, enterprise=enterprise, nominated_by=secretariat)
+        NominationFactory(cycle=open_cycle, enterprise=enterprise, nominated_by=secretariat)
     client.force_login(secretariat)
     url = reverse("awards:nomination-list", args=[2024])
     client.get(url)
@@ -356,7 +358,7 @@ def test_the_nominations_page_costs_the_same_for_any_number_of_enterprises(
     assert len(response.context["rows"]) == n
 
 
-def test_nominating_from_the_page(client, cycle, enterprise, secretariat):
+def test_nominating_from_the_page(client, open_cycle, enterprise, secretariat):
     client.force_login(secretariat)
     response = client.post(
         reverse("awards:nomination-create", args=[2024]), {"enterprise": enterprise.pk}
@@ -365,7 +367,7 @@ def test_nominating_from_the_page(client, cycle, enterprise, secretariat):
     assert Nomination.objects.get().enterprise == enterprise
 
 
-def test_the_page_says_why_a_nomination_is_refused(client, cycle, secretariat, officer):
+def test_the_page_says_why_a_nomination_is_refused(client, open_cycle, secretariat, officer):
     suspended = EnterpriseFactory(name_en="Idle Wharf Limited", status="suspended")
     client.force_login(secretariat)
     response = client.post(
@@ -376,7 +378,7 @@ def test_the_page_says_why_a_nomination_is_refused(client, cycle, secretariat, o
 
 
 def test_the_bulk_preview_shows_how_many_before_anything_is_saved(
-    client, cycle, registry, secretariat
+    client, open_cycle, registry, secretariat
 ):
     client.force_login(secretariat)
     response = client.get(reverse("awards:nomination-bulk", args=[2024]), {"min_events": 2})
@@ -386,7 +388,7 @@ def test_the_bulk_preview_shows_how_many_before_anything_is_saved(
     assert Nomination.objects.count() == 2
 
 
-def test_confirming_the_bulk_preview(client, cycle, registry, secretariat):
+def test_confirming_the_bulk_preview(client, open_cycle, registry, secretariat):
     client.force_login(secretariat)
     response = client.post(
         reverse("awards:nomination-bulk", args=[2024]),
@@ -397,7 +399,9 @@ def test_confirming_the_bulk_preview(client, cycle, registry, secretariat):
     assert Nomination.objects.active().count() == 4
 
 
-def test_a_stale_bulk_confirmation_goes_back_to_the_preview(client, cycle, registry, secretariat):
+def test_a_stale_bulk_confirmation_goes_back_to_the_preview(
+    client, open_cycle, registry, secretariat
+):
     client.force_login(secretariat)
     response = client.post(
         reverse("awards:nomination-bulk", args=[2024]), {"min_events": 2, "expected": 5}
@@ -406,8 +410,10 @@ def test_a_stale_bulk_confirmation_goes_back_to_the_preview(client, cycle, regis
     assert Nomination.objects.count() == 2
 
 
-def test_withdrawing_from_the_dossier(client, cycle, enterprise, secretariat):
-    nomination = NominationFactory(cycle=cycle, enterprise=enterprise, nominated_by=secretariat)
+def test_withdrawing_from_the_dossier(client, open_cycle, enterprise, secretariat):
+    nomination = NominationFactory(
+        cycle=open_cycle, enterprise=enterprise, nominated_by=secretariat
+    )
     client.force_login(secretariat)
     url = reverse("awards:nomination-withdraw", args=[2024, nomination.pk])
     response = client.post(url, {"reason": "Declined the nomination"}, follow=True)
@@ -417,8 +423,10 @@ def test_withdrawing_from_the_dossier(client, cycle, enterprise, secretariat):
     assert nomination.status == "withdrawn"
 
 
-def test_a_nomination_of_another_cycle_is_not_found(client, cycle, enterprise, secretariat):
-    nomination = NominationFactory(cycle=cycle, enterprise=enterprise, nominated_by=secretariat)
+def test_a_nomination_of_another_cycle_is_not_found(client, open_cycle, enterprise, secretariat):
+    nomination = NominationFactory(
+        cycle=open_cycle, enterprise=enterprise, nominated_by=secretariat
+    )
     CycleFactory(year=2023)
     client.force_login(secretariat)
     assert client.get(reverse("awards:dossier", args=[2023, nomination.pk])).status_code == 404

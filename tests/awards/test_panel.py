@@ -37,7 +37,7 @@ SUBMITTED_AT = datetime.datetime(2024, 9, 27, 9, 30, tzinfo=datetime.UTC)  # 17:
 
 
 @pytest.fixture
-def cycle():
+def scoring_cycle():
     return CycleFactory(
         year=2024,
         status=Cycle.Status.REVIEW,
@@ -47,12 +47,12 @@ def cycle():
 
 
 @pytest.fixture
-def criteria(cycle):
-    return list(cycle.criteria.all())  # Impact on enforcement (weight 2), Commitment (1)
+def criteria(scoring_cycle):
+    return list(scoring_cycle.criteria.all())  # Impact on enforcement (weight 2), Commitment (1)
 
 
 @pytest.fixture
-def nomination(cycle, officer, verifier):
+def nomination(scoring_cycle, officer, verifier):
     terminal = EnterpriseFactory(name_en="Pacific Gateway Terminals Limited", br_number="61458302")
     EventFactory(
         enterprise=terminal,
@@ -63,7 +63,7 @@ def nomination(cycle, officer, verifier):
         verified=True,
         verified_by=verifier,
     )
-    return NominationFactory(cycle=cycle, enterprise=terminal)
+    return NominationFactory(cycle=scoring_cycle, enterprise=terminal)
 
 
 @pytest.fixture
@@ -184,8 +184,8 @@ def test_nobody_declares_for_somebody_else(assignment):
         assignment_declare(assignment=assignment, user=other, declaration="no_conflict")
 
 
-def test_declarations_are_refused_once_the_cycle_is_finalised(assignment, cycle):
-    Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.FINALISED)
+def test_declarations_are_refused_once_the_cycle_is_finalised(assignment, scoring_cycle):
+    Cycle.objects.filter(pk=scoring_cycle.pk).update(status=Cycle.Status.FINALISED)
     with pytest.raises(ValidationError):
         assignment_declare(assignment=assignment, user=assignment.member, declaration="conflict")
 
@@ -301,19 +301,20 @@ def test_a_submitted_review_is_final(client, declared, nomination, criteria):
     }
 
 
-def test_scoring_closes_at_the_end_of_the_deadline_day_in_hong_kong(cycle):
-    cycle.scoring_deadline = datetime.date(2024, 9, 30)
+def test_scoring_closes_at_the_end_of_the_deadline_day_in_hong_kong(scoring_cycle):
+    scoring_cycle.scoring_deadline = datetime.date(2024, 9, 30)
     utc = datetime.UTC
-    assert not cycle.scoring_closed(datetime.datetime(2024, 9, 30, 15, 59, 59, tzinfo=utc))
-    assert cycle.scoring_closed(datetime.datetime(2024, 9, 30, 16, 0, tzinfo=utc))  # midnight
-    cycle.scoring_deadline = None
-    assert not cycle.scoring_closed(datetime.datetime(2030, 1, 1, tzinfo=utc))
+    assert not scoring_cycle.scoring_closed(datetime.datetime(2024, 9, 30, 15, 59, 59, tzinfo=utc))
+    # Midnight.
+    assert scoring_cycle.scoring_closed(datetime.datetime(2024, 9, 30, 16, 0, tzinfo=utc))
+    scoring_cycle.scoring_deadline = None
+    assert not scoring_cycle.scoring_closed(datetime.datetime(2030, 1, 1, tzinfo=utc))
 
 
-def test_no_review_after_the_deadline(client, declared, nomination, criteria, cycle):
+def test_no_review_after_the_deadline(client, declared, nomination, criteria, scoring_cycle):
     review_save(assignment=declared, user=declared.member, scores=_scores(criteria, 5, None))
     yesterday = clock.today() - datetime.timedelta(days=1)
-    Cycle.objects.filter(pk=cycle.pk).update(scoring_deadline=yesterday)
+    Cycle.objects.filter(pk=scoring_cycle.pk).update(scoring_deadline=yesterday)
     with pytest.raises(ValidationError) as caught:
         review_save(assignment=declared, user=declared.member, scores=_scores(criteria, 5, 5))
     assert caught.value.messages == [f"Scoring closed at the end of {yesterday:%-d %b %Y}."]
@@ -323,8 +324,10 @@ def test_no_review_after_the_deadline(client, declared, nomination, criteria, cy
     assert "Scoring has closed: this draft was not submitted and does not count." in page.text
 
 
-def test_reviews_only_while_the_cycle_is_in_review(client, declared, nomination, criteria, cycle):
-    Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.NOMINATIONS)
+def test_reviews_only_while_the_cycle_is_in_review(
+    client, declared, nomination, criteria, scoring_cycle
+):
+    Cycle.objects.filter(pk=scoring_cycle.pk).update(status=Cycle.Status.NOMINATIONS)
     with pytest.raises(ValidationError):
         review_save(assignment=declared, user=declared.member, scores=_scores(criteria, 5, 5))
     client.force_login(declared.member)
@@ -407,9 +410,9 @@ def test_a_recused_members_review_is_not_shown_to_the_others(
 # The member's home
 
 
-def test_panel_home_lists_declaration_review_and_deadline(client, panel_member, cycle):
+def test_panel_home_lists_declaration_review_and_deadline(client, panel_member, scoring_cycle):
     first, second, third = (
-        NominationFactory(cycle=cycle, enterprise=EnterpriseFactory(name_en=name))
+        NominationFactory(cycle=scoring_cycle, enterprise=EnterpriseFactory(name_en=name))
         for name in ("Alpha Cargo", "Beta Freight", "Gamma Air")
     )
     AssignmentFactory(nomination=first, member=panel_member, declaration="pending")
@@ -430,7 +433,7 @@ def test_panel_home_lists_declaration_review_and_deadline(client, panel_member, 
         ("Gamma Air", "no_conflict"),
     ]
     assert rows[2][2].status == "submitted"
-    deadline = date_format(cycle.scoring_deadline, "DATE_FORMAT")
+    deadline = date_format(scoring_cycle.scoring_deadline, "DATE_FORMAT")
     assert f"Scoring deadline: {deadline}, end of the day (Hong Kong time)." in response.text
     assert "Recused" in response.text
     assert "Not declared yet" in response.text
@@ -440,7 +443,7 @@ def test_panel_home_lists_declaration_review_and_deadline(client, panel_member, 
 
 
 @pytest.fixture
-def busy_cycle(cycle):
+def busy_cycle(scoring_cycle):
     """Three nominees, four members (criteria weights 2 and 1, quorum 2):
     A: p1 [8, 6] → 73.33…, p2 [9, 9] → 90, p3 [3, 3] → 30, all submitted;
     B: p1 [7, 7] → 70 submitted, p2 a draft, p4 recused;
@@ -450,7 +453,9 @@ def busy_cycle(cycle):
         for i, name in enumerate(("Alice", "Bob", "Carol", "Dan"), start=1)
     )
     a, b, c = (
-        NominationFactory(cycle=cycle, enterprise=EnterpriseFactory(name_en=name, br_number=br))
+        NominationFactory(
+            cycle=scoring_cycle, enterprise=EnterpriseFactory(name_en=name, br_number=br)
+        )
         for name, br in (("A Cargo", "10000001"), ("B Freight", "10000002"), ("C Air", "10000003"))
     )
     submitted_review(a, p1, [8, 6])
@@ -458,16 +463,16 @@ def busy_cycle(cycle):
     submitted_review(a, p3, [3, 3])
     submitted_review(b, p1, [7, 7])
     draft = Review.objects.create(assignment=AssignmentFactory(nomination=b, member=p2))
-    draft.scores.create(criterion=cycle.criteria.first(), score=4)
+    draft.scores.create(criterion=scoring_cycle.criteria.first(), score=4)
     AssignmentFactory(nomination=b, member=p4, declaration="conflict", conflict_reason="Kin.")
     AssignmentFactory(nomination=c, member=p3, declaration="pending")
     Review.objects.filter(pk=submitted_review(c, p4, [6, 8]).pk).update(comment="=HYPERLINK(x)")
     Review.objects.filter(status="submitted").update(submitted_at=SUBMITTED_AT)
-    Cycle.objects.filter(pk=cycle.pk).update(
+    Cycle.objects.filter(pk=scoring_cycle.pk).update(
         scoring_deadline=clock.today() + datetime.timedelta(days=5)
     )
-    cycle.refresh_from_db()
-    return cycle
+    scoring_cycle.refresh_from_db()
+    return scoring_cycle
 
 
 def test_progress_per_nominee_and_member(client, secretariat, busy_cycle):
@@ -523,15 +528,15 @@ def test_the_disagreement_thresholds():
     assert Disagreement.of([D(50)] * 8 + [D(35), D(65)]).flagged
 
 
-def test_the_assignment_form_on_the_progress_page(client, secretariat, cycle):
+def test_the_assignment_form_on_the_progress_page(client, secretariat, scoring_cycle):
     for name in ("A", "B", "C"):
-        NominationFactory(cycle=cycle, enterprise=EnterpriseFactory(name_en=name))
+        NominationFactory(cycle=scoring_cycle, enterprise=EnterpriseFactory(name_en=name))
     for i in (1, 2):
         UserFactory(username=f"panel{i}", roles=["Panel"])
     client.force_login(secretariat)
-    url = reverse("awards:panel-progress", args=[cycle.year])
+    url = reverse("awards:panel-progress", args=[scoring_cycle.year])
     assert client.get(url).context["form"].initial == {"max_load": 3}  # ⌈3 × 2 / 2⌉
-    assign = reverse("awards:panel-assign", args=[cycle.year])
+    assign = reverse("awards:panel-assign", args=[scoring_cycle.year])
     refused = client.post(assign, {"mode": "balanced", "max_load": 2})
     assert refused.status_code == 200
     assert refused.context["form"].non_field_errors() == [
@@ -646,28 +651,30 @@ def _populate(cycle, members, nominees):
 # session, user, roles, cycle, its criteria and rules, the cycle's scores (one aggregate),
 # the counted reviews' scores, assignments with their members and reviews
 @pytest.mark.parametrize("nominees", [2, 20])
-def test_progress_page_queries(client, secretariat, cycle, nominees, django_assert_num_queries):
-    _populate(cycle, members=4, nominees=nominees)
+def test_progress_page_queries(
+    client, secretariat, scoring_cycle, nominees, django_assert_num_queries
+):
+    _populate(scoring_cycle, members=4, nominees=nominees)
     client.force_login(secretariat)
-    url = reverse("awards:panel-progress", args=[cycle.year])
+    url = reverse("awards:panel-progress", args=[scoring_cycle.year])
     response = _count_queries(client, url, django_assert_num_queries, 9)
     assert len(response.context["progress"].nominees) == nominees
 
 
 # session, user, roles, cycle, its criteria and rules, reviews, their scores
 @pytest.mark.parametrize("nominees", [2, 20])
-def test_export_queries(client, secretariat, cycle, nominees, django_assert_num_queries):
-    _populate(cycle, members=3, nominees=nominees)
+def test_export_queries(client, secretariat, scoring_cycle, nominees, django_assert_num_queries):
+    _populate(scoring_cycle, members=3, nominees=nominees)
     client.force_login(secretariat)
-    url = reverse("awards:panel-reviews-export", args=[cycle.year])
+    url = reverse("awards:panel-reviews-export", args=[scoring_cycle.year])
     _count_queries(client, url, django_assert_num_queries, 8)
 
 
 # session, user, roles, the member's cycles, assignments with their nominee and review (the
 # cycle is under review: no score distribution yet; see test_panel_home.py for those)
 @pytest.mark.parametrize("nominees", [1, 10])
-def test_panel_home_queries(client, cycle, nominees, django_assert_num_queries):
-    [member, *_] = _populate(cycle, members=1, nominees=nominees)
+def test_panel_home_queries(client, scoring_cycle, nominees, django_assert_num_queries):
+    [member, *_] = _populate(scoring_cycle, members=1, nominees=nominees)
     client.force_login(member)
     response = _count_queries(client, reverse("awards:panel-home"), django_assert_num_queries, 5)
     assert len(response.context["cycles"][0].assignments) == nominees

@@ -14,20 +14,10 @@ from awards.selectors.ranking import cycle_member_scores, ranking_of
 from awards.services.decisions import cycle_finalise, decisions_apply_suggestion
 from portal.models import AuditEntry
 from tests.awards.factories import submitted_review
-from tests.awards.ranking_world import D, nominee, panel, simple_cycle, worked_example
+from tests.awards.ranking_world import D, nominee, panel, simple_cycle
 from tests.factories import EventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cycle():
-    return simple_cycle()
-
-
-@pytest.fixture
-def nominees(cycle):
-    return worked_example(cycle)
 
 
 def _summary(rows):

@@ -34,7 +34,7 @@ def _headers(response) -> dict:
 
 
 @pytest.fixture
-def cycle(db):
+def published_cycle(db):
     return CycleFactory(
         year=2024,
         status=Cycle.Status.PUBLISHED,
@@ -44,8 +44,8 @@ def cycle(db):
 
 
 @pytest.fixture
-def result(cycle, enterprise, secretariat):
-    return awarded_result(cycle, enterprise, nominated_by=secretariat, streak=3)
+def result(published_cycle, enterprise, secretariat):
+    return awarded_result(published_cycle, enterprise, nominated_by=secretariat, streak=3)
 
 
 @pytest.fixture

@@ -47,11 +47,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "en-GB"}
-
-
 @pytest.fixture
 def world():
     """Every kind of page with something on it: events in each status, the 2025 cycle in panel

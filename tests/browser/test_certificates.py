@@ -26,11 +26,6 @@ AWARDEES = [
 ]
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "en-GB", "accept_downloads": True}
-
-
 @pytest.fixture
 def world():
     secretariat = UserFactory(username="secretariat", roles=[Role.SECRETARIAT])

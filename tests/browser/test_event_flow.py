@@ -14,12 +14,6 @@ from tests.factories import PASSWORD, EnterpriseFactory, UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    # The page text is asserted in English, whatever the machine's locale.
-    return {**browser_context_args, "locale": "en-GB"}
-
-
 @pytest.fixture
 def people():
     return {

@@ -44,11 +44,6 @@ def one_page_pdf(text: str) -> bytes:
     return bytes(pdf)
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "en-GB", "accept_downloads": True}
-
-
 @pytest.fixture
 def world():
     """Stonecutters: verified events in 2023-2025, awarded in the published 2023 and 2024

@@ -48,13 +48,6 @@ def _recipients() -> list[str]:
 
 
 @pytest.fixture
-def colleague(enterprise):
-    return MembershipFactory(
-        user=UserFactory(username="partner1b", roles=["Partner"]), enterprise=enterprise
-    ).user
-
-
-@pytest.fixture
 def secret_event(enterprise, officer):
     """A submitted event whose staff-only fields carry the marker."""
     return EventFactory(
@@ -270,11 +263,6 @@ def _no_backoff(monkeypatch):
 
 
 # Results and certificates
-
-
-@pytest.fixture
-def secretariat2():
-    return UserFactory(username="secretariat2", roles=["Secretariat"])
 
 
 @pytest.fixture

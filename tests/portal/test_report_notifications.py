@@ -8,19 +8,11 @@ from django.core.exceptions import ValidationError
 from partners.notifications import Kind as PartnerKind
 from partners.services import reports
 from portal.models import Notification
-from tests.factories import MembershipFactory, UserFactory
 from tests.partners.report_data import report_of
 
 pytestmark = pytest.mark.django_db
 
 NOTE_MARKER = "INTERNAL-NOTE-MARKER-5c1e"
-
-
-@pytest.fixture
-def colleague(enterprise):
-    return MembershipFactory(
-        user=UserFactory(username="partner1b", roles=["Partner"]), enterprise=enterprise
-    ).user
 
 
 @pytest.fixture
