@@ -44,8 +44,11 @@ lint: $(BIN)/.installed
 services:
 	@DATABASE_URL=$(TEST_DATABASE_URL) bash scripts/check-services.sh
 
+# One worker process per CPU (pytest-xdist); each test module runs whole on one worker, so that
+# its module fixtures (the seeded demo's copy) are set up once. PYTEST_WORKERS=0: in one process.
+PYTEST_WORKERS ?= auto
 pytest: setup services
-	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 smoke: setup
 	DATABASE_URL=sqlite:///$(CURDIR)/var/smoke.sqlite3 $(BIN)/pytest -m smoke -p no:randomly -q

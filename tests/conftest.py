@@ -1,3 +1,4 @@
+import fcntl
 import os
 import subprocess
 import sys
@@ -43,9 +44,10 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings():
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """A PostgreSQL test database of this run's own, so that several runs on one server
-    (developers, CI, a watcher) never drop each other's database."""
+    (developers, CI, a watcher) never drop each other's database; under xdist, after the
+    worker's own suffix (test_eepa_gw0_<pid>)."""
     from django.conf import settings
 
     for database in settings.DATABASES.values():
@@ -169,17 +171,22 @@ def other_enterprise_event(other_enterprise, officer, verifier2):
 
 @pytest.fixture
 def compiled_catalogue(settings):
-    """`make setup` compiles the catalogue; a test run without it compiles it here."""
-    if not MO_FILE.exists() or MO_FILE.stat().st_mtime < PO_FILE.stat().st_mtime:
-        result = subprocess.run(
-            [sys.executable, "manage.py", "compilemessages", "--ignore=.venv", "--verbosity=0"],
-            cwd=BASE_DIR,
-            env={**os.environ, "DEBUG": "true"},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
+    """`make setup` compiles the catalogue; a test run without it compiles it here, one
+    process at a time (xdist workers share the file)."""
+    lock = BASE_DIR / "var" / "compilemessages.lock"
+    lock.parent.mkdir(exist_ok=True)
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        if not MO_FILE.exists() or MO_FILE.stat().st_mtime < PO_FILE.stat().st_mtime:
+            result = subprocess.run(
+                [sys.executable, "manage.py", "compilemessages", "--ignore=.venv", "--verbosity=0"],
+                cwd=BASE_DIR,
+                env={**os.environ, "DEBUG": "true"},
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert result.returncode == 0, result.stdout + result.stderr
     # Changing LOCALE_PATHS drops the translations Django has already loaded in this process.
     settings.LOCALE_PATHS = list(settings.LOCALE_PATHS)
     return MO_FILE
