@@ -1,10 +1,13 @@
 """The seeded demo, for the modules that test it (`seeded`, a module fixture).
 
-`seed_demo` takes many seconds, so it runs once per session (per xdist worker) and each module
-gets a fresh copy of its result. On PostgreSQL the demo is seeded into a database of its own,
-made from the empty test database when the session starts, and each module runs on a copy of
-it (`CREATE DATABASE ... TEMPLATE`, well under a second), dropped when the module is done. On
-another database (the SQLite smoke run) each module seeds its own, as it did before.
+`seed_demo` takes many seconds, so it runs once per test run and each module gets a fresh copy
+of its result. On PostgreSQL the demo is seeded into a database of its own, made from the empty
+test database when the session starts, and each module runs on a copy of it (`CREATE DATABASE
+... TEMPLATE`, well under a second), dropped when the module is done. Under xdist the first
+worker that needs the demo seeds it and says so in a file beside the workers' temporary
+folders; the others, one at a time (a lock), copy its database rather than seed their own (or
+seed their own if that worker is done and has dropped it). On another database (the SQLite
+smoke run) each module seeds its own, as it did before.
 
 Either way a module sees what it saw when it seeded the demo itself: the database as
 `seed_demo` leaves it inside a transaction that is never committed (the commit's callbacks,
@@ -15,9 +18,12 @@ hasher and MEDIA_ROOT alone). Each test runs in a savepoint of the module's tran
 which is rolled back when the module is done.
 """
 
+import fcntl
+import json
+import os
 import shutil
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from io import StringIO
 from pathlib import Path
 
@@ -31,7 +37,7 @@ from django.test import override_settings
 @dataclass(frozen=True)
 class SeededDemo:
     database: str  # the seeded database, the template of each module's copy
-    media: Path  # the certificates' files
+    media: str  # the folder of the certificates' files
     output: str  # what seed_demo printed
 
 
@@ -53,6 +59,20 @@ def _create_database(name: str, *, template: str) -> None:
 def _drop_database(name: str) -> None:
     with connection._nodb_cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+
+
+def _database_exists(name: str) -> bool:
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return cursor.fetchone() is not None
+
+
+@contextmanager
+def _locked(path: Path):
+    """The block runs in one process at a time among those that lock `path`."""
+    with path.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        yield
 
 
 @contextmanager
@@ -102,18 +122,34 @@ def django_db_setup(request, django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="session")
-def demo_template(django_db_setup, django_db_blocker, tmp_path_factory) -> SeededDemo | None:
-    """The demo seeded once for the session, on PostgreSQL; None elsewhere."""
+def demo_template(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo seeded once for the run, in this process's own database; None but on
+    PostgreSQL."""
     if not _on_postgresql():
-        return None
-    database, media = _demo_database_name(), tmp_path_factory.mktemp("demo-template-media")
-    with (
-        django_db_blocker.unblock(),
-        _connected_to(database),
-        override_settings(MEDIA_ROOT=media),
-    ):
-        output = _seed()
-    return SeededDemo(database=database, media=media, output=output)
+        yield None
+        return
+    # The run's temporary folder, the parent of the xdist workers' own.
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    published, own = shared / "seeded-demo.json", _demo_database_name()
+    media = str(tmp_path_factory.mktemp("seeded-demo-media"))
+    with django_db_blocker.unblock(), _locked(shared / "seeded-demo.lock"):
+        seeded = SeededDemo(**json.loads(published.read_text())) if published.exists() else None
+        if seeded is not None and _database_exists(seeded.database):
+            _create_database(own, template=seeded.database)
+            shutil.copytree(seeded.media, media, dirs_exist_ok=True)
+            demo = SeededDemo(database=own, media=media, output=seeded.output)
+        else:
+            with _connected_to(own), override_settings(MEDIA_ROOT=media):
+                demo = SeededDemo(database=own, media=media, output=_seed())
+            published.write_text(json.dumps(asdict(demo)))
+    yield demo
+    # This process drops its database when its session ends (django_db_setup): from then on
+    # another one seeds anew.
+    with _locked(shared / "seeded-demo.lock"):
+        if published.exists() and json.loads(published.read_text())["database"] == own:
+            published.unlink()
 
 
 @pytest.fixture(scope="module")
