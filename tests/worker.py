@@ -41,6 +41,7 @@ def redis_worker(settings):
     log = Path(settings.MEDIA_ROOT).parent / "worker.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "--queues", queue,
+         "--hostname", f"{queue}@%h",  # its own node name too: two xdist workers, two of these
          "--concurrency", "2", "--loglevel", "info", "--without-gossip", "--without-mingle"],
         cwd=settings.BASE_DIR, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )  # fmt: skip
