@@ -20,7 +20,7 @@ ROLES = ["officer", "verifier", "secretariat", "panel_member", "partner_user"]
 
 
 @pytest.fixture
-def cycle(db):
+def draft_cycle(db):
     return CycleFactory(year=2024)
 
 
@@ -52,58 +52,58 @@ def test_the_system_may_issue_certificates():
 
 
 @pytest.mark.parametrize("status", list(Status))
-def test_may_decide_awards_in_review_only(secretariat, cycle, status):
-    cycle.status = status
-    verdict = rules.may_decide_awards(secretariat, cycle)
+def test_may_decide_awards_in_review_only(secretariat, draft_cycle, status):
+    draft_cycle.status = status
+    verdict = rules.may_decide_awards(secretariat, draft_cycle)
     assert bool(verdict) is (status == Status.REVIEW)
     assert verdict or verdict.not_now
 
 
 @pytest.mark.parametrize("status", list(Status))
-def test_may_assign_panel_from_nominations_to_review(secretariat, cycle, status):
-    cycle.status = status
-    assert bool(rules.may_assign_panel(secretariat, cycle)) is (status in Cycle.OPEN_STATUSES)
+def test_may_assign_panel_from_nominations_to_review(secretariat, draft_cycle, status):
+    draft_cycle.status = status
+    assert bool(rules.may_assign_panel(secretariat, draft_cycle)) is (status in Cycle.OPEN_STATUSES)
 
 
 @pytest.mark.parametrize(
     ("status", "allowed"),
     [(s, s not in Cycle.FROZEN_STATUSES) for s in Status],
 )
-def test_may_edit_cycle_until_it_is_frozen(secretariat, cycle, status, allowed):
-    cycle.status = status
-    assert bool(rules.may_edit_cycle(secretariat, cycle)) is allowed
+def test_may_edit_cycle_until_it_is_frozen(secretariat, draft_cycle, status, allowed):
+    draft_cycle.status = status
+    assert bool(rules.may_edit_cycle(secretariat, draft_cycle)) is allowed
 
 
 @pytest.mark.parametrize("status", list(Status))
-def test_may_advance_cycle_from_draft_and_nominations(secretariat, cycle, status):
-    cycle.status = status
-    verdict = rules.may_advance_cycle(secretariat, cycle)
+def test_may_advance_cycle_from_draft_and_nominations(secretariat, draft_cycle, status):
+    draft_cycle.status = status
+    verdict = rules.may_advance_cycle(secretariat, draft_cycle)
     assert bool(verdict) is (status in (Status.DRAFT, Status.NOMINATIONS))
-    assert verdict.reason == rules.advance_refusal(cycle)
+    assert verdict.reason == rules.advance_refusal(draft_cycle)
 
 
 @pytest.mark.parametrize("status", list(Status))
-def test_may_reopen_cycle_when_finalised(secretariat, cycle, status):
-    cycle.status = status
-    assert bool(rules.may_reopen_cycle(secretariat, cycle)) is (status == Status.FINALISED)
+def test_may_reopen_cycle_when_finalised(secretariat, draft_cycle, status):
+    draft_cycle.status = status
+    assert bool(rules.may_reopen_cycle(secretariat, draft_cycle)) is (status == Status.FINALISED)
 
 
-def test_may_publish_cycle_four_eyes(secretariat, cycle):
+def test_may_publish_cycle_four_eyes(secretariat, draft_cycle):
     other = UserFactory(username="secretariat2", roles=["Secretariat"])
-    cycle.status, cycle.finalised_by = Status.FINALISED, secretariat
-    assert rules.may_publish_cycle(other, cycle)
-    own = rules.may_publish_cycle(secretariat, cycle)
+    draft_cycle.status, draft_cycle.finalised_by = Status.FINALISED, secretariat
+    assert rules.may_publish_cycle(other, draft_cycle)
+    own = rules.may_publish_cycle(secretariat, draft_cycle)
     assert not own and own.code == "four_eyes" and not own.not_now
-    cycle.status = Status.REVIEW
-    assert rules.may_publish_cycle(other, cycle).not_now
-    cycle.status = Status.PUBLISHED
-    assert rules.may_publish_cycle(other, cycle).reason == "This cycle is already published."
+    draft_cycle.status = Status.REVIEW
+    assert rules.may_publish_cycle(other, draft_cycle).not_now
+    draft_cycle.status = Status.PUBLISHED
+    assert rules.may_publish_cycle(other, draft_cycle).reason == "This cycle is already published."
 
 
 @pytest.mark.parametrize("status", list(Status))
-def test_cycle_actions_follow_the_status(secretariat, cycle, status):
-    cycle.status = status
-    offered = {name for name, v in rules.cycle_actions(secretariat, cycle).items() if v}
+def test_cycle_actions_follow_the_status(secretariat, draft_cycle, status):
+    draft_cycle.status = status
+    offered = {name for name, v in rules.cycle_actions(secretariat, draft_cycle).items() if v}
     assert (
         offered
         == {
@@ -116,12 +116,14 @@ def test_cycle_actions_follow_the_status(secretariat, cycle, status):
     )
 
 
-def test_cycle_actions_offer_nothing_to_the_panel(panel_member, cycle):
-    assert not any(rules.cycle_actions(panel_member, cycle).values())
+def test_cycle_actions_offer_nothing_to_the_panel(panel_member, draft_cycle):
+    assert not any(rules.cycle_actions(panel_member, draft_cycle).values())
 
 
-def test_may_act_on_assignment_only_ones_own(panel_member, cycle):
-    assignment = AssignmentFactory(nomination=NominationFactory(cycle=cycle), member=panel_member)
+def test_may_act_on_assignment_only_ones_own(panel_member, draft_cycle):
+    assignment = AssignmentFactory(
+        nomination=NominationFactory(cycle=draft_cycle), member=panel_member
+    )
     assert rules.may_act_on_assignment(panel_member, assignment)
     other = UserFactory(username="panel2", roles=["Panel"])
     with pytest.raises(PermissionDenied, match="another panel member's assignment"):
@@ -129,11 +131,11 @@ def test_may_act_on_assignment_only_ones_own(panel_member, cycle):
 
 
 @pytest.fixture
-def assignment(panel_member, cycle):
-    cycle.status = Status.REVIEW
-    cycle.scoring_deadline = clock.today() + datetime.timedelta(days=3)
-    cycle.save()
-    return AssignmentFactory(nomination=NominationFactory(cycle=cycle), member=panel_member)
+def assignment(panel_member, draft_cycle):
+    draft_cycle.status = Status.REVIEW
+    draft_cycle.scoring_deadline = clock.today() + datetime.timedelta(days=3)
+    draft_cycle.save()
+    return AssignmentFactory(nomination=NominationFactory(cycle=draft_cycle), member=panel_member)
 
 
 def test_may_review_while_everything_allows(panel_member, assignment):
