@@ -32,7 +32,7 @@ def manager(partner_user):
 
 
 @pytest.fixture
-def colleague(enterprise):
+def colleague_membership(enterprise):
     return MembershipFactory(
         enterprise=enterprise,
         user=UserFactory(
@@ -125,7 +125,7 @@ def test_the_email_is_in_the_inviters_language(manager, compiled_catalogue):
     assert expected in message.body
 
 
-def test_the_manager_sees_colleagues_and_pending_invitations(client, manager, colleague):
+def test_the_manager_sees_colleagues_and_pending_invitations(client, manager, colleague_membership):
     _invite(user=manager)
     client.force_login(manager)
 
@@ -156,7 +156,7 @@ def test_the_colleagues_page_query_count_does_not_grow(client, manager, enterpri
 # Invitations
 
 
-def test_inviting_an_active_colleague_is_refused(client, manager, colleague):
+def test_inviting_an_active_colleague_is_refused(client, manager, colleague_membership):
     client.force_login(manager)
 
     response = client.post(INVITE, {"email": "COLLEAGUE@example.org"})
@@ -261,7 +261,7 @@ def test_the_password_must_pass_djangos_validators(client, manager):
     assert not User.objects.filter(username="ada").exists()
 
 
-def test_a_taken_username_is_refused(client, manager, colleague):
+def test_a_taken_username_is_refused(client, manager, colleague_membership):
     _invitation, token = _invite(user=manager)
 
     response = client.post(
@@ -321,25 +321,27 @@ def test_two_acceptances_at_once_create_one_user(enterprise):
 # Deactivating, reactivating, managers
 
 
-def test_a_deactivated_colleague_no_longer_sees_the_enterprise(client, manager, colleague):
+def test_a_deactivated_colleague_no_longer_sees_the_enterprise(
+    client, manager, colleague_membership
+):
     client.force_login(manager)
 
-    response = client.post(reverse("partners:colleague-deactivate", args=[colleague.pk]))
+    response = client.post(reverse("partners:colleague-deactivate", args=[colleague_membership.pk]))
 
     assert response["Location"] == LIST
-    colleague.refresh_from_db()
-    assert colleague.is_active is False
-    assert User.objects.filter(pk=colleague.user_id, is_active=True).exists()
+    colleague_membership.refresh_from_db()
+    assert colleague_membership.is_active is False
+    assert User.objects.filter(pk=colleague_membership.user_id, is_active=True).exists()
     entry = AuditEntry.objects.get(action="partners.membership.deactivated")
     assert (entry.actor, entry.changes) == (manager, {"is_active": ["True", "False"]})
-    client.force_login(colleague.user)
+    client.force_login(colleague_membership.user)
     assert client.get(reverse("my-enterprise")).status_code == 403
 
     client.force_login(manager)
-    client.post(reverse("partners:colleague-reactivate", args=[colleague.pk]))
-    colleague.refresh_from_db()
-    assert colleague.is_active is True
-    client.force_login(colleague.user)
+    client.post(reverse("partners:colleague-reactivate", args=[colleague_membership.pk]))
+    colleague_membership.refresh_from_db()
+    assert colleague_membership.is_active is True
+    client.force_login(colleague_membership.user)
     assert client.get(reverse("my-enterprise")).status_code == 200
 
 
@@ -356,21 +358,25 @@ def test_a_manager_cannot_deactivate_themself(client, manager):
     assert Membership.objects.get(user=manager).is_active is True
 
 
-def test_the_manager_makes_a_colleague_manager_who_can_then_act(client, manager, colleague):
+def test_the_manager_makes_a_colleague_manager_who_can_then_act(
+    client, manager, colleague_membership
+):
     client.force_login(manager)
 
-    client.post(reverse("partners:colleague-manager", args=[colleague.pk]), {"is_manager": "1"})
+    client.post(
+        reverse("partners:colleague-manager", args=[colleague_membership.pk]), {"is_manager": "1"}
+    )
 
-    colleague.refresh_from_db()
-    assert colleague.is_manager is True
+    colleague_membership.refresh_from_db()
+    assert colleague_membership.is_manager is True
     assert AuditEntry.objects.get(action="partners.membership.updated").changes == {
         "is_manager": ["False", "True"]
     }
-    client.force_login(colleague.user)
+    client.force_login(colleague_membership.user)
     assert client.get(LIST).status_code == 200
 
 
-def test_the_last_active_manager_cannot_step_down(client, manager, colleague):
+def test_the_last_active_manager_cannot_step_down(client, manager, colleague_membership):
     client.force_login(manager)
 
     response = client.post(
@@ -385,9 +391,11 @@ def test_the_last_active_manager_cannot_step_down(client, manager, colleague):
     assert Membership.objects.get(user=manager).is_manager is True
 
 
-def test_a_manager_steps_down_once_another_is_named(client, manager, colleague):
+def test_a_manager_steps_down_once_another_is_named(client, manager, colleague_membership):
     client.force_login(manager)
-    client.post(reverse("partners:colleague-manager", args=[colleague.pk]), {"is_manager": "1"})
+    client.post(
+        reverse("partners:colleague-manager", args=[colleague_membership.pk]), {"is_manager": "1"}
+    )
 
     client.post(
         reverse("partners:colleague-manager", args=[manager.membership.pk]), {"is_manager": "0"}
@@ -397,13 +405,15 @@ def test_a_manager_steps_down_once_another_is_named(client, manager, colleague):
     assert client.get(LIST).status_code == 403
 
 
-def test_a_partner_who_is_not_a_manager_gets_403(client, partner_user, colleague):
+def test_a_partner_who_is_not_a_manager_gets_403(client, partner_user, colleague_membership):
     client.force_login(partner_user)
 
     assert client.get(LIST).status_code == 403
     assert client.post(INVITE, {"email": "x@example.com"}).status_code == 403
     assert (
-        client.post(reverse("partners:colleague-deactivate", args=[colleague.pk])).status_code
+        client.post(
+            reverse("partners:colleague-deactivate", args=[colleague_membership.pk])
+        ).status_code
         == 403
     )
     assert not Invitation.objects.exists()
