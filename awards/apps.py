@@ -58,7 +58,12 @@ class AwardsConfig(AppConfig):
     def ready(self):
         # The app's notification kinds and audit codes, registered with the core.
         from awards import notifications  # noqa: F401
+        from awards.services.scores import on_verified_events_changed
+        from partners.signals import verified_events_changed
         from portal.audit_labels import register_audit_labels
+
+        # The kept cooperation tallies follow the verified events (awards.services.scores).
+        verified_events_changed.connect(on_verified_events_changed, dispatch_uid="awards.tallies")
 
         register_audit_labels(
             actions=AUDIT_ACTIONS,

@@ -1,22 +1,17 @@
 """What each user may see of the award cycles, and the database computation of the scores."""
 
-from decimal import Decimal
-
 from django.db import models
 from django.db.models import (
     Case,
     Count,
     DecimalField,
-    F,
     Max,
     OuterRef,
     Q,
     Subquery,
-    Sum,
-    Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce
 
 from awards.statuses import (
     FROZEN_CYCLE_STATUSES,
@@ -31,7 +26,6 @@ from portal.clock import today
 from portal.roles import Role, has_role, user_roles
 
 SCORE = DecimalField(max_digits=12, decimal_places=4)
-ZERO = Value(Decimal(0), output_field=SCORE)
 
 
 def _is_secretariat(user) -> bool:
@@ -120,25 +114,6 @@ class NominationQuerySet(models.QuerySet):
             return self.filter(pk__in=own.values("assignment__nomination"))
         return self.none()
 
-    def with_scores(self, cycle, rules=None) -> "NominationQuerySet":
-        """Aggregate, in one query for the whole cycle, what the scores are made of
-        (docs/scoring.md): points_<type> (category points, capped), verified_events in the
-        window, reviews (counted: submitted, not recused) and panel_weighted (Σ w × s over the
-        counted reviews). awards.selectors.scores.score_nominations turns them into the scores with
-        awards.scoring, so that every page and export rounds exactly alike on any database.
-        `rules` (EventTypeRule objects, possibly unsaved) replace the cycle's own: the what-if
-        panel of the ranking page scores with settings that are never saved."""
-        return (
-            self.filter(cycle=cycle)
-            .annotate(
-                **category_points(cycle, rules, events="enterprise__events__"),
-                verified_events=Count(
-                    "enterprise__events__pk", filter=in_window(cycle, "enterprise__events__")
-                ),
-            )
-            .annotate(**_panel_annotations())
-        )
-
 
 def expected_assignment(assignment: str = "") -> Q:
     """The assignments (reached through the `assignment` path prefix) expected to bring a
@@ -160,62 +135,6 @@ def in_window(cycle, events: str) -> Q:
     """The events (reached through the `events` path prefix) that count for `cycle`: verified,
     occurred inside its window."""
     return verified_in_window(cycle.window_start, cycle.window_end, events)
-
-
-def category_points(cycle, rules=None, *, events: str, prefix: str = "points_") -> dict:
-    """Aggregates `<prefix><event type>`: an enterprise's capped category points P_k for `cycle`
-    (docs/scoring.md), over the events reached through the `events` path prefix
-    ("enterprise__events__" from a nomination, "events__" from an enterprise). `rules` as in
-    NominationQuerySet.with_scores."""
-    multiplier = Case(
-        *[
-            When(**{f"{events}significance": level}, then=Value(value, output_field=SCORE))
-            for level, value in cycle.multipliers.items()
-        ],
-        default=ZERO,
-        output_field=SCORE,
-    )
-    counted = in_window(cycle, events)
-    return {
-        f"{prefix}{rule.event_type}": Least(
-            Coalesce(
-                Sum(
-                    multiplier * Value(rule.points, output_field=SCORE),
-                    filter=counted & Q(**{f"{events}event_type": rule.event_type}),
-                    output_field=SCORE,
-                ),
-                ZERO,
-            ),
-            Value(rule.cap, output_field=SCORE),
-            output_field=SCORE,
-        )
-        for rule in (cycle.event_rules.all() if rules is None else rules)
-    }
-
-
-def _panel_annotations() -> dict:
-    """reviews and panel_weighted. Every counted review scores every criterion, so the mean of
-    the member scores M_r = 10 Σ w s / W is 10 × panel_weighted / (W × reviews)."""
-    from awards.models import Review, ReviewScore
-
-    counted = counted_review("review__")
-    weighted = (
-        ReviewScore.objects.filter(counted, review__assignment__nomination=OuterRef("pk"))
-        .values("review__assignment__nomination")
-        .annotate(total=Sum(F("score") * F("criterion__weight"), output_field=SCORE))
-        .values("total")
-    )
-    reviews = (
-        Review.objects.counted()
-        .filter(assignment__nomination=OuterRef("pk"))
-        .values("assignment__nomination")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return {
-        "reviews": Coalesce(Subquery(reviews, output_field=models.IntegerField()), 0),
-        "panel_weighted": Coalesce(Subquery(weighted, output_field=SCORE), ZERO),
-    }
 
 
 class AssignmentQuerySet(models.QuerySet):

@@ -1,7 +1,8 @@
 """The scoring rules of docs/scoring.md, stated once in plain Decimal arithmetic.
 
-No ORM here. The database computation of a whole cycle (awards.querysets) is built from the same
-rules, and tests/awards/test_scoring_properties.py proves both agree on random data.
+No ORM here. The computation of a whole cycle from the database (awards.selectors.scores) counts
+the events and reviews and applies these rules, and tests/awards/test_scoring_properties.py
+proves the two agree on random data.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -35,6 +36,21 @@ def category_points(
     for event_type, significance in events:
         if event_type in rules:
             raw[event_type] += rules[event_type].points * multipliers[significance]
+    return {event_type: min(rules[event_type].cap, total) for event_type, total in raw.items()}
+
+
+def category_points_of_counts(
+    counts: Mapping[str, Mapping[str, int]],
+    rules: Mapping[str, Rule],
+    multipliers: Mapping[str, Decimal],
+) -> dict[str, Decimal]:
+    """category_points from how many verified events there are of each type and significance
+    ({event type: {significance: n}}), as the kept tallies hold them: the same arithmetic."""
+    raw = {event_type: Decimal(0) for event_type in rules}
+    for event_type, by_significance in counts.items():
+        if event_type in rules:
+            for significance, n in by_significance.items():
+                raw[event_type] += n * rules[event_type].points * multipliers[significance]
     return {event_type: min(rules[event_type].cap, total) for event_type, total in raw.items()}
 
 

@@ -40,7 +40,15 @@ class PartnersConfig(AppConfig):
 
     def ready(self):
         # The app's notification kinds and audit codes, registered with the core.
+        from django.db.models.signals import post_save, pre_save
+
         from partners import notifications  # noqa: F401
+        from partners.models import CooperationEvent
+        from partners.services.counts import on_event_saved, on_event_saving
         from portal.audit_labels import register_audit_labels
+
+        # The kept counts follow every saved event, whatever saved it.
+        pre_save.connect(on_event_saving, sender=CooperationEvent, dispatch_uid="partners.counts")
+        post_save.connect(on_event_saved, sender=CooperationEvent, dispatch_uid="partners.counts")
 
         register_audit_labels(actions=AUDIT_ACTIONS, notes=AUDIT_NOTES)

@@ -19,6 +19,7 @@ from awards.models.cycles import (
 )
 from awards.models.nominations import Nomination, NominationResult
 from awards.models.panel import Assignment, Review, ReviewScore
+from awards.models.scores import CooperationTally, NominationScore
 
 __all__ = [
     "DEFAULT_MULTIPLIERS",
@@ -29,11 +30,13 @@ __all__ = [
     "Certificate",
     "CertificateJob",
     "CertificateRun",
+    "CooperationTally",
     "Cycle",
     "EventType",
     "EventTypeRule",
     "Nomination",
     "NominationResult",
+    "NominationScore",
     "PanelCriterion",
     "Review",
     "ReviewScore",

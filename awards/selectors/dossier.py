@@ -1,9 +1,10 @@
 """The dossier of a nomination: the verified events behind its cooperation score, with the points
 each one earned, the category points and caps, and the score itself.
 
-The numbers come from awards.selectors.scores.score_nominations, the computation the ranking uses,
-so the dossier and the ranking can never disagree; the points of each event (p_k × multiplier) are
-laid out beside them to show where the category points come from.
+The numbers are the kept scores the ranking reads (awards.selectors.scores.kept_scores, equal to a
+fresh computation from the events), so the dossier and the ranking can never disagree; the points
+of each event (p_k × multiplier) are laid out beside them to show where the category points come
+from.
 
 Rendered by templates/awards/nominations/_dossier.html, which the secretariat's dossier page
 and the panel's review pages include:
@@ -24,7 +25,7 @@ from django.urls import reverse
 
 from awards.models import Cycle, Nomination, NominationResult
 from awards.selectors.eligibility import Eligibility, enterprise_eligibility
-from awards.selectors.scores import score_nominations
+from awards.selectors.scores import kept_scores
 from partners.models import CooperationEvent, Enterprise
 
 
@@ -57,7 +58,7 @@ class DossierCategory:
     cap: Decimal | None
     events: list[DossierEvent]
     earned: Decimal  # Σ p_k × multiplier over the events
-    points: Decimal  # P_k = min(c_k, earned), as score_nominations computed it
+    points: Decimal  # P_k = min(c_k, earned), as the kept scores count it
 
     @property
     def capped(self) -> bool:
@@ -85,7 +86,7 @@ def nomination_dossier(nomination: Nomination, *, show_restricted: bool) -> Doss
     criteria already loaded)."""
     cycle, enterprise = nomination.cycle, nomination.enterprise
     rules = {rule.event_type: rule for rule in cycle.event_rules.all()}
-    [scored] = score_nominations(cycle, Nomination.objects.filter(pk=nomination.pk))
+    [scored] = kept_scores(cycle, [nomination.pk])
 
     events = CooperationEvent.objects.verified_in_window(
         cycle.window_start, cycle.window_end

@@ -8,10 +8,8 @@ from decimal import Decimal
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext
 
-from awards import scoring
-from awards.models import Cycle, Nomination, NominationResult
-from awards.querysets import category_points
-from awards.selectors.scores import awarded_streaks, cycle_rules
+from awards.models import CooperationTally, Cycle, Nomination, NominationResult
+from awards.selectors.scores import awarded_streaks, cooperation_of_points, cycle_rules
 from partners.models import Enterprise
 
 
@@ -69,11 +67,11 @@ class CycleCooperation:
 
 
 def cooperation_scores_by_cycle(enterprise: Enterprise, cycles) -> list[CycleCooperation]:
-    """The enterprise's cooperation score in each of `cycles` (their event rules prefetched), the
-    oldest first: the frozen NominationResult.cooperation_score where the cycle is finalised and
-    the enterprise has a result, else live under that cycle's window and rules (docs/scoring.md).
-    Two queries whatever the number of cycles and events: its nominations with their results,
-    and one aggregate of the category points of every cycle still to compute."""
+    """The enterprise's cooperation score in each of `cycles`, the oldest first: the frozen
+    NominationResult.cooperation_score where the cycle is finalised and the enterprise has a
+    result, else the kept tally of that cycle's window and rules (awards.models.scores: no
+    tally, no verified event in the window: the score of nothing). Two queries whatever the
+    number of cycles and events: its nominations with their results, and its tallies."""
     cycles = sorted(cycles, key=lambda cycle: cycle.year)
     if not cycles:
         return []
@@ -89,28 +87,22 @@ def cooperation_scores_by_cycle(enterprise: Enterprise, cycles) -> list[CycleCoo
         if cycle.is_frozen and nomination is not None:
             with contextlib.suppress(ObjectDoesNotExist):
                 results[cycle.pk] = nomination.result
-    live = [cycle for cycle in cycles if cycle.pk not in results]
-    points = {}
-    if live:
-        # One row: the enterprise annotated with every live cycle's category points, each
-        # counted over that cycle's own window, multipliers and caps.
-        annotations = {}
-        for cycle in live:
-            annotations |= category_points(cycle, events="events__", prefix=f"c{cycle.pk}_")
-        if annotations:
-            points = Enterprise.objects.filter(pk=enterprise.pk).annotate(**annotations)
-            points = points.values(*annotations).get()
+    live = [cycle.pk for cycle in cycles if cycle.pk not in results]
+    kept = dict(
+        CooperationTally.objects.filter(enterprise=enterprise, cycle__in=live).values_list(
+            "cycle_id", "cooperation_score"
+        )
+    )
     rows = []
     for cycle in cycles:
         nomination = nominations.get(cycle.pk)
         result = results.get(cycle.pk)
         if result is not None:
             score = result.cooperation_score
+        elif cycle.pk in kept:
+            score = kept[cycle.pk]
         else:
-            rules = cycle_rules(cycle)
-            score = scoring.cooperation_score(
-                {event_type: points[f"c{cycle.pk}_{event_type}"] for event_type in rules}, rules
-            )
+            score = cooperation_of_points({}, cycle_rules(cycle))
         rows.append(
             CycleCooperation(
                 cycle=cycle,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from awards import scoring
 from awards.models import Assignment, Cycle, Nomination, Review, ReviewScore
-from awards.selectors.scores import ScoredNomination, score_nominations
+from awards.selectors.scores import ScoredNomination, kept_scores
 from portal.auth import person_name
 
 # A nominee's member scores (M_r, 0–100) disagree when they are at least this far apart...
@@ -104,7 +104,7 @@ def _weights(cycle: Cycle) -> dict[int, Decimal]:
 def cycle_progress(cycle: Cycle) -> CycleProgress:
     """Reviews submitted and expected per nominee and per member, and how far the counted
     member scores of each nominee lie apart. Six queries."""
-    scored = score_nominations(cycle, Nomination.objects.filter(cycle=cycle).active())
+    scored = kept_scores(cycle, Nomination.objects.filter(cycle=cycle).active())
     nominees = {s.nomination.pk: NomineeProgress(s) for s in scored}
     for progress in nominees.values():
         progress.nomination.cycle = cycle  # quorum_reached without a query per row

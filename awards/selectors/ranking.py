@@ -11,6 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
+from django.db.models import Case, F, Q, When
+
 from awards import scoring
 from awards.models import (
     Cycle,
@@ -18,10 +21,17 @@ from awards.models import (
     EventTypeRule,
     Nomination,
     NominationResult,
+    NominationScore,
     Review,
     ReviewScore,
 )
-from awards.selectors.scores import ScoredNomination, awarded_streaks, score_nominations
+from awards.selectors.scores import (
+    awarded_streaks,
+    cycle_rules,
+    kept_inputs,
+    kept_scores,
+    score_with_counts,
+)
 
 
 def is_suggested(rank: int | None, awards_planned: int) -> bool:
@@ -83,8 +93,12 @@ class Ranking:
         return [(code, EventType(code).label) for code in self.event_types]
 
 
-def _event_types(cycle: Cycle) -> list[str]:
-    ruled = set(cycle.event_rules.values_list("event_type", flat=True))
+def _event_types(cycle: Cycle, rules=None) -> list[str]:
+    ruled = (
+        set(rules)
+        if rules is not None
+        else set(cycle.event_rules.values_list("event_type", flat=True))
+    )
     return [code for code in EventType.values if code in ruled]
 
 
@@ -106,47 +120,123 @@ def _row(cycle, nomination, rank, scored, streak) -> RankingRow:
     )
 
 
-def _ranked(cycle: Cycle, rules=None) -> tuple[list[tuple[int, ScoredNomination]], list]:
-    """The cycle's active nominations scored and ranked by the rules of docs/scoring.md:
-    ([(rank, scored)], [pending scored])."""
-    nominations = Nomination.objects.filter(cycle=cycle).active()
-    scored = score_nominations(cycle, nominations, rules)
-    ranked, pending = scoring.rank([s.standing() for s in scored], cycle.quorum)
-    return [(rank, standing.key) for rank, standing in ranked], [s.key for s in pending]
+# Which nominations, in which order: a page of the ranking is a slice of this.
 
 
-def live_ranking(cycle: Cycle, *, rules=None) -> Ranking:
+def ranking_order(cycle: Cycle, visible=None, search: str = "", *, live: bool | None = None):
+    """The nominations the ranking shows, in its order (docs/scoring.md): ranked
+    ones first, best first, then the pending by BR number. Live from the kept scores; once the
+    cycle is finalised from its frozen results. `visible` (a queryset of nominations) keeps the
+    rows the reader may see; `search` finds an enterprise by either name or its BR number.
+    `live` True: the live order even of a finalised cycle."""
+    if cycle.is_frozen and not live:
+        nominations = Nomination.objects.filter(cycle=cycle, result__isnull=False).order_by(
+            F("result__rank").asc(nulls_last=True), "enterprise__br_number"
+        )
+    else:
+        # Ranked ones by their scores; pending ones by BR number alone.
+        ranked = {
+            f"ranked_{name}": Case(When(score__pending=False, then=F(f"score__{name}")))
+            for name in ("final_score", "cooperation_score", "verified_events")
+        }
+        nominations = (
+            Nomination.objects.filter(cycle=cycle)
+            .active()
+            .annotate(**ranked)
+            .order_by(
+                "score__pending",
+                *(F(name).desc(nulls_last=True) for name in ranked),
+                "enterprise__br_number",
+            )
+        )
+    if visible is not None:
+        nominations = nominations.filter(pk__in=visible.filter(cycle=cycle).values("pk"))
+    if search := search.strip():
+        nominations = nominations.filter(
+            Q(enterprise__name_en__icontains=search)
+            | Q(enterprise__name_zh__icontains=search)
+            | Q(enterprise__br_number__startswith=search)
+        )
+    return nominations
+
+
+def ranking_rows(cycle: Cycle, nomination_ids) -> Ranking:
+    """The rows of `nomination_ids` (in that order), with their ranks in the whole cycle: a
+    page of ranking_order, say."""
+    nomination_ids = [getattr(n, "pk", n) for n in nomination_ids]
+    if cycle.is_frozen:
+        return frozen_ranking(cycle, nomination_ids)
+    return live_ranking(cycle, nomination_ids)
+
+
+def live_ranking(cycle: Cycle, nomination_ids=None) -> Ranking:
     """The ranking of the cycle's active nominations as it stands now, with the secretariat's
-    current decisions and the streaks they would give. `rules` (EventTypeRule objects,
-    possibly unsaved) replace the cycle's own, for a what-if that is never saved."""
-    ranked, pending = _ranked(cycle, rules)
-    scored = [s for _, s in ranked] + pending
+    current decisions and the streaks they would give: every row, or the rows of
+    `nomination_ids` (in that order) with their ranks in the whole cycle. From the kept scores
+    (awards.models.scores); a fixed number of queries whatever the number of nominees."""
+    rules = cycle_rules(cycle)
+    if nomination_ids is None:
+        # The whole ranking: every kept score, in order; the ranks are their positions.
+        scored = kept_scores(cycle, ranking_order(cycle, live=True), rules=rules)
+        ranks = {s.nomination.pk: n for n, s in enumerate(_ranked_only(scored), start=1)}
+    else:
+        nomination_ids = list(nomination_ids)
+        by_pk = {s.nomination.pk: s for s in kept_scores(cycle, nomination_ids, rules=rules)}
+        scored = [by_pk[pk] for pk in nomination_ids]
+        ranks = _live_ranks(cycle, nomination_ids)
+    streaks = awarded_streaks(cycle, [s.nomination.enterprise_id for s in scored])
+    ranked, pending = [], []
     for s in scored:
         s.nomination.cycle = cycle  # links (get_absolute_url) without a query per row
-    streaks = awarded_streaks(cycle, [s.nomination.enterprise_id for s in scored])
+        rank = None if s.pending else ranks[s.nomination.pk]
+        row = _row(cycle, s.nomination, rank, s, streaks[s.nomination.enterprise_id])
+        (pending if row.pending else ranked).append(row)
     return Ranking(
         cycle=cycle,
         frozen=False,
-        event_types=_event_types(cycle),
-        ranked=[
-            _row(cycle, s.nomination, rank, s, streaks[s.nomination.enterprise_id])
-            for rank, s in ranked
-        ],
-        pending=[
-            _row(cycle, s.nomination, None, s, streaks[s.nomination.enterprise_id]) for s in pending
-        ],
+        event_types=_event_types(cycle, rules),
+        ranked=ranked,
+        pending=pending,
     )
 
 
-def frozen_ranking(cycle: Cycle) -> Ranking:
-    """The snapshot written when the cycle was finalised."""
+def _ranked_only(scored):
+    return [s for s in scored if not s.pending]
+
+
+def _live_ranks(cycle: Cycle, nomination_ids: list[int]) -> dict[int, int]:
+    """{nomination id: rank in the whole cycle} of the ranked ones among `nomination_ids`: a
+    window over the kept scores, in docs/scoring.md's order (a total order: no ties)."""
+    if not nomination_ids:
+        return {}
+    table = NominationScore._meta.db_table
+    placeholders = ", ".join(["%s"] * len(nomination_ids))
+    sql = (
+        f"SELECT nomination_id, rank FROM ("  # noqa: S608 (no user text: ids and the pk)
+        f" SELECT nomination_id, ROW_NUMBER() OVER ("
+        f"  ORDER BY final_score DESC, cooperation_score DESC, verified_events DESC,"
+        f"  br_number ASC) AS rank"
+        f" FROM {table} WHERE cycle_id = %s AND active AND NOT pending"
+        f") ranked WHERE nomination_id IN ({placeholders})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [cycle.pk, *nomination_ids])
+        return dict(cursor.fetchall())
+
+
+def frozen_ranking(cycle: Cycle, nomination_ids=None) -> Ranking:
+    """The snapshot written when the cycle was finalised: every row, or those of
+    `nomination_ids` in that order."""
     results = NominationResult.objects.filter(nomination__cycle=cycle).select_related(
         "nomination__enterprise"
     )
+    if nomination_ids is not None:
+        nomination_ids = list(nomination_ids)
+        results = results.filter(nomination__in=nomination_ids)
     for result in results:
         result.nomination.cycle = cycle
-    rows = [
-        RankingRow(
+    rows = {
+        result.nomination_id: RankingRow(
             nomination=result.nomination,
             rank=result.rank,
             category_points={k: Decimal(v) for k, v in result.category_points.items()},
@@ -162,37 +252,54 @@ def frozen_ranking(cycle: Cycle) -> Ranking:
             departs=departs_from_ranking(result.rank, result.awarded, cycle.awards_planned),
         )
         for result in results
-    ]
-    ranked = sorted((r for r in rows if r.rank is not None), key=lambda r: r.rank)
-    pending = sorted(
-        (r for r in rows if r.rank is None), key=lambda r: r.nomination.enterprise.br_number
-    )
+    }
+    if nomination_ids is None:
+        ordered = sorted(
+            rows.values(),
+            key=lambda r: (r.rank is None, r.rank or 0, r.nomination.enterprise.br_number),
+        )
+    else:
+        ordered = [rows[pk] for pk in nomination_ids if pk in rows]
     return Ranking(
         cycle=cycle,
         frozen=True,
         event_types=_event_types(cycle),
-        ranked=ranked,
-        pending=pending,
+        ranked=[r for r in ordered if r.rank is not None],
+        pending=[r for r in ordered if r.rank is None],
     )
+
+
+def awarded_count(cycle: Cycle) -> int:
+    """How many are awarded: by the frozen results once finalised, else the decisions."""
+    if cycle.is_frozen:
+        return NominationResult.objects.filter(nomination__cycle=cycle, awarded=True).count()
+    return Nomination.objects.filter(cycle=cycle, awarded=True).active().count()
 
 
 def ranking_of(cycle: Cycle, visible=None) -> Ranking:
-    """The ranking to show: frozen once finalised, else live. Ranks are always those of the
-    whole cycle; `visible` (a queryset of nominations) keeps only the rows the reader may see."""
-    ranking = frozen_ranking(cycle) if cycle.is_frozen else live_ranking(cycle)
+    """The whole ranking to show: frozen once finalised, else live. Ranks are always those of
+    the whole cycle; `visible` (a queryset of nominations) keeps only the rows the reader may
+    see."""
     if visible is None:
-        return ranking
-    keep = set(visible.filter(cycle=cycle).values_list("pk", flat=True))
-    return Ranking(
-        cycle=ranking.cycle,
-        frozen=ranking.frozen,
-        event_types=ranking.event_types,
-        ranked=[row for row in ranking.ranked if row.nomination.pk in keep],
-        pending=[row for row in ranking.pending if row.nomination.pk in keep],
-    )
+        return frozen_ranking(cycle) if cycle.is_frozen else live_ranking(cycle)
+    return ranking_rows(cycle, ranking_order(cycle, visible).values_list("pk", flat=True))
 
 
 # What-if
+
+
+def _ranked(cycle: Cycle, rules=None) -> tuple[list[tuple[int, object]], list]:
+    """The cycle's active nominations scored from the kept counts and panel numbers, under the
+    cycle's settings (an unsaved copy of it for a what-if) and `rules`, and ranked:
+    ([(rank, ScoredNomination)], [pending ScoredNomination])."""
+    nominations = list(
+        Nomination.objects.filter(cycle=cycle).active().select_related("enterprise", "score")
+    )
+    counts, panel = kept_inputs(cycle, nominations)
+    rule_rows = list(cycle.event_rules.all() if rules is None else rules)
+    scored = score_with_counts(cycle, nominations, counts, panel, cycle_rules(cycle, rule_rows))
+    ranked, pending = scoring.rank([s.standing() for s in scored], cycle.quorum)
+    return [(rank, standing.key) for rank, standing in ranked], [s.key for s in pending]
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,29 @@
-"""Every score of a cycle, computed once: the database aggregates put together with the rules
-of awards.scoring (docs/scoring.md)."""
+"""Every score of a cycle, computed once: what the database counts, put together with the rules
+of awards.scoring (docs/scoring.md).
 
-import operator
+Two reads, each filtered in its WHERE clause and grouped once, never joined to each other:
+- `event_counts`: the verified events inside the window, per enterprise, type and significance
+  (the index on enterprise, status and date serves it);
+- `panel_numbers`: per nomination, the counted reviews and Σ weight × score over them.
+`score_nominations` puts them together for any set of nominations: the fresh computation from
+the records. The pages read the kept scores (awards.models.scores, kept by
+awards.services.scores with these same functions), which a test proves equal to it.
+"""
+
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import reduce
+from typing import NamedTuple
 
-from django.db.models import F
+from django.db.models import Count, F, QuerySet, Sum
 
 from awards import scoring
-from awards.models import Cycle, Nomination
-from awards.querysets import category_points
+from awards.models import CooperationTally, Cycle, Nomination, Review, ReviewScore
+from awards.querysets import SCORE, counted_review
+from partners.models import CooperationEvent
+
+ZERO = Decimal(0)
+Counts = dict[str, dict[str, int]]  # event type -> significance -> verified events
 
 
 @dataclass(frozen=True)
@@ -36,44 +49,184 @@ class ScoredNomination:
         )
 
 
+class PanelNumbers(NamedTuple):
+    reviews: int  # counted: submitted, by a member not recused
+    weighted: Decimal  # Σ weight × score over the counted reviews
+
+
+NO_REVIEWS = PanelNumbers(0, ZERO)
+
+
 def cycle_rules(cycle: Cycle, rules=None) -> dict[str, scoring.Rule]:
+    """The cycle's event-type rules; `rules` (EventTypeRule objects, possibly unsaved) replace
+    them, for a what-if that is never saved."""
     return {
         rule.event_type: scoring.Rule(points=rule.points, cap=rule.cap)
         for rule in (cycle.event_rules.all() if rules is None else rules)
     }
 
 
+# The arithmetic, on counts
+
+
+def counted_events(counts: Counts) -> int:
+    return sum(n for by_significance in counts.values() for n in by_significance.values())
+
+
+def points_of_counts(counts: Counts, cycle: Cycle, rules) -> dict[str, Decimal]:
+    """P_k for every event type of `rules`, in the order of the rules."""
+    return scoring.category_points_of_counts(counts, rules, cycle.multipliers)
+
+
+def cooperation_of_points(points: dict[str, Decimal], rules) -> Decimal:
+    return scoring.cooperation_score({k: points.get(k, ZERO) for k in rules}, rules)
+
+
+def total_weight(cycle: Cycle) -> Decimal:
+    return sum((criterion.weight for criterion in cycle.criteria.all()), ZERO)
+
+
+def panel_and_final(
+    cycle: Cycle, cooperation: Decimal, numbers: PanelNumbers, weight: Decimal
+) -> tuple[Decimal | None, Decimal | None]:
+    """The panel score (the mean of the member scores M_r = 10 Σ w s / W, which every counted
+    review gives on every criterion: 10 × Σ w s / (W × reviews)) and the final score."""
+    if not numbers.reviews or not weight:
+        return None, None
+    panel = scoring.round2(scoring.TEN * numbers.weighted / (weight * numbers.reviews))
+    return panel, scoring.final_score(cooperation, panel, cycle.cooperation_weight)
+
+
+# The reads
+
+
+def event_counts(cycle: Cycle, enterprise_ids=None) -> dict[int, Counts]:
+    """{enterprise id: counts} of the verified events that occurred inside the cycle's window,
+    for the enterprises of `enterprise_ids` (a list or a subquery; None: every enterprise).
+    One grouped query."""
+    events = CooperationEvent.objects.verified_in_window(cycle.window_start, cycle.window_end)
+    if enterprise_ids is not None:
+        events = events.filter(enterprise_id__in=enterprise_ids)
+    counts: dict[int, Counts] = defaultdict(dict)
+    rows = (
+        events.values("enterprise_id", "event_type", "significance")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("enterprise_id", "event_type", "significance", "n")
+    )
+    for enterprise_id, event_type, significance, n in rows:
+        counts[enterprise_id].setdefault(event_type, {})[significance] = n
+    return dict(counts)
+
+
+def panel_numbers(cycle: Cycle, nomination_ids=None) -> dict[int, PanelNumbers]:
+    """{nomination id: PanelNumbers} over the counted reviews of the cycle's nominations (of
+    `nomination_ids`, a list or a subquery, if given). Two grouped queries."""
+    reviews = Review.objects.counted().filter(assignment__nomination__cycle=cycle)
+    marks = ReviewScore.objects.filter(
+        counted_review("review__"), review__assignment__nomination__cycle=cycle
+    )
+    if nomination_ids is not None:
+        reviews = reviews.filter(assignment__nomination__in=nomination_ids)
+        marks = marks.filter(review__assignment__nomination__in=nomination_ids)
+    counted = dict(
+        reviews.values("assignment__nomination")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("assignment__nomination", "n")
+    )
+    weighted = dict(
+        marks.values("review__assignment__nomination")
+        .annotate(total=Sum(F("score") * F("criterion__weight"), output_field=SCORE))
+        .order_by()
+        .values_list("review__assignment__nomination", "total")
+    )
+    return {pk: PanelNumbers(n, weighted.get(pk) or ZERO) for pk, n in counted.items()}
+
+
 def score_nominations(cycle: Cycle, nominations, rules=None) -> list[ScoredNomination]:
-    """Scores of `nominations` (a queryset of the cycle's nominations), from one aggregate
-    query, with the arithmetic of awards.scoring. `rules` (EventTypeRule objects, possibly
-    unsaved) replace the cycle's own, for a what-if that is never saved."""
+    """Scores of `nominations` (a queryset of the cycle's nominations), freshly from the events
+    and reviews, with the arithmetic of awards.scoring. `rules` (EventTypeRule objects,
+    possibly unsaved) replace the cycle's own."""
     rule_rows = list(cycle.event_rules.all() if rules is None else rules)
-    rows = nominations.with_scores(cycle, rule_rows).select_related("enterprise")
     rules = cycle_rules(cycle, rule_rows)
-    total_weight = sum((criterion.weight for criterion in cycle.criteria.all()), Decimal(0))
+    nominations = list(nominations.filter(cycle=cycle).select_related("enterprise"))
+    counts = event_counts(cycle, [n.enterprise_id for n in nominations])
+    panel = panel_numbers(cycle, [n.pk for n in nominations])
+    return _scored(cycle, nominations, counts, panel, rules)
+
+
+def score_with_counts(
+    cycle: Cycle, nominations: list, counts: dict[int, Counts], panel, rules
+) -> list[ScoredNomination]:
+    """Scores from counts and panel numbers already read (kept ones for a what-if)."""
+    return _scored(cycle, nominations, counts, panel, rules)
+
+
+def kept_inputs(cycle: Cycle, nominations: list) -> tuple[dict[int, Counts], dict]:
+    """The kept counts (tallies) and panel numbers of `nominations` (with their `score`
+    loaded): what score_with_counts needs, without reading an event or a review."""
+    counts = dict(
+        CooperationTally.objects.filter(
+            cycle=cycle, enterprise_id__in=[n.enterprise_id for n in nominations]
+        ).values_list("enterprise_id", "counts")
+    )
+    panel = {}
+    for nomination in nominations:
+        kept = getattr(nomination, "score", None)
+        if kept is not None:
+            panel[nomination.pk] = PanelNumbers(kept.reviews, kept.panel_weighted)
+    return counts, panel
+
+
+def kept_scores(cycle: Cycle, nominations, rules=None) -> list[ScoredNomination]:
+    """The scores of `nominations` (a queryset of the cycle's nominations, whose order is kept,
+    or a list of ids) as kept: the numbers the ranking reads, with each nomination's category
+    points from its tally. Two queries (three without `rules`, the cycle's cycle_rules)."""
+    if not isinstance(nominations, QuerySet):
+        nominations = Nomination.objects.filter(cycle=cycle, pk__in=list(nominations))
+    nominations = list(nominations.select_related("enterprise", "score"))
+    counts, _panel = kept_inputs(cycle, nominations)
+    rules = cycle_rules(cycle) if rules is None else rules
     scored = []
-    for row in rows:
-        points = {event_type: getattr(row, f"points_{event_type}") for event_type in rules}
-        cooperation = scoring.cooperation_score(points, rules)
-        panel = (
-            scoring.round2(scoring.TEN * row.panel_weighted / (total_weight * row.reviews))
-            if row.reviews and total_weight
-            else None
-        )
+    for nomination in nominations:
+        kept = nomination.score
         scored.append(
             ScoredNomination(
-                nomination=row,
-                category_points=points,
-                verified_events=row.verified_events,
-                cooperation_score=cooperation,
-                reviews=row.reviews,
-                panel_score=panel,
-                final_score=(
-                    scoring.final_score(cooperation, panel, cycle.cooperation_weight)
-                    if panel is not None
-                    else None
+                nomination=nomination,
+                category_points=points_of_counts(
+                    counts.get(nomination.enterprise_id, {}), cycle, rules
                 ),
-                pending=row.reviews < cycle.quorum,
+                verified_events=kept.verified_events,
+                cooperation_score=kept.cooperation_score,
+                reviews=kept.reviews,
+                panel_score=kept.panel_score,
+                final_score=kept.final_score,
+                pending=kept.pending,
+            )
+        )
+    return scored
+
+
+def _scored(cycle, nominations, counts, panel, rules) -> list[ScoredNomination]:
+    weight = total_weight(cycle)
+    scored = []
+    for nomination in nominations:
+        own = counts.get(nomination.enterprise_id, {})
+        points = points_of_counts(own, cycle, rules)
+        cooperation = cooperation_of_points(points, rules)
+        numbers = panel.get(nomination.pk, NO_REVIEWS)
+        panel_score, final = panel_and_final(cycle, cooperation, numbers, weight)
+        scored.append(
+            ScoredNomination(
+                nomination=nomination,
+                category_points=points,
+                verified_events=counted_events(own),
+                cooperation_score=cooperation,
+                reviews=numbers.reviews,
+                panel_score=panel_score,
+                final_score=final,
+                pending=numbers.reviews < cycle.quorum,
             )
         )
     return scored
@@ -83,13 +236,12 @@ def awarded_streaks(cycle: Cycle, enterprise_ids) -> dict[int, int]:
     """Streak per enterprise (docs/scoring.md): consecutive cycles, ending with `cycle`, in
     which it was awarded. Earlier cycles count by their frozen results; `cycle` itself by its
     frozen result once finalised, else by the secretariat's current decision. One query."""
+    enterprise_ids = list(enterprise_ids)
     cycles = list(Cycle.objects.filter(year__lte=cycle.year).order_by("year"))
     awarded = {
         (cycle_id, enterprise_id): bool(result_awarded if result_awarded is not None else decision)
         for cycle_id, enterprise_id, result_awarded, decision in Nomination.objects.filter(
-            cycle__in=cycles,
-            enterprise_id__in=list(enterprise_ids),
-            status=Nomination.Status.ACTIVE,
+            cycle__in=cycles, enterprise_id__in=enterprise_ids, status=Nomination.Status.ACTIVE
         ).values_list("cycle_id", "enterprise_id", "result__awarded", "awarded")
     }
     return {
@@ -106,27 +258,12 @@ class TopEnterprise:
 
 def top_enterprises(cycle: Cycle, enterprises, limit: int = 10) -> list[TopEnterprise]:
     """The `limit` enterprises (of the `enterprises` queryset) with the highest cooperation
-    score for `cycle`'s window and rules, nominated or not: ordered in the database by the sum
-    of their capped category points (the score is that sum over a constant, Σ c_k), scored
-    with awards.scoring so that they round as on every other page. Two queries (rules, top);
+    score for `cycle`'s window and rules, nominated or not, read from the kept tallies in the
+    order of their capped points (the score is that sum over a constant, Σ c_k). One query;
     enterprises without a point are left out."""
-    rule_rows = list(cycle.event_rules.all())
-    if not rule_rows:
-        return []
-    rules = cycle_rules(cycle, rule_rows)
-    points = category_points(cycle, rule_rows, events="events__")
     rows = (
-        enterprises.annotate(**points)
-        .annotate(points_total=reduce(operator.add, [F(name) for name in points]))
-        .filter(points_total__gt=0)
-        .order_by("-points_total", "name_en", "pk")[:limit]
+        CooperationTally.objects.filter(cycle=cycle, enterprise__in=enterprises, points_total__gt=0)
+        .select_related("enterprise")
+        .order_by("-points_total", "enterprise__name_en", "enterprise_id")[:limit]
     )
-    return [
-        TopEnterprise(
-            enterprise=row,
-            cooperation_score=scoring.cooperation_score(
-                {event_type: getattr(row, f"points_{event_type}") for event_type in rules}, rules
-            ),
-        )
-        for row in rows
-    ]
+    return [TopEnterprise(row.enterprise, row.cooperation_score) for row in rows]

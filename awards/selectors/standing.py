@@ -1,9 +1,9 @@
 """What a partner enterprise may know of its place in the award: its published results, and,
 while a cycle is open, its own cooperation score and a standing band among the nominees.
 
-Nothing here carries another enterprise's name, score or rank: the other nominees' scores are
-computed (by awards.selectors.scores.score_nominations, the computation the ranking uses) only to
-place this enterprise in a band, and are dropped before anything is returned.
+Nothing here carries another enterprise's name, score or rank: the other nominees' kept scores
+(awards.models.scores, the numbers the ranking reads) are only counted, in the database, to place
+this enterprise in a band.
 
 The band rule: rank r among n nominees by cooperation score (1 = the highest; nominees with
 the same score share the better rank, so a tie never pushes a partner down). The top f of the
@@ -17,11 +17,18 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import TextChoices
+from django.db.models import Count, Q, TextChoices
 from django.utils.translation import gettext_lazy as _
 
-from awards.models import Certificate, Cycle, Nomination, NominationResult
-from awards.selectors.scores import awarded_streaks, score_nominations
+from awards.models import (
+    Certificate,
+    CooperationTally,
+    Cycle,
+    Nomination,
+    NominationResult,
+    NominationScore,
+)
+from awards.selectors.scores import awarded_streaks, cycle_rules, points_of_counts
 from partners.models import CooperationEvent, Enterprise
 
 
@@ -73,22 +80,32 @@ class OpenCycleStanding:
 
 def open_cycle_standing(enterprise: Enterprise) -> OpenCycleStanding | None:
     """The standing of `enterprise` in the latest open cycle (nominations or panel review) it
-    is actively nominated in; None if there is none. Five queries, whatever the number of
-    nominees and events."""
+    is actively nominated in; None if there is none. From the kept scores (the other nominees'
+    are only counted, in the database): four queries, whatever the number of nominees and
+    events."""
     nomination = (
         Nomination.objects.active()
         .filter(enterprise=enterprise, cycle__status__in=Cycle.OPEN_STATUSES)
-        .select_related("cycle")
+        .select_related("cycle", "score")
         .order_by("-cycle__year")
         .first()
     )
     if nomination is None:
         return None
-    cycle = nomination.cycle
+    cycle, own = nomination.cycle, nomination.score
     rules = list(cycle.event_rules.all())
-    scored = score_nominations(cycle, Nomination.objects.filter(cycle=cycle).active(), rules)
-    [own] = [s for s in scored if s.nomination.pk == nomination.pk]
-    rank = 1 + sum(1 for s in scored if s.cooperation_score > own.cooperation_score)
+    counts = (
+        CooperationTally.objects.filter(cycle=cycle, enterprise=enterprise)
+        .values_list("counts", flat=True)
+        .first()
+    )
+    category_points = points_of_counts(counts or {}, cycle, cycle_rules(cycle, rules))
+    # The band from the kept scores: how many nominees score better, never who.
+    field = NominationScore.objects.filter(cycle=cycle, active=True).aggregate(
+        nominees=Count("pk"),
+        better=Count("pk", filter=Q(cooperation_score__gt=own.cooperation_score)),
+    )
+    rank = 1 + field["better"]
     labels = dict(CooperationEvent.EventType.choices)
     caps = {rule.event_type: rule.cap for rule in rules}
     return OpenCycleStanding(
@@ -100,13 +117,13 @@ def open_cycle_standing(enterprise: Enterprise) -> OpenCycleStanding | None:
                 points=points,
                 cap=caps[event_type],
             )
-            for event_type, points in own.category_points.items()
+            for event_type, points in category_points.items()
         ],
-        total_points=sum(own.category_points.values(), Decimal(0)),
+        total_points=sum(category_points.values(), Decimal(0)),
         total_cap=sum(caps.values(), Decimal(0)),
         cooperation_score=own.cooperation_score,
         verified_events=own.verified_events,
-        band=standing_band(rank, len(scored)),
+        band=standing_band(rank, field["nominees"]),
     )
 
 

@@ -25,6 +25,7 @@ from awards.rules import may_advance_cycle, may_manage_cycles, may_reopen_cycle
 from awards.services import ensure_cycle_editable
 from awards.services.ceremony import ceremony_list_discard
 from awards.services.cycle_files import read_settings
+from awards.services.scores import cycle_recount, cycle_rescore
 from portal.audit import audit, diff, snapshot
 from portal.rules import require
 
@@ -39,6 +40,17 @@ DEFAULT_RULES: dict[str, tuple[Decimal, Decimal]] = {
     EventType.DATA_SHARING: (Decimal("4"), Decimal("16")),
     EventType.SECURITY_PRACTICE: (Decimal("2"), Decimal("6")),
     EventType.TRAINING: (Decimal("1"), Decimal("4")),
+}
+
+# What the kept scores are computed from, besides the window (awards.services.scores).
+SCORED_BY = {
+    "event rules",
+    "panel criteria",
+    "quorum",
+    "cooperation_weight",
+    "multiplier_routine",
+    "multiplier_notable",
+    "multiplier_major",
 }
 
 CYCLE_FIELDS = [
@@ -129,7 +141,16 @@ def cycle_update(
             changes[key] = [old, new]
     if changes:
         audit(user, "awards.cycle.updated", cycle, changes)
+    _keep_scores(cycle, changes)
     return cycle
+
+
+def _keep_scores(cycle: Cycle, changes: dict) -> None:
+    """The kept scores follow the settings they come from (awards.services.scores)."""
+    if {"window_start", "window_end"} & set(changes):
+        cycle_recount(cycle)
+    elif set(changes) & SCORED_BY:
+        cycle_rescore(cycle)
 
 
 def cycle_next_year_settings(source: Cycle) -> dict:
@@ -268,6 +289,7 @@ def _create(*, actor, fields: dict, rules: Rules, criteria: Criteria, note: str)
     cycle.save()
     _save_rules(cycle, rules)
     _save_criteria(cycle, criteria)
+    cycle_recount(cycle)
     audit(actor, "awards.cycle.created", cycle, note=note)
     return cycle
 

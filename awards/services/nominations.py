@@ -2,17 +2,19 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from awards import rules
-from awards.models import Cycle, Nomination
+from awards.models import CooperationTally, Cycle, Nomination
 from awards.selectors.eligibility import (
     eligibility_of,
     enterprise_eligibility,
-    with_verified_events_in_window,
 )
 from awards.services import ensure_cycle_editable
+from awards.services.scores import nominations_rescore
 from partners.models import Enterprise
 from portal.audit import audit, audit_many
 from portal.rules import require
@@ -37,6 +39,7 @@ def nomination_create(*, cycle: Cycle, enterprise: Enterprise, user) -> Nominati
             cycle=cycle, enterprise=enterprise, nominated_by=user
         )
         audit(user, "awards.nomination.created", nomination)
+        nominations_rescore(Nomination.objects.filter(pk=nomination.pk))
         return nomination
     if nomination.status == Nomination.Status.ACTIVE:
         raise ValidationError(
@@ -53,6 +56,7 @@ def nomination_create(*, cycle: Cycle, enterprise: Enterprise, user) -> Nominati
         {"status": [Nomination.Status.WITHDRAWN, Nomination.Status.ACTIVE]},
         old_reason,
     )
+    nominations_rescore(Nomination.objects.filter(pk=nomination.pk))
     return nomination
 
 
@@ -60,12 +64,15 @@ def bulk_candidates(cycle: Cycle, min_events: int) -> list[Enterprise]:
     """Who "nominate in bulk" would nominate: every eligible active enterprise with at least
     `min_events` verified events in the window and no nomination in the cycle yet (a withdrawn
     nomination was a decision; it is reinstated only one by one). Two queries."""
+    counted = CooperationTally.objects.filter(cycle=cycle, enterprise=OuterRef("pk"))
     enterprises = list(
-        with_verified_events_in_window(
-            Enterprise.objects.filter(status=Enterprise.Status.ACTIVE).exclude(
-                nominations__cycle=cycle
-            ),
-            cycle,
+        Enterprise.objects.filter(status=Enterprise.Status.ACTIVE)
+        .exclude(nominations__cycle=cycle)
+        # The verified events in the window, as the kept tallies count them.
+        .annotate(
+            verified_in_window=Coalesce(
+                Subquery(counted.values("verified_events")[:1], output_field=IntegerField()), 0
+            )
         )
         .filter(verified_in_window__gte=min_events)
         .order_by("name_en", "pk")
@@ -104,6 +111,7 @@ def nominations_bulk_create(
         nomination.enterprise = enterprise  # for the audit entries' names
     # The note is the threshold: the action's label says what it means, in each reader's language.
     audit_many(user, "awards.nomination.created_in_bulk", nominations, str(min_events))
+    nominations_rescore(Nomination.objects.filter(pk__in=[n.pk for n in nominations]))
     return nominations
 
 
@@ -125,4 +133,5 @@ def nomination_withdraw(*, nomination: Nomination, user, reason: str) -> Nominat
         {"status": [Nomination.Status.ACTIVE, Nomination.Status.WITHDRAWN]},
         nomination.withdrawal_reason,
     )
+    nominations_rescore(Nomination.objects.filter(pk=nomination.pk), panel=False)
     return nomination

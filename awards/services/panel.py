@@ -21,6 +21,7 @@ from awards.models import (
     ReviewScore,
 )
 from awards.services import ensure_cycle_editable
+from awards.services.scores import nominations_rescore
 from portal.audit import audit, audit_many
 from portal.roles import Role
 from portal.rules import require
@@ -177,6 +178,8 @@ def assignment_declare(
         {"declaration": [before["declaration"], declaration]},
         assignment.conflict_reason,
     )
+    # A declared conflict stops the member's review, if submitted, from counting.
+    nominations_rescore(Nomination.objects.filter(pk=assignment.nomination_id))
     return assignment
 
 
@@ -227,6 +230,8 @@ def review_save(
     if submit:
         changes["status"] = [Review.Status.DRAFT, Review.Status.SUBMITTED]
     audit(user, "awards.review.submitted" if submit else "awards.review.saved", review, changes)
+    if submit:  # a submitted review starts counting
+        nominations_rescore(Nomination.objects.filter(pk=assignment.nomination_id))
     notifications.review_submitted(review=review)
     return review
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from awards import rules
 from awards.forms.panel import AssignmentForm, DeclarationForm, ReviewForm
-from awards.models import Assignment, Cycle, Nomination, Review
+from awards.models import Assignment, Cycle, Review
 from awards.selectors.dossier import nomination_dossier
 from awards.selectors.panel_home import panel_home as panel_home_cycles
 from awards.selectors.progress import (
@@ -21,7 +21,7 @@ from awards.selectors.progress import (
     review_export_rows,
     rounded_member_score,
 )
-from awards.selectors.scores import score_nominations
+from awards.selectors.scores import kept_scores
 from awards.services import panel as services
 from awards.views import cycle_from_url
 from portal.exports import render_table
@@ -84,7 +84,7 @@ def _nominee_page(request, assignment, declaration_form=None, review_form=None):
             .prefetch_related("scores")
             .order_by("submitted_at", "pk")
         )
-        [scored] = score_nominations(cycle, Nomination.objects.filter(pk=nomination.pk))
+        [scored] = kept_scores(cycle, [nomination.pk])
         if rules.may_review(request.user, assignment, review):
             review_form = review_form or ReviewForm(
                 initial=ReviewForm.initial_from(review), criteria=criteria

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -14,34 +15,64 @@ from awards.exports import ranking_export_rows, ranking_headers
 from awards.forms.ranking import DecisionForm, WhatIfForm
 from awards.models import Cycle, Nomination
 from awards.normalisation import HARSH_LENIENT_THRESHOLD, normalise
-from awards.selectors.ranking import cycle_member_scores, live_ranking, ranking_of, what_if
+from awards.selectors.ranking import (
+    awarded_count,
+    cycle_member_scores,
+    live_ranking,
+    ranking_of,
+    ranking_order,
+    ranking_rows,
+    what_if,
+)
 from awards.services import decisions as services
 from awards.views import cycle_from_url
 from portal.exports import FORMATS, render_table
 from portal.roles import Role, role_required
-from portal.shortcuts import refusal_reported, send_download
+from portal.shortcuts import paginate, query_without_page, refusal_reported, send_download
 
 User = get_user_model()
 
 
-def _decisions_url(cycle, nomination=None) -> str:
+def _decisions_url(cycle, nomination=None, request=None) -> str:
+    """The decisions page; after a decision, its page and search as they were (posted back by
+    the form: only these two values, so the address stays ours) and the row."""
     url = reverse("awards:decision-list", args=[cycle.year])
+    if request is not None:
+        kept = {key: request.POST[key] for key in ("page", "q") if request.POST.get(key)}
+        if kept:
+            url += f"?{urlencode(kept)}"
     return f"{url}#nomination-{nomination.pk}" if nomination else url
 
 
 # Ranking
 
 
+RANKING_PAGE = 50
+
+
+def _ranking_page(request, cycle: Cycle, visible=None) -> dict:
+    """A page of the ranking (its ranks those of the whole cycle), found by ?q= (a name or a
+    BR number): what the ranking and decisions pages show."""
+    search = request.GET.get("q", "").strip()
+    page = paginate(request, ranking_order(cycle, visible, search), RANKING_PAGE)
+    return {
+        "page": page,
+        "ranking": ranking_rows(cycle, page.object_list),
+        "search": search,
+        "query": query_without_page(request),
+    }
+
+
 @role_required(Role.SECRETARIAT, Role.PANEL)
 def ranking_detail(request, year):
     cycle = cycle_from_url(request, year)
-    ranking = ranking_of(cycle, visible=Nomination.objects.scores_visible_to(request.user))
+    visible = Nomination.objects.scores_visible_to(request.user)
     return render(
         request,
         "awards/ranking/ranking.html",
         {
             "cycle": cycle,
-            "ranking": ranking,
+            **_ranking_page(request, cycle, visible),
             "what_if_form": None if cycle.is_frozen else WhatIfForm(cycle=cycle),
         },
     )
@@ -99,7 +130,8 @@ def ranking_export(request, year):
 @role_required(Role.SECRETARIAT)
 def decision_list(request, year):
     cycle = cycle_from_url(request, year)
-    ranking = ranking_of(cycle)
+    shown = _ranking_page(request, cycle)
+    ranking = shown["ranking"]
     editable = cycle.status == Cycle.Status.REVIEW
     rows = [
         (
@@ -113,11 +145,11 @@ def decision_list(request, year):
         "awards/ranking/decisions.html",
         {
             "cycle": cycle,
-            "ranking": ranking,
+            **shown,
             "ranked_rows": rows[: len(ranking.ranked)],
             "pending_rows": rows[len(ranking.ranked) :],
             "editable": editable,
-            "awarded_count": sum(1 for row in ranking.rows if row.awarded),
+            "awarded_count": awarded_count(cycle),
             "may_approve": rules.may_publish_cycle(request.user, cycle),
         },
     )
@@ -139,7 +171,7 @@ def decision_update(request, year, pk):
             _("Choose awarded or not awarded for %(enterprise)s.")
             % {"enterprise": nomination.enterprise.name},
         )
-        return redirect(_decisions_url(cycle, nomination))
+        return redirect(_decisions_url(cycle, nomination, request))
     with refusal_reported(request) as outcome:
         services.nomination_decide(
             nomination=nomination,
@@ -152,7 +184,7 @@ def decision_update(request, year, pk):
             request,
             _("Decision on %(enterprise)s saved.") % {"enterprise": nomination.enterprise.name},
         )
-    return redirect(_decisions_url(cycle, nomination))
+    return redirect(_decisions_url(cycle, nomination, request))
 
 
 @require_POST

@@ -9,7 +9,7 @@ from partners.models.enterprises import (
     Sector,
     br_number_validator,
 )
-from partners.models.events import CooperationEvent, EvidenceFile
+from partners.models.events import CooperationEvent, EventMonthCount, EvidenceFile
 from partners.models.reports import PartnerReport, ReportAttachment, ReportCounter, ReportNote
 from partners.models.uploads import CheckedUpload
 
@@ -19,6 +19,7 @@ __all__ = [
     "CooperationEvent",
     "EnforcementFlag",
     "Enterprise",
+    "EventMonthCount",
     "EvidenceFile",
     "Invitation",
     "Membership",

@@ -146,6 +146,23 @@ class CooperationEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("Cooperation records are never deleted; withdraw them instead.")
 
+    # What the kept counts know of an event (partners.services.counts): compared after each
+    # save with what was loaded or last saved, so that any path that saves one keeps them.
+    COUNTED_FIELDS = ("enterprise_id", "event_type", "significance", "occurred_on", "status")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        event = super().from_db(db, field_names, values)
+        event.counted_as = event.counted_state()
+        return event
+
+    def counted_state(self) -> tuple | None:
+        """The counted fields' values; None when a field was not loaded (deferred)."""
+        deferred = self.get_deferred_fields()
+        if any(name.removesuffix("_id") in deferred for name in self.COUNTED_FIELDS):
+            return None
+        return tuple(getattr(self, name) for name in self.COUNTED_FIELDS)
+
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.status]
 
@@ -179,3 +196,27 @@ class EvidenceFile(CheckedUpload):
 
     def get_absolute_url(self):
         return reverse("partners:evidence-download", args=[self.pk])
+
+
+class EventMonthCount(models.Model):
+    """How many events occurred in a month, per type and status: kept for the staff dashboard,
+    which would otherwise count months of the history on every visit. partners.services.counts
+    updates it in the same transaction as every event created, moved or edited;
+    `manage.py rebuild_derived` recomputes it from the events."""
+
+    month = models.DateField(_("month"))  # its first day
+    event_type = models.CharField(_("type"), max_length=30)
+    status = models.CharField(_("status"), max_length=20)
+    count = models.IntegerField(_("events"), default=0)
+
+    class Meta:
+        verbose_name = _("events in a month")
+        verbose_name_plural = _("events per month")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "event_type", "status"], name="one_count_per_month_type_status"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.event_type} {self.status}: {self.count}"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.models import CooperationEvent, Enterprise
+from partners.services import counts
 from portal import clock
 from portal.audit import audit_many
 from portal.roles import Role, has_role
@@ -85,6 +86,7 @@ def events_import(
             if as_verified:
                 event.verified_by, event.verified_at = verifier, now
         created = CooperationEvent.objects.bulk_create(events, batch_size=1000)
+        counts.event_moves((None, event) for event in created)
         audit_many(user, "partners.event.imported", created, note=file_name[:200])
         if as_verified:
             audit_many(verifier, "partners.event.verified", created, note=file_name[:200])

@@ -13,6 +13,7 @@ from awards.models import (
     ReviewScore,
 )
 from awards.services.cycles import DEFAULT_RULES
+from awards.services.scores import cycle_recount, nominations_rescore
 from partners.models import CooperationEvent
 from tests.factories import EnterpriseFactory, UserFactory
 
@@ -56,14 +57,27 @@ class CycleFactory(factory.django.DjangoModelFactory):
                 defaults={"name_zh": name, "weight": weight, "position": position},
             )
 
+    @factory.post_generation
+    def kept_scores(self, create, extracted, **kwargs):
+        """What cycle_create keeps: the window's tallies (awards.services.scores)."""
+        if create:
+            cycle_recount(self)
+
 
 class NominationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Nomination
+        skip_postgeneration_save = True
 
     cycle = factory.SubFactory(CycleFactory)
     enterprise = factory.SubFactory(EnterpriseFactory)
     nominated_by = factory.SubFactory(UserFactory, username="secretariat", roles=["Secretariat"])
+
+    @factory.post_generation
+    def kept_scores(self, create, extracted, **kwargs):
+        """What the nominating services keep: the nomination's score."""
+        if create:
+            nominations_rescore(Nomination.objects.filter(pk=self.pk))
 
 
 class AssignmentFactory(factory.django.DjangoModelFactory):
@@ -88,6 +102,7 @@ def submitted_review(nomination, member, scores: list[int], declaration="no_conf
     review = Review.objects.create(assignment=assignment, status=Review.Status.SUBMITTED)
     for criterion, score in zip(nomination.cycle.criteria.all(), scores, strict=True):
         ReviewScore.objects.create(review=review, criterion=criterion, score=score)
+    nominations_rescore(Nomination.objects.filter(pk=nomination.pk))  # as review_save does
     return review
 
 

@@ -176,7 +176,7 @@ def test_the_dossier_page_costs_the_same_for_any_number_of_events(
     client.force_login(secretariat)
     url = nomination.get_absolute_url()
     client.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert response.context["dossier"].verified_events == events
 

@@ -657,7 +657,7 @@ def test_progress_page_queries(
     _populate(scoring_cycle, members=4, nominees=nominees)
     client.force_login(secretariat)
     url = reverse("awards:panel-progress", args=[scoring_cycle.year])
-    response = _count_queries(client, url, django_assert_num_queries, 9)
+    response = _count_queries(client, url, django_assert_num_queries, 10)
     assert len(response.context["progress"].nominees) == nominees
 
 
@@ -696,7 +696,7 @@ def test_nominee_page_queries(
         assignment=declared, user=declared.member, scores=_scores(criteria, 6, 6), submit=True
     )
     client.force_login(declared.member)
-    response = _count_queries(client, _page(nomination), django_assert_num_queries, 15)
+    response = _count_queries(client, _page(nomination), django_assert_num_queries, 17)
     assert len(response.context["others"]) == reviews
 
 

@@ -1,6 +1,6 @@
 """Properties of the scoring rules, with hypothesis: the pure rules of awards/scoring.py, and the
-database aggregation (Nomination.objects.with_scores through score_nominations) agreeing with
-them on random cycles, events and reviews."""
+computation from the database (score_nominations: the events and reviews counted by
+awards.selectors.scores) agreeing with them on random cycles, events and reviews."""
 
 import datetime
 import itertools
@@ -24,6 +24,7 @@ from awards.models import (
 )
 from awards.selectors.ranking import live_ranking
 from awards.selectors.scores import score_nominations
+from awards.services.scores import cycle_recount
 from partners.models import CooperationEvent
 from tests.factories import EnterpriseFactory, UserFactory
 
@@ -261,6 +262,8 @@ def _build(spec, people):
                 ReviewScore(review=review, criterion=criterion, score=score)
                 for criterion, score in zip(criteria, scores, strict=False)
             )
+    # Written around the services: the kept scores are counted as the rebuild counts them.
+    cycle_recount(cycle)
     return cycle, criteria, nominations
 
 

@@ -7,7 +7,14 @@ import pytest
 
 from awards import scoring
 from awards.models import Nomination
-from awards.selectors.scores import score_nominations
+from awards.selectors.scores import (
+    counted_events,
+    cycle_rules,
+    event_counts,
+    panel_numbers,
+    points_of_counts,
+    score_nominations,
+)
 from tests.awards.factories import (
     CycleFactory,
     NominationFactory,
@@ -55,17 +62,19 @@ def test_the_database_computes_the_same_worked_example(officer, verifier):
     submitted_review(nomination, members[1], [9, 9])  # M = 90
     submitted_review(nomination, members[2], [2, 2], declaration="conflict")  # never counts
 
-    row = Nomination.objects.with_scores(cycle).get()
+    counts = event_counts(cycle)[terminal.pk]
+    points = points_of_counts(counts, cycle, cycle_rules(cycle))
+    panel = panel_numbers(cycle)[nomination.pk]
     [scored] = score_nominations(cycle, Nomination.objects.all())
 
     # controlled delivery 30 + 20 = 50, capped 30; training 1; data sharing 4 × 2 = 8
-    assert row.points_controlled_delivery == D(30)
-    assert row.points_training == D(1)
-    assert row.points_data_sharing == D(8)
-    assert row.points_intelligence_tip == D(0)
-    assert row.verified_events == 4
-    assert row.reviews == 2
-    assert row.panel_weighted == D(49)  # 2×8 + 6 + 2×9 + 9; the recused review is left out
+    assert points["controlled_delivery"] == D(30)
+    assert points["training"] == D(1)
+    assert points["data_sharing"] == D(8)
+    assert points["intelligence_tip"] == D(0)
+    assert counted_events(counts) == 4
+    assert panel.reviews == 2
+    assert panel.weighted == D(49)  # 2×8 + 6 + 2×9 + 9; the recused review is left out
     assert scored.cooperation_score == D("36.11")  # 100 × 39 / 108 (the caps add up to 108)
     assert scored.panel_score == D("81.67")  # mean of 73.33… and 90
     assert scored.final_score == D("54.33")  # 0.6 × 36.11 + 0.4 × 81.67 = 54.334
