@@ -17,7 +17,7 @@ from awards.normalisation import HARSH_LENIENT_THRESHOLD, normalise
 from awards.selectors.ranking import cycle_member_scores, live_ranking, ranking_of, what_if
 from awards.services import decisions as services
 from awards.views import cycle_from_url
-from portal.exports import FORMATS, render_table
+from portal.exports import FORMATS, export_table
 from portal.roles import Role, role_required
 from portal.shortcuts import refusal_reported, send_download
 
@@ -89,7 +89,7 @@ def ranking_export(request, year):
     fmt = request.GET.get("format", "csv")
     if fmt not in FORMATS:
         fmt = "csv"
-    content = render_table(ranking_headers(), ranking_export_rows(ranking_of(cycle)), fmt)
+    content = export_table(ranking_headers(), ranking_export_rows(ranking_of(cycle)), fmt)
     return send_download(content, f"ranking-{cycle.year}.{fmt}")
 
 
