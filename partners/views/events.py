@@ -212,7 +212,8 @@ def event_import(request):
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = events_import(data=upload.read(), file_name=upload.name, user=request.user)
+            # The upload itself, read row by row (on disk when larger than a few megabytes).
+            result = events_import(data=upload, file_name=upload.name, user=request.user)
         except ImportRejected as rejected:
             problems = rejected.problems
         else:
