@@ -283,3 +283,11 @@ def test_a_download_is_headed_in_the_language_of_the_person_who_asked(
         points = [translation.gettext("%(type)s: category points") % {"type": t} for t in labels]
         expected = [translation.gettext(heading) for heading in HEADINGS]
     assert header == expected[:5] + points + expected[5 + len(points) :]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_download_is_streamed(client, secretariat, decided_cycle, fmt):
+    client.force_login(secretariat)
+    response = client.get(reverse("awards:ranking-export", args=[2024]), {"format": fmt})
+    assert response.streaming
+    assert response.getvalue()

@@ -11,12 +11,14 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.http import FileResponse
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
 from partners.exports import EXPORT_COLUMNS
 from partners.models import CooperationEvent
+from portal.exports import CSV_CHUNK_BYTES
 from tests.factories import EnterpriseFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -311,3 +313,70 @@ def test_an_anonymous_user_is_sent_to_log_in(client, events):
     response = client.get(f"{reverse('partners:event-export')}?format=csv")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+# Streamed, never built whole in memory (issue 12)
+
+
+@pytest.fixture
+def many_events(officer):
+    """1,200 events, about 300 kB of CSV: several chunks."""
+    terminal = EnterpriseFactory(br_number="01234567", name_en="Kwai Chung Terminals")
+    CooperationEvent.objects.bulk_create(
+        CooperationEvent(
+            enterprise=terminal,
+            logged_by=officer,
+            event_type="training",
+            occurred_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=n % 300),
+            title=f"Staff of the terminal attended customs training session {n} " + "x" * 120,
+            restricted_details=SECRET,
+            status=Status.SUBMITTED,
+            submitted_at=VERIFIED_AT,
+        )
+        for n in range(1_200)
+    )
+
+
+class _BinaryStandardOutput:
+    """A standard output that keeps each write to its byte stream apart."""
+
+    def __init__(self):
+        self.buffer = self
+        self.writes = []
+
+    def write(self, data):
+        self.writes.append(bytes(data))
+
+    def flush(self):
+        pass
+
+
+def test_the_csv_download_is_streamed_in_chunks(client, officer, many_events):
+    response = _download(client, officer, "format=csv")
+
+    assert response.streaming
+    chunks = list(response.streaming_content)
+    assert len(chunks) >= 4
+    assert all(len(chunk) < CSV_CHUNK_BYTES + 1_000 for chunk in chunks)
+    rows = _parse_csv(b"".join(chunks))
+    assert (rows[0], len(rows)) == (HEADINGS, 1 + 1_200)
+    assert SECRET not in "".join(",".join(row) for row in rows)
+
+
+def test_the_xlsx_download_is_streamed_from_a_temporary_file(client, officer, many_events):
+    response = _download(client, officer, "format=xlsx")
+
+    assert response.streaming
+    assert isinstance(response, FileResponse)
+    rows = _parse_xlsx(response.getvalue())
+    assert (rows[0], len(rows)) == (HEADINGS, 1 + 1_200)
+
+
+def test_the_command_writes_the_csv_in_chunks(many_events):
+    stdout = _BinaryStandardOutput()
+
+    call_command("export_events", stdout=stdout, stderr=io.StringIO())
+
+    assert len(stdout.writes) >= 4
+    assert all(len(chunk) < CSV_CHUNK_BYTES + 1_000 for chunk in stdout.writes)
+    assert len(_parse_csv(b"".join(stdout.writes))) == 1 + 1_200
