@@ -28,6 +28,7 @@ XLSX_SHEET_ROWS = 1_048_576
 
 # A text cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_TRIGGERS = frozenset(FORMULA_TRIGGERS)
 
 
 def csv_safe(value):
@@ -37,6 +38,12 @@ def csv_safe(value):
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+def csv_safe_row(row) -> list:
+    """csv_safe of each value, said once for a whole row: at a million rows, ten million calls
+    of csv_safe cost seconds. (The CSV writer writes None as an empty field.)"""
+    return ["'" + v if isinstance(v, str) and v[:1] in _TRIGGERS else v for v in row]
 
 
 def export_table(columns: Sequence[str], rows: Iterable[Sequence], fmt: str):
@@ -81,7 +88,7 @@ def csv_chunks(columns: Sequence[str], rows: Iterable[Sequence]) -> Iterator[byt
 def _write_csv_chunk(writer, buffer: io.StringIO, rows: Iterator[Sequence]) -> bool:
     """Write rows until the buffer holds a chunk; False once the rows are exhausted."""
     for row in rows:
-        writer.writerow([csv_safe(value) for value in row])
+        writer.writerow(csv_safe_row(row))
         if buffer.tell() >= CSV_CHUNK_BYTES:
             return True
     return False
