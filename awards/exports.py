@@ -3,6 +3,7 @@ finalised) and the ZIP of a cycle's certificates."""
 
 import time
 import zipfile
+from collections.abc import Iterator
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -55,11 +56,11 @@ def _yes_no(awarded) -> str:
     return "" if awarded is None else ("yes" if awarded else "no")
 
 
-def ranking_export_rows(ranking: Ranking) -> list[list]:
+def ranking_export_rows(ranking: Ranking) -> Iterator[list]:
     """Ranked rows in rank order, then the pending ones with an empty rank. A type without a
-    rule in the cycle has an empty points cell."""
-    return [
-        [
+    rule in the cycle has an empty points cell. Made one by one as the export writes them."""
+    for row in ranking.rows:
+        yield [
             "" if row.rank is None else row.rank,
             row.enterprise.br_number,
             row.enterprise.name_en,
@@ -73,8 +74,6 @@ def ranking_export_rows(ranking: Ranking) -> list[list]:
             _yes_no(row.awarded),
             row.streak,
         ]
-        for row in ranking.rows
-    ]
 
 
 def certificate_zip_name(certificate) -> str:

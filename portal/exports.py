@@ -1,9 +1,17 @@
-"""Tabular exports shared by every list and export command: CSV or XLSX from rows of values."""
+"""Tabular exports shared by every list and export command: CSV or XLSX from rows of values.
+
+The rows are written as they come, so that an export never holds them all in memory: CSV as an
+iterator of chunks of bytes, XLSX (a ZIP, written at the end) through a temporary file on disk.
+`portal.shortcuts.send_download` streams either; `portal.commands.write_export` writes either.
+"""
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from typing import BinaryIO
 
+from django.utils import translation
 from django.utils.translation import pgettext
 
 FORMATS = ("csv", "xlsx")
@@ -11,10 +19,16 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# A CSV export comes out in pieces of about this size.
+CSV_CHUNK_BYTES = 64 * 1024
+# Rows of an XLSX sheet, the header included: Excel opens no more. Longer exports continue on
+# further sheets, each with the header again.
+XLSX_SHEET_ROWS = 1_048_576
 
 
 # A text cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_TRIGGERS = frozenset(FORMULA_TRIGGERS)
 
 
 def csv_safe(value):
@@ -26,31 +40,94 @@ def csv_safe(value):
     return value
 
 
-def render_table(columns: Sequence[str], rows: Iterable[Sequence], fmt: str) -> bytes:
-    if fmt == "csv":
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer)
-        writer.writerow(columns)
-        writer.writerows([csv_safe(v) for v in row] for row in rows)
-        # The BOM lets Excel open the UTF-8 file with Chinese names intact.
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
+def csv_safe_row(row) -> list:
+    """csv_safe of each value, said once for a whole row: at a million rows, ten million calls
+    of csv_safe cost seconds. (The CSV writer writes None as an empty field.)"""
+    return ["'" + v if isinstance(v, str) and v[:1] in _TRIGGERS else v for v in row]
 
-        workbook = Workbook(write_only=True)
-        # The tab's name, else openpyxl's English "Sheet" (at most 31 characters).
-        sheet = workbook.create_sheet(title=pgettext("spreadsheet tab", "Data"))
-        sheet.append(list(columns))
-        for row in rows:
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # stored as text, never as a formula
-                cells.append(cell)
-            sheet.append(cells)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+
+def export_table(columns: Sequence[str], rows: Iterable[Sequence], fmt: str):
+    """The content of an export: for CSV an iterator of bytes, produced as it is read; for XLSX
+    an open temporary file, written before this returns and deleted once closed. `rows` is
+    read once, lazily for CSV (in the language active now, whenever it is read)."""
+    if fmt == "csv":
+        return csv_chunks(columns, rows)
+    if fmt == "xlsx":
+        return xlsx_file(columns, rows)
     raise ValueError(f"unknown export format {fmt!r}")
+
+
+def render_table(columns: Sequence[str], rows: Iterable[Sequence], fmt: str) -> bytes:
+    """The whole file in memory: only for tables known to be small (the import template)."""
+    content = export_table(columns, rows, fmt)
+    if fmt == "csv":
+        return b"".join(content)
+    with content:
+        return content.read()
+
+
+def csv_chunks(columns: Sequence[str], rows: Iterable[Sequence]) -> Iterator[bytes]:
+    # A streamed response is read after the view has returned, when the request's language may
+    # be gone: the rows are made in the language active when the export was asked for.
+    language = translation.get_language()
+    rows = iter(rows)
+    buffer = io.StringIO(newline="")
+    # The BOM lets Excel open the UTF-8 file with Chinese names intact.
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    more = True
+    while more:
+        with translation.override(language):
+            more = _write_csv_chunk(writer, buffer, rows)
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def _write_csv_chunk(writer, buffer: io.StringIO, rows: Iterator[Sequence]) -> bool:
+    """Write rows until the buffer holds a chunk; False once the rows are exhausted."""
+    for row in rows:
+        writer.writerow(csv_safe_row(row))
+        if buffer.tell() >= CSV_CHUNK_BYTES:
+            return True
+    return False
+
+
+def xlsx_file(
+    columns: Sequence[str], rows: Iterable[Sequence], *, sheet_rows: int = XLSX_SHEET_ROWS
+) -> BinaryIO:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    # Write-only: openpyxl streams each sheet's rows to a temporary file of its own, and
+    # writes strings inline (no shared-strings table growing with the rows).
+    workbook = Workbook(write_only=True)
+    # The tab's name, else openpyxl's English "Sheet" (at most 31 characters).
+    title = pgettext("spreadsheet tab", "Data")
+    sheet, written, sheets = None, sheet_rows, 0
+    for row in rows:
+        if written >= sheet_rows:
+            sheets += 1
+            sheet = workbook.create_sheet(title=title if sheets == 1 else f"{title} {sheets}")
+            sheet.append(list(columns))
+            written = 1
+        cells = list(row)
+        for index, value in enumerate(cells):
+            if isinstance(value, str) and value.startswith("="):
+                # Stored as text, never as a formula (openpyxl takes "=..." for a formula).
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"
+                cells[index] = cell
+        sheet.append(cells)
+        written += 1
+    if sheet is None:
+        workbook.create_sheet(title=title).append(list(columns))
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (the caller closes it; closing deletes it)
+    try:
+        workbook.save(file)
+    except BaseException:
+        file.close()
+        raise
+    file.seek(0)
+    return file

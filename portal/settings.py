@@ -233,6 +233,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CERTIFICATE_BATCH_SIZE = _env("CERTIFICATE_BATCH_SIZE", env.int, 50)
 if CERTIFICATE_BATCH_SIZE < 1:
     raise ImproperlyConfigured("CERTIFICATE_BATCH_SIZE must be 1 or more.")
+# Event rows one import file may hold (docs/import.md); the whole file is checked before anything
+# is written; 100,000 rows take seconds and about 150 MB (docs/performance.md).
+IMPORT_MAX_ROWS = _env("IMPORT_MAX_ROWS", env.int, 100_000)
+if IMPORT_MAX_ROWS < 1:
+    raise ImproperlyConfigured("IMPORT_MAX_ROWS must be 1 or more.")
 
 # Content-Security-Policy: no inline script anywhere; every script is a static file.
 CONTENT_SECURITY_POLICY = {

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
 from portal.exports import CONTENT_TYPES
@@ -64,15 +64,20 @@ DOWNLOAD_TYPES = {**CONTENT_TYPES, "pdf": "application/pdf", "zip": "application
 
 
 def send_download(content, filename: str, content_type: str | None = None) -> HttpResponse:
-    """`content` (bytes, or an open binary file that is streamed and closed once sent) as an
-    attachment named `filename`, its content type from the name's extension unless given.
-    Django writes the name into the header safely, non-ASCII names included."""
+    """`content` as an attachment named `filename`, its content type from the name's extension
+    unless given. `content` is bytes; an open binary file, streamed and closed once sent; or
+    any other iterable of bytes, streamed as it is produced (an export's rows read from the
+    database chunk by chunk: portal.exports.export_table). Django writes the name into the
+    header safely, non-ASCII names included."""
     if content_type is None:
         content_type = DOWNLOAD_TYPES.get(filename.rsplit(".", 1)[-1], "application/octet-stream")
-    if not isinstance(content, bytes | bytearray):
+    if isinstance(content, bytes | bytearray):
+        response = HttpResponse(content, content_type=content_type)
+    elif hasattr(content, "read"):
         return FileResponse(
             content, as_attachment=True, filename=filename, content_type=content_type
         )
-    response = HttpResponse(content, content_type=content_type)
+    else:
+        response = StreamingHttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

@@ -24,7 +24,7 @@ from awards.selectors.progress import (
 from awards.selectors.scores import kept_scores
 from awards.services import panel as services
 from awards.views import cycle_from_url
-from portal.exports import render_table
+from portal.exports import export_table
 from portal.roles import Role, role_required
 from portal.shortcuts import refusal_reported, send_download
 
@@ -237,5 +237,5 @@ def panel_assign(request, year):
 @role_required(Role.SECRETARIAT)
 def panel_reviews_export(request, year):
     cycle = cycle_from_url(request, year, Cycle.objects.prefetch_related("criteria", "event_rules"))
-    content = render_table(review_export_columns(cycle), review_export_rows(cycle), "xlsx")
+    content = export_table(review_export_columns(cycle), review_export_rows(cycle), "xlsx")
     return send_download(content, f"panel-reviews-{cycle.year}.xlsx")

@@ -26,7 +26,7 @@ from awards.selectors.ranking import (
 )
 from awards.services import decisions as services
 from awards.views import cycle_from_url
-from portal.exports import FORMATS, render_table
+from portal.exports import FORMATS, export_table
 from portal.roles import Role, role_required
 from portal.shortcuts import paginate, query_without_page, refusal_reported, send_download
 
@@ -120,7 +120,7 @@ def ranking_export(request, year):
     fmt = request.GET.get("format", "csv")
     if fmt not in FORMATS:
         fmt = "csv"
-    content = render_table(ranking_headers(), ranking_export_rows(ranking_of(cycle)), fmt)
+    content = export_table(ranking_headers(), ranking_export_rows(ranking_of(cycle)), fmt)
     return send_download(content, f"ranking-{cycle.year}.{fmt}")
 
 

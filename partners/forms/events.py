@@ -86,6 +86,11 @@ class EventForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in EVENT_CONTENT_FIELDS}
 
 
+# An import may hold up to settings.IMPORT_MAX_ROWS rows (100,000: some 30 MB of CSV with
+# summaries); the upload is read row by row from disk, never whole.
+IMPORT_MAX_MB = 100
+
+
 class EventImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV or XLSX file"),
@@ -102,6 +107,8 @@ class EventImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        if upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        if upload.size > IMPORT_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(n)d MB.") % {"n": IMPORT_MAX_MB}
+            )
         return upload

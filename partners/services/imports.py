@@ -2,24 +2,31 @@
 
 The whole file is read and validated first; only a file without a single problem is written,
 in one transaction. Problems name the row as a spreadsheet numbers it (the header is row 1).
+
+The file is read row by row, and each valid row kept as a compact tuple (`EventRow`), never as
+a model instance: a file of 100,000 rows is checked in well under 250 MB, whatever the number of
+events already recorded. The duplicate check and the write are the database's work
+(`partners.services.import_store`).
 """
 
 import codecs
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import BinaryIO, NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.models import CooperationEvent, Enterprise
-from partners.services import counts
+from partners.services import counts, import_store
 from portal import clock
-from portal.audit import audit_many
 from portal.roles import Role, has_role
 
 IMPORT_COLUMNS = [
@@ -34,10 +41,12 @@ IMPORT_COLUMNS = [
     "cases",
 ]
 REQUIRED_COLUMNS = IMPORT_COLUMNS  # every column must be present; optional ones may be empty
-MAX_ROWS = 20_000
 TITLE_MAX = CooperationEvent._meta.get_field("title").max_length
 STRAY_CELLS = "__stray_cells__"  # marks a row with values under no import column
 CASES_MAX = 2_147_483_647  # the largest PositiveIntegerField value every database accepts
+# The codes as the rows keep them: one string object for all the rows that name it.
+EVENT_TYPES = {code: code for code in CooperationEvent.EventType.values}
+SIGNIFICANCES = {code: code for code in CooperationEvent.Significance.values}
 Status = CooperationEvent.Status
 
 
@@ -60,10 +69,32 @@ class ImportResult:
     status: str
 
 
+class EventRow(NamedTuple):
+    """One valid row of a file, as compact as the values allow until it is written."""
+
+    row: int  # as the spreadsheet numbers it
+    enterprise: int | str  # the BR number as read, then the enterprise's id
+    event_type: str
+    occurred_on: date
+    significance: str
+    title: str
+    partner_summary: str
+    restricted_details: str
+    seizure_value_hkd: Decimal | None
+    cases: int | None
+
+    def key(self) -> tuple:
+        """What makes two rows the same event (docs/import.md)."""
+        return (self.enterprise, self.occurred_on, self.event_type, self.title)
+
+
 def events_import(
-    *, data: bytes, file_name: str, user, as_verified: bool = False, verifier=None
+    *, data: bytes | BinaryIO, file_name: str, user, as_verified: bool = False, verifier=None
 ) -> ImportResult:
-    """Validate every row, then write all of them or none. Raises ImportRejected."""
+    """Validate every row, then write all of them or none. Raises ImportRejected.
+
+    `data` is the file's content, or the file itself open for reading in binary (an upload, a
+    file on disk): it is read row by row, never whole."""
     if as_verified:
         # Four eyes hold for historical records too (the database refuses a self-verified
         # event, but only after the whole file has been checked).
@@ -71,49 +102,77 @@ def events_import(
             raise PermissionDenied(_("Historical records need a verifier with the Verifier role."))
         if verifier.pk == user.pk:
             raise PermissionDenied(_("Nobody can verify events they logged."))
-    rows = read_table(data, file_name)
+    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     status = Status.VERIFIED if as_verified else Status.SUBMITTED
     with transaction.atomic():
+        rows, problems = validate_rows(read_table(source, file_name), today=clock.today())
         # Lock the enterprises the file names, so two officers importing the same rows at the
         # same moment cannot both pass the duplicate check.
-        _lock_enterprises({_br_number(raw["br_number"]) for _, raw in rows})
-        events = validate_rows(rows, today=clock.today())
-        now = timezone.now()
-        for event in events:
-            event.logged_by = user
-            event.status = status
-            event.submitted_at = now
-            if as_verified:
-                event.verified_by, event.verified_at = verifier, now
-        created = CooperationEvent.objects.bulk_create(events, batch_size=1000)
-        counts.event_moves((None, event) for event in created)
-        audit_many(user, "partners.event.imported", created, note=file_name[:200])
+        _lock_enterprises({row.enterprise for row in rows})
+        with import_store.staged(rows) as staged:
+            problems += _duplicates(rows, staged.recorded_rows())
+            if problems:
+                raise ImportRejected(sorted(problems, key=_problem_order))
+            now = timezone.now()
+            created = staged.write(
+                logged_by=user,
+                status=status,
+                submitted_at=now,
+                verified_by=verifier if as_verified else None,
+                verified_at=now if as_verified else None,
+            )
+        # `created`: the ids of the new events, in the file's order, written in this
+        # transaction; whatever must change with them is written here too: the kept counts
+        # (bulk writes send no post_save) and the audit.
+        for ids in import_store.chunked(created, 10_000):
+            counts.events_created(ids)
+        import_store.audit_created(user, "partners.event.imported", created, note=file_name)
         if as_verified:
-            audit_many(verifier, "partners.event.verified", created, note=file_name[:200])
+            import_store.audit_created(verifier, "partners.event.verified", created, note=file_name)
     return ImportResult(created=len(created), status=status)
 
 
-def _lock_enterprises(br_numbers: set[str]) -> None:
+def _lock_enterprises(ids: set[int]) -> None:
     # Always in the same order, so that two imports cannot deadlock each other.
-    list(
-        Enterprise.objects.select_for_update()
-        .filter(br_number__in=br_numbers)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    for batch in import_store.chunked(sorted(ids), 10_000):
+        list(
+            Enterprise.objects.select_for_update()
+            .filter(pk__in=batch)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
 
 
-def read_table(data: bytes, file_name: str) -> list[tuple[int, dict[str, object]]]:
-    """[(spreadsheet row number, {column: raw value})], after checking the header."""
-    if file_name.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
-        header, records = _read_xlsx(data)
+def read_table(source: BinaryIO, file_name: str) -> Iterator[tuple[int, dict[str, object]]]:
+    """(spreadsheet row number, {column: raw value}) for each row that is not empty, read one
+    by one after checking the header; refused past the row limit, without reading further."""
+    start = source.read(4)
+    source.seek(0)
+    if file_name.lower().endswith(".xlsx") or start == b"PK\x03\x04":
+        header, records = _read_xlsx(source)
     else:
-        header, records = _read_csv(data)
+        header, records = _read_csv(source)
     _check_header(header)
-    rows = []
+    limit = settings.IMPORT_MAX_ROWS
+    count = 0
     for number, values in records:
         if all(_blank(v) for v in values):
             continue  # spreadsheets often end with empty rows
+        count += 1
+        if count > limit:
+            raise ImportRejected(
+                [
+                    ImportProblem(
+                        None,
+                        "",
+                        _(
+                            "The file has more than %(n)s event rows, the most one import "
+                            "takes. Split it into files of at most %(n)s rows."
+                        )
+                        % {"n": f"{limit:,}"},
+                    )
+                ]
+            )
         padded = list(values) + [None] * (len(header) - len(values))
         row = dict(zip(header, padded, strict=False))
         # A value beyond the header or under a blank heading would vanish without a word. In a
@@ -121,60 +180,79 @@ def read_table(data: bytes, file_name: str) -> list[tuple[int, dict[str, object]
         row[STRAY_CELLS] = any(value is not None for value in values[len(header) :]) or any(
             not _blank(value) for heading, value in zip(header, values, strict=False) if not heading
         )
-        rows.append((number, row))
-    if not rows:
+        yield number, row
+    if not count:
         raise ImportRejected([ImportProblem(None, "", _("The file has no event rows."))])
-    if len(rows) > MAX_ROWS:
-        raise ImportRejected(
-            [ImportProblem(None, "", _("At most %(n)d rows per file.") % {"n": MAX_ROWS})]
-        )
-    return rows
 
 
-def _read_csv(data: bytes):
-    # Strip the BOM first: decoding with "utf-8-sig" reports error offsets without it.
-    data = data.removeprefix(codecs.BOM_UTF8)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportRejected(
-            [
-                ImportProblem(
-                    line,
-                    "",
-                    _(
-                        "The file is not UTF-8 text (first bad byte on line %(line)d). "
-                        'Save it as "CSV UTF-8".'
-                    )
-                    % {"line": line},
-                )
-            ]
-        ) from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _read_csv(source: BinaryIO):
+    text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
     try:
         header = next(reader)
     except StopIteration:
         raise ImportRejected([ImportProblem(1, "", _("The file is empty."))]) from None
-    return [h.strip().lower() for h in header], list(enumerate(reader, start=2))
+    except UnicodeDecodeError:
+        _not_utf8(source)
+    return [h.strip().lower() for h in header], _csv_records(reader, source)
 
 
-def _read_xlsx(data: bytes):
+def _csv_records(reader, source):
+    try:
+        yield from enumerate(reader, start=2)
+    except UnicodeDecodeError:
+        _not_utf8(source)
+
+
+def _not_utf8(source: BinaryIO):
+    """Refuse the file, naming the line of its first byte that is not UTF-8: found by reading
+    it again line by line (a line break is never inside a UTF-8 character)."""
+    source.seek(0)
+    line = 0
+    for line, data in enumerate(source, start=1):  # noqa: B007 (the last line is the answer)
+        try:
+            (data.removeprefix(codecs.BOM_UTF8) if line == 1 else data).decode("utf-8")
+        except UnicodeDecodeError:
+            break
+    raise ImportRejected(
+        [
+            ImportProblem(
+                line,
+                "",
+                _(
+                    "The file is not UTF-8 text (first bad byte on line %(line)d). "
+                    'Save it as "CSV UTF-8".'
+                )
+                % {"line": line},
+            )
+        ]
+    )
+
+
+def _read_xlsx(source: BinaryIO):
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # Read-only: the sheet is parsed as it is read, not loaded whole.
+        workbook = load_workbook(source, read_only=True, data_only=True)
+        records = workbook.worksheets[0].iter_rows(values_only=True)
+        first = next(records, None)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise ImportRejected(
             [ImportProblem(None, "", _("The file is not a readable XLSX workbook."))]
         ) from exc
-    sheet = workbook.worksheets[0]
-    records = list(sheet.iter_rows(values_only=True))
-    workbook.close()
-    if not records:
+    if first is None:
+        workbook.close()
         raise ImportRejected([ImportProblem(1, "", _("The file is empty."))])
-    header = [str(h).strip().lower() if h is not None else "" for h in records[0]]
-    return header, list(enumerate(records[1:], start=2))
+    header = [str(h).strip().lower() if h is not None else "" for h in first]
+    return header, _xlsx_records(workbook, records)
+
+
+def _xlsx_records(workbook, records):
+    try:
+        yield from enumerate(records, start=2)
+    finally:
+        workbook.close()
 
 
 def _check_header(header: list[str]) -> None:
@@ -193,29 +271,53 @@ def _check_header(header: list[str]) -> None:
         raise ImportRejected(problems)
 
 
-def validate_rows(rows, *, today: date) -> list[CooperationEvent]:
-    """Unsaved events for every row, or ImportRejected with every problem in the file."""
-    enterprises = Enterprise.objects.in_bulk(
-        {_br_number(r["br_number"]) for _, r in rows}, field_name="br_number"
-    )
+def validate_rows(records, *, today: date) -> tuple[list[EventRow], list[ImportProblem]]:
+    """The valid rows of `records` with their enterprise's id, and the problems of the others.
+    Duplicates are checked afterwards, against the database."""
+    rows: list[EventRow] = []
     problems: list[ImportProblem] = []
-    events: list[tuple[int, CooperationEvent]] = []
-    for number, raw in rows:
-        fields, row_problems = _parse_row(number, raw, enterprises, today)
-        problems += row_problems
-        if not row_problems:
-            events.append((number, CooperationEvent(**fields)))
-    problems += _duplicates(events)
-    if problems:
-        raise ImportRejected(sorted(problems, key=lambda p: (p.row or 0, _column_order(p))))
-    return [event for _, event in events]
+    named: list[tuple[int, str]] = []  # the BR numbers of the rows with other problems
+    dates: dict = {}  # one date object per day, shared by the rows
+    for number, raw in records:
+        row, row_problems = _parse_row(number, raw, today, dates)
+        if row is not None:
+            rows.append(row)
+        else:
+            problems += row_problems
+            if br_number := _br_number(raw["br_number"]):
+                named.append((number, br_number))
+    enterprises = _enterprise_ids({row.enterprise for row in rows} | {br for _, br in named})
+
+    def unknown(number, br_number):
+        message = _("No enterprise has BR number %(br)s.") % {"br": br_number}
+        return ImportProblem(number, "br_number", message)
+
+    problems += [unknown(number, br) for number, br in named if br not in enterprises]
+    valid = []
+    for row in rows:
+        if row.enterprise in enterprises:
+            valid.append(row._replace(enterprise=enterprises[row.enterprise]))
+        else:
+            problems.append(unknown(row.row, row.enterprise))
+    return valid, problems
+
+
+def _enterprise_ids(br_numbers: set[str]) -> dict[str, int]:
+    ids = {}
+    for batch in import_store.chunked(sorted(br_numbers), 5_000):
+        ids.update(Enterprise.objects.filter(br_number__in=batch).values_list("br_number", "pk"))
+    return ids
+
+
+def _problem_order(problem: ImportProblem):
+    return (problem.row or 0, _column_order(problem))
 
 
 def _column_order(problem: ImportProblem) -> int:
     return IMPORT_COLUMNS.index(problem.column) if problem.column in IMPORT_COLUMNS else -1
 
 
-def _parse_row(number, raw, enterprises, today):
+def _parse_row(number, raw, today, dates) -> tuple[EventRow | None, list[ImportProblem]]:
     problems = []
 
     def problem(column, message):
@@ -230,17 +332,16 @@ def _parse_row(number, raw, enterprises, today):
             ),
         )
 
-    fields = {}
+    fields = {"row": number, "seizure_value_hkd": None, "cases": None}
     br_number = _br_number(raw["br_number"])
     if not br_number:
         problem("br_number", _("Required."))
-    elif br_number not in enterprises:
-        problem("br_number", _("No enterprise has BR number %(br)s.") % {"br": br_number})
     else:
-        fields["enterprise"] = enterprises[br_number]
+        fields["enterprise"] = br_number  # its id once the file is read (validate_rows)
 
-    event_type = _text(raw["event_type"]).lower()
-    if event_type not in CooperationEvent.EventType.values:
+    event_type = EVENT_TYPES.get(_text(raw["event_type"]).lower())
+    if event_type is None:
+        event_type = _text(raw["event_type"]).lower()
         problem(
             "event_type",
             _('Unknown type "%(value)s"; use one of: %(codes)s.')
@@ -249,7 +350,7 @@ def _parse_row(number, raw, enterprises, today):
     else:
         fields["event_type"] = event_type
 
-    occurred_on = _date(raw["occurred_on"])
+    occurred_on = _date(raw["occurred_on"], dates)
     if occurred_on is None:
         problem("occurred_on", _("Not a date; write it as YYYY-MM-DD."))
     elif occurred_on > today:
@@ -258,7 +359,8 @@ def _parse_row(number, raw, enterprises, today):
         fields["occurred_on"] = occurred_on
 
     significance = _text(raw["significance"]).lower() or CooperationEvent.Significance.ROUTINE
-    if significance not in CooperationEvent.Significance.values:
+    significance = SIGNIFICANCES.get(significance, significance)
+    if significance not in SIGNIFICANCES:
         problem(
             "significance",
             _('Unknown significance "%(value)s"; use routine, notable or major.')
@@ -309,39 +411,30 @@ def _parse_row(number, raw, enterprises, today):
             problem("cases", _("At most %(n)d.") % {"n": CASES_MAX})
         else:
             fields["cases"] = count
-    return fields, problems
+    return (None if problems else EventRow(**fields)), problems
 
 
-def _duplicates(events: list[tuple[int, CooperationEvent]]) -> list[ImportProblem]:
-    """Rows that repeat an existing event, or an earlier row, with the same
-    enterprise, date, type and title (withdrawn events do not count)."""
-    if not events:
-        return []
-    existing = set(
-        CooperationEvent.objects.exclude(status=Status.WITHDRAWN)
-        .filter(
-            enterprise__in={e.enterprise_id for _, e in events},
-            occurred_on__in={e.occurred_on for _, e in events},
-        )
-        .values_list("enterprise_id", "occurred_on", "event_type", "title")
-    )
+def _duplicates(rows: list[EventRow], recorded: set[int]) -> list[ImportProblem]:
+    """Rows that repeat an existing event (`recorded`: their numbers, found by the database), or
+    an earlier row, with the same enterprise, date, type and title (withdrawn events do not
+    count)."""
     problems, first_row = [], {}
-    for number, event in events:
-        key = (event.enterprise_id, event.occurred_on, event.event_type, event.title)
-        if key in existing:
+    for row in rows:
+        key = row.key()
+        if row.row in recorded:
             problems.append(
                 ImportProblem(
-                    number,
+                    row.row,
                     "title",
                     _("This event is already recorded (same enterprise, date, type and title)."),
                 )
             )
         elif key in first_row:
             problems.append(
-                ImportProblem(number, "title", _("Repeats row %(row)d.") % {"row": first_row[key]})
+                ImportProblem(row.row, "title", _("Repeats row %(row)d.") % {"row": first_row[key]})
             )
         else:
-            first_row[key] = number
+            first_row[key] = row.row
     return problems
 
 
@@ -365,12 +458,15 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _date(value) -> date | None:
+def _date(value, dates: dict) -> date | None:
     if isinstance(value, datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(_text(value))
-    except ValueError:
-        return None
+        return dates.setdefault(value, value)
+    text = _text(value)
+    if text not in dates:
+        try:
+            dates[text] = date.fromisoformat(text)
+        except ValueError:
+            dates[text] = None
+    return dates[text]

@@ -18,7 +18,7 @@ from partners.forms.events import EventForm, EventImportForm
 from partners.models import CooperationEvent, Enterprise, EvidenceFile
 from partners.services import events as services
 from partners.services.imports import IMPORT_COLUMNS, ImportRejected, events_import
-from portal.exports import FORMATS, render_table
+from portal.exports import FORMATS, export_table, render_table
 from portal.forms import ReasonForm
 from portal.models import AuditEntry
 from portal.roles import STAFF_ROLES, Role, role_required
@@ -77,8 +77,9 @@ def event_export(request):
     if not filterset.is_valid():
         # Never fall back to exporting everything when a filter could not be applied.
         return HttpResponseBadRequest(_("The filters are not valid; fix them on the list page."))
-    rows = event_export_rows(filterset.qs)
-    return send_download(render_table(export_headers(), rows, fmt), f"cooperation-events.{fmt}")
+    # Streamed: CSV as the rows are read from the database, XLSX from a temporary file.
+    content = export_table(export_headers(), event_export_rows(filterset.qs), fmt)
+    return send_download(content, f"cooperation-events.{fmt}")
 
 
 @role_required(*STAFF_ROLES)
@@ -211,7 +212,8 @@ def event_import(request):
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = events_import(data=upload.read(), file_name=upload.name, user=request.user)
+            # The upload itself, read row by row (on disk when larger than a few megabytes).
+            result = events_import(data=upload, file_name=upload.name, user=request.user)
         except ImportRejected as rejected:
             problems = rejected.problems
         else:

@@ -263,10 +263,10 @@ def test_the_download_button_gives_the_same_rows_under_headings(client, secretar
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="ranking-2024.csv"'
-    assert _parse_csv(response.content) == [HEADINGS, *EXPECTED[1:]]
+    assert _parse_csv(response.getvalue()) == [HEADINGS, *EXPECTED[1:]]
     xlsx = client.get(url, {"format": "xlsx"})
     assert xlsx["Content-Disposition"] == 'attachment; filename="ranking-2024.xlsx"'
-    assert load_workbook(io.BytesIO(xlsx.content)).worksheets[0]["P2"].value == "52.00"
+    assert load_workbook(io.BytesIO(xlsx.getvalue())).worksheets[0]["P2"].value == "52.00"
 
 
 def test_a_download_is_headed_in_the_language_of_the_person_who_asked(
@@ -275,9 +275,19 @@ def test_a_download_is_headed_in_the_language_of_the_person_who_asked(
     client.force_login(secretariat)
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "zh-hant"
     response = client.get(reverse("awards:ranking-export", args=[2024]), {"format": "xlsx"})
-    header = [cell.value for cell in load_workbook(io.BytesIO(response.content)).worksheets[0][1]]
+    header = [
+        cell.value for cell in load_workbook(io.BytesIO(response.getvalue())).worksheets[0][1]
+    ]
     with translation.override("zh-hant"):
         labels = [translation.gettext(label) for label in TYPE_LABELS]
         points = [translation.gettext("%(type)s: category points") % {"type": t} for t in labels]
         expected = [translation.gettext(heading) for heading in HEADINGS]
     assert header == expected[:5] + points + expected[5 + len(points) :]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_download_is_streamed(client, secretariat, decided_cycle, fmt):
+    client.force_login(secretariat)
+    response = client.get(reverse("awards:ranking-export", args=[2024]), {"format": fmt})
+    assert response.streaming
+    assert response.getvalue()

@@ -564,7 +564,7 @@ def test_every_review_in_the_xlsx(client, secretariat, busy_cycle):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert response["Content-Disposition"] == 'attachment; filename="panel-reviews-2024.xlsx"'
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0] == [
         "Panel member",

@@ -327,7 +327,7 @@ def test_an_export_honours_the_filters_of_a_queue(client, officer, officers_even
         reverse("partners:event-export"),
         {"mine": "on", "needs_action": "on", "ordering": "-updated_at", "format": "csv"},
     )
-    ids = [int(line.split(",")[0]) for line in response.content.decode().splitlines()[1:]]
+    ids = [int(line.split(",")[0]) for line in response.getvalue().decode().splitlines()[1:]]
     # Exports keep their own order: date occurred, then id.
     assert ids == [
         officers_events["old_draft"].pk,

@@ -11,12 +11,14 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.http import FileResponse
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
 from partners.exports import EXPORT_COLUMNS
 from partners.models import CooperationEvent
+from portal.exports import CSV_CHUNK_BYTES
 from tests.factories import EnterpriseFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -233,19 +235,19 @@ def test_the_download_honours_the_status_filter(client, officer, events):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="cooperation-events.csv"'
-    assert _parse_csv(response.content) == [HEADINGS, _verified_row(events)]
+    assert _parse_csv(response.getvalue()) == [HEADINGS, _verified_row(events)]
 
 
 def test_the_download_honours_search_type_and_dates(client, verifier, events):
     response = _download(
         client, verifier, "q=x-ray&event_type=training&occurred_from=2024-01-01&format=csv"
     )
-    assert _parse_csv(response.content) == [HEADINGS, _row(events["submitted"])]
+    assert _parse_csv(response.getvalue()) == [HEADINGS, _row(events["submitted"])]
 
 
 def test_the_download_honours_logged_by_me(client, officer, events):
     response = _download(client, officer, "mine=on&format=csv")
-    assert [row[0] for row in _parse_csv(response.content)[1:]] == [
+    assert [row[0] for row in _parse_csv(response.getvalue())[1:]] == [
         str(events[name].pk) for name in ("my_draft", "submitted", "verified")
     ]
 
@@ -253,7 +255,7 @@ def test_the_download_honours_logged_by_me(client, officer, events):
 def test_the_download_shows_what_the_list_shows_never_other_officers_drafts(
     client, officer, events
 ):
-    rows = _parse_csv(_download(client, officer, "format=csv").content)
+    rows = _parse_csv(_download(client, officer, "format=csv").getvalue())
     assert [row[0] for row in rows[1:]] == [
         str(events[name].pk) for name in ("my_draft", "submitted", "verified")
     ]
@@ -266,7 +268,7 @@ def test_the_download_as_xlsx(client, secretariat, events):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert response["Content-Disposition"] == 'attachment; filename="cooperation-events.xlsx"'
-    rows = _parse_xlsx(response.content)
+    rows = _parse_xlsx(response.getvalue())
     assert rows == [
         HEADINGS,
         [events["submitted"].pk, *_row(events["submitted"])[1:8]]
@@ -282,7 +284,7 @@ def test_a_download_is_headed_in_the_language_of_the_person_who_asked(
     client, compiled_catalogue, verifier, events, fmt
 ):
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "zh-hant"
-    content = _download(client, verifier, f"format={fmt}").content
+    content = _download(client, verifier, f"format={fmt}").getvalue()
     header = (_parse_csv(content) if fmt == "csv" else _parse_xlsx(content))[0]
     with translation.override("zh-hant"):
         assert header == [translation.gettext(heading) for heading in HEADINGS]
@@ -291,7 +293,7 @@ def test_a_download_is_headed_in_the_language_of_the_person_who_asked(
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_the_download_never_contains_the_restricted_details(client, verifier, events, fmt):
     response = _download(client, verifier, f"format={fmt}")
-    content = response.content
+    content = response.getvalue()
     assert SECRET.encode() not in content
     if fmt == "xlsx":
         assert all(SECRET not in str(v) for row in _parse_xlsx(content) for v in row)
@@ -311,3 +313,70 @@ def test_an_anonymous_user_is_sent_to_log_in(client, events):
     response = client.get(f"{reverse('partners:event-export')}?format=csv")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+# Streamed, never built whole in memory (issue 12)
+
+
+@pytest.fixture
+def many_events(officer):
+    """1,200 events, about 300 kB of CSV: several chunks."""
+    terminal = EnterpriseFactory(br_number="01234567", name_en="Kwai Chung Terminals")
+    CooperationEvent.objects.bulk_create(
+        CooperationEvent(
+            enterprise=terminal,
+            logged_by=officer,
+            event_type="training",
+            occurred_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=n % 300),
+            title=f"Staff of the terminal attended customs training session {n} " + "x" * 120,
+            restricted_details=SECRET,
+            status=Status.SUBMITTED,
+            submitted_at=VERIFIED_AT,
+        )
+        for n in range(1_200)
+    )
+
+
+class _BinaryStandardOutput:
+    """A standard output that keeps each write to its byte stream apart."""
+
+    def __init__(self):
+        self.buffer = self
+        self.writes = []
+
+    def write(self, data):
+        self.writes.append(bytes(data))
+
+    def flush(self):
+        pass
+
+
+def test_the_csv_download_is_streamed_in_chunks(client, officer, many_events):
+    response = _download(client, officer, "format=csv")
+
+    assert response.streaming
+    chunks = list(response.streaming_content)
+    assert len(chunks) >= 4
+    assert all(len(chunk) < CSV_CHUNK_BYTES + 1_000 for chunk in chunks)
+    rows = _parse_csv(b"".join(chunks))
+    assert (rows[0], len(rows)) == (HEADINGS, 1 + 1_200)
+    assert SECRET not in "".join(",".join(row) for row in rows)
+
+
+def test_the_xlsx_download_is_streamed_from_a_temporary_file(client, officer, many_events):
+    response = _download(client, officer, "format=xlsx")
+
+    assert response.streaming
+    assert isinstance(response, FileResponse)
+    rows = _parse_xlsx(response.getvalue())
+    assert (rows[0], len(rows)) == (HEADINGS, 1 + 1_200)
+
+
+def test_the_command_writes_the_csv_in_chunks(many_events):
+    stdout = _BinaryStandardOutput()
+
+    call_command("export_events", stdout=stdout, stderr=io.StringIO())
+
+    assert len(stdout.writes) >= 4
+    assert all(len(chunk) < CSV_CHUNK_BYTES + 1_000 for chunk in stdout.writes)
+    assert len(_parse_csv(b"".join(stdout.writes))) == 1 + 1_200

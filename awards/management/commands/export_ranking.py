@@ -6,7 +6,7 @@ from awards.exports import RANKING_COLUMNS, ranking_export_rows
 from awards.models import Cycle
 from awards.selectors.ranking import ranking_of
 from portal.commands import write_export
-from portal.exports import FORMATS, render_table
+from portal.exports import FORMATS, export_table
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         except Cycle.DoesNotExist:
             raise CommandError(f"There is no cycle {cycle}.") from None
         ranking = ranking_of(cycle)
-        content = render_table(RANKING_COLUMNS, ranking_export_rows(ranking), fmt)
+        content = export_table(RANKING_COLUMNS, ranking_export_rows(ranking), fmt)
         write_export(self, content, output)
         # Messages go to stderr so that standard output stays a clean file.
         kind = "frozen snapshot" if ranking.frozen else "live ranking"

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from partners.exports import EXPORT_COLUMNS, event_export_rows
 from partners.models import CooperationEvent
 from portal.commands import write_export
-from portal.exports import FORMATS, render_table
+from portal.exports import FORMATS, export_table
 
 
 class Command(BaseCommand):
@@ -19,9 +19,16 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, metavar="FILE")
 
     def handle(self, *args, fmt, output, **options):
-        events = CooperationEvent.objects.all()
-        count = events.count()
-        content = render_table(list(EXPORT_COLUMNS), event_export_rows(events), fmt)
-        write_export(self, content, output)
+        exported = 0
+
+        def counted(rows):
+            nonlocal exported
+            for row in rows:
+                exported += 1
+                yield row
+
+        # The rows are read from the database and written in chunks, never all in memory.
+        rows = counted(event_export_rows(CooperationEvent.objects.all()))
+        write_export(self, export_table(list(EXPORT_COLUMNS), rows, fmt), output)
         # Messages go to stderr so that standard output stays a clean file.
-        self.stderr.write(f"{count} events exported as {fmt}.", style_func=self.style.SUCCESS)
+        self.stderr.write(f"{exported} events exported as {fmt}.", style_func=self.style.SUCCESS)

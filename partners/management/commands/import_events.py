@@ -43,12 +43,12 @@ class Command(BaseCommand):
         if verifier and not as_verified:
             raise CommandError("--verifier is only used with --as-verified.")
         try:
-            data = file.read_bytes()
+            data = file.open("rb")  # read row by row by the import, never whole
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}.") from exc
 
         # One transaction: a rejected file leaves no trace, not even the command-line account.
-        with transaction.atomic():
+        with data, transaction.atomic():
             logger = (
                 _user_with_role(officer, Role.OFFICER, "--officer")
                 if officer
