@@ -29,6 +29,7 @@ from partners.shipments import parse_references
 from portal.models import AuditEntry, Notification
 from seeds import DATA_DIR
 from seeds.users import DEMO_PASSWORD, emails_discarded
+from tests.awards.kept import assert_kept_equals_fresh
 
 pytestmark = pytest.mark.django_db
 
@@ -667,3 +668,8 @@ def test_panel1_has_a_finalised_cycle_with_counted_reviews(seeded):
     )
     assert counted.count() >= 10
     assert counted.values("assignment__nomination__cycle").distinct().count() == 3
+
+
+def test_the_kept_scores_equal_a_fresh_computation(seeded):
+    """The demo is written through the services: what they keep is what the records give."""
+    assert_kept_equals_fresh()

@@ -12,19 +12,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from awards.models import CooperationTally, Cycle, Nomination, NominationScore
-from awards.selectors.scores import (
-    cooperation_of_points,
-    cycle_rules,
-    event_counts,
-    points_of_counts,
-    score_nominations,
-)
 from awards.services.cycles import cycle_advance, cycle_create, cycle_update
 from awards.services.nominations import nomination_create, nomination_withdraw
 from awards.services.panel import (
@@ -35,6 +26,7 @@ from awards.services.panel import (
 )
 from partners.models import CooperationEvent, EventMonthCount
 from partners.services import events as event_services
+from tests.awards.kept import assert_kept_equals_fresh
 from tests.factories import EnterpriseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -216,51 +208,6 @@ def _apply(world, cycle: Cycle, operation) -> None:
             scores={criteria[0].pk: args[2], criteria[1].pk: args[3]},
             submit=True,
         )
-
-
-def assert_kept_equals_fresh() -> None:
-    for cycle in Cycle.objects.prefetch_related("event_rules", "criteria"):
-        rules = cycle_rules(cycle)
-        fresh = event_counts(cycle)
-        kept = {t.enterprise_id: t for t in CooperationTally.objects.filter(cycle=cycle)}
-        assert {e: t.counts for e, t in kept.items() if t.verified_events} == fresh
-        for enterprise_id, tally in kept.items():
-            points = points_of_counts(fresh.get(enterprise_id, {}), cycle, rules)
-            assert tally.points_total == sum(points.values(), Decimal(0))
-            assert tally.cooperation_score == cooperation_of_points(points, rules)
-        scored = score_nominations(cycle, Nomination.objects.filter(cycle=cycle))
-        kept_scores = {s.pk: s for s in NominationScore.objects.filter(cycle=cycle)}
-        assert len(kept_scores) == len(scored)
-        for s in scored:
-            row = kept_scores[s.nomination.pk]
-            assert (
-                row.active,
-                row.verified_events,
-                row.cooperation_score,
-                row.reviews,
-                row.panel_score,
-                row.final_score,
-                row.pending,
-            ) == (
-                s.nomination.status == Nomination.Status.ACTIVE,
-                s.verified_events,
-                s.cooperation_score,
-                s.reviews,
-                s.panel_score,
-                s.final_score,
-                s.pending,
-            )
-    months = {
-        (row["month"], row["event_type"], row["status"]): row["n"]
-        for row in CooperationEvent.objects.annotate(month=TruncMonth("occurred_on"))
-        .values("month", "event_type", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    kept_months = {
-        (m.month, m.event_type, m.status): m.count for m in EventMonthCount.objects.all() if m.count
-    }
-    assert kept_months == months
 
 
 @settings(

@@ -9,11 +9,12 @@ go through the services, so the audit trail and the workflow states are the real
 import time
 from collections import Counter
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from awards.models import Cycle
+from awards.models import CooperationTally, Cycle
 from partners.models import CooperationEvent, Enterprise, PartnerReport
 from partners.services.enterprises import ENTERPRISE_FIELDS
 from portal.models import Notification
@@ -45,6 +46,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         require_demo()
         started = time.monotonic()
+        if Cycle.objects.exists() and not CooperationTally.objects.exists():
+            # A demo database seeded before the portal kept its scores: count them once.
+            call_command("rebuild_derived", stdout=self.stdout)
         # What this run creates is stamped from now on; nothing is back-dated after it.
         run_start = timezone.now()
         enterprise_rows = read_csv(DATA_DIR / "enterprises.csv", ENTERPRISE_FIELDS)
