@@ -235,9 +235,10 @@ def main():
         "load_at_start": os.getloadavg()[0],
         "datasets": {},
     }
-    for dataset in (large, small):
-        marker = datasets.ensure(dataset, rebuild=options.rebuild)
-        results["datasets"][dataset.label] = {"database": dataset.database, **marker}
+    if not {"pages", "scoring"} <= set(options.skip):
+        for dataset in (large, small):
+            marker = datasets.ensure(dataset, rebuild=options.rebuild)
+            results["datasets"][dataset.label] = {"database": dataset.database, **marker}
     if "pages" not in options.skip:
         run_child(["manage.py", "collectstatic", "--noinput", "-v", "0"], small.database)
         measured = {d.label: pages(d, options.runs) for d in (large, small)}

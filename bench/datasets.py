@@ -51,8 +51,9 @@ def migrations_fingerprint() -> str:
     digest = hashlib.sha256()
     files = sorted(
         path
-        for path in ROOT.glob("**/migrations/*.py")
-        if not path.relative_to(ROOT).parts[0].startswith((".", "var"))
+        for folder in ROOT.iterdir()
+        if folder.is_dir() and not folder.name.startswith(".") and folder.name != "var"
+        for path in folder.glob("**/migrations/*.py")
     )
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
