@@ -263,6 +263,14 @@ def main():
     for label, d in (("large", large), ("small", small)):
         print(f"  {label}: {d.database}, {d.describe()}")
     if "pages" in results:
+        for label, found in results["pages"]["found"].items():
+            print(
+                f"  {label}: cycle {found['cycle_year']} ({found['cycle_status']}); enterprise "
+                f"{found['enterprise_id']} has the most events ({found['enterprise_events']:,}); "
+                f"the dossier's nominee {found['nominee_verified_events_in_window']:,} verified "
+                f"in the window; search {found['search']!r}; "
+                f"{found['notifications']} notifications of {found['notifications_reader']}"
+            )
         print_pages(results["pages"]["rows"])
     if "scoring" in results:
         print_scoring(results["scoring"])
