@@ -260,8 +260,9 @@ def main():
         f"\nCode: {commit}; load average {results['load_at_start']:.2f} at the start, "
         f"{results['load_at_end']:.2f} at the end"
     )
-    for label, d in (("large", large), ("small", small)):
-        print(f"  {label}: {d.database}, {d.describe()}")
+    for d in (large, small):
+        if d.label in results["datasets"]:
+            print(f"  {d.label}: {d.database}, {d.describe()}")
     if "pages" in results:
         for label, found in results["pages"]["found"].items():
             print(
