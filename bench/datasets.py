@@ -113,6 +113,8 @@ def ensure(dataset: Dataset, rebuild: bool = False) -> dict:
         marker = recorded(dataset.database)
         print(f"{dataset.label}: reusing {dataset.database} (built {marker['built_at']})")
         return marker
+    if not (ROOT / "seeds" / "management" / "commands" / "generate_dataset.py").exists():
+        raise SystemExit("This checkout has no `manage.py generate_dataset` to build the datasets.")
     print(f"{dataset.label}: building {dataset.database} with {dataset.describe()}...")
     start = time.perf_counter()
     recreate(dataset.database)
