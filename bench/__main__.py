@@ -208,8 +208,8 @@ def main():
         "--io-formats",
         nargs="+",
         choices=["csv", "xlsx"],
-        default=["csv"],
-        help="export formats (XLSX of 1M rows takes minutes a run)",
+        default=["csv", "xlsx"],
+        help="export formats to measure (both by default)",
     )
     options = parser.parse_args()
     problem = server_reachable()
