@@ -89,14 +89,16 @@ def is_current(database: str, parameters: dict) -> bool:
     )
 
 
-def mark(database: str, parameters: dict) -> None:
-    """Record a complete build of `database` with `parameters` and the current migrations."""
+def mark(database: str, parameters: dict, migrations: str | None = None) -> None:
+    """Record a complete build of `database` with `parameters` and `migrations` (the
+    fingerprint taken before migrating; by default the current one)."""
+    migrations = migrations or migrations_fingerprint()
     psql(
         f"DROP TABLE IF EXISTS {MARKER}; "
         f"CREATE TABLE {MARKER} (parameters jsonb NOT NULL, migrations text NOT NULL, "
         f"built_at timestamptz NOT NULL DEFAULT now()); "
         f"INSERT INTO {MARKER} (parameters, migrations) VALUES "
-        f"('{json.dumps(parameters)}', '{migrations_fingerprint()}')",
+        f"('{json.dumps(parameters)}', '{migrations}')",
         database,
     )
 
@@ -117,6 +119,7 @@ def ensure(dataset: Dataset, rebuild: bool = False) -> dict:
         raise SystemExit("This checkout has no `manage.py generate_dataset` to build the datasets.")
     print(f"{dataset.label}: building {dataset.database} with {dataset.describe()}...")
     start = time.perf_counter()
+    migrations = migrations_fingerprint()
     recreate(dataset.database)
     run_child(["manage.py", "migrate", "--noinput", "-v", "0"], dataset.database)
     migrated = time.perf_counter()
@@ -139,7 +142,7 @@ def ensure(dataset: Dataset, rebuild: bool = False) -> dict:
     )
     generated = time.perf_counter()
     psql("VACUUM ANALYZE", dataset.database)
-    mark(dataset.database, p)
+    mark(dataset.database, p, migrations)
     print(
         f"  migrated in {migrated - start:.0f} s, generated in {generated - migrated:.0f} s, "
         f"analysed in {time.perf_counter() - generated:.0f} s"
