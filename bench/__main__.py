@@ -169,6 +169,53 @@ def print_io(figures: dict) -> None:
         )
 
 
+def markdown(results: dict) -> str:
+    """The tables of a run in Markdown, for docs/performance.md."""
+    lines = [
+        f"Code: {results['commit']}; load average {results['load_at_start']:.1f} at the "
+        f"start, {results['load_at_end']:.1f} at the end.",
+        "",
+    ]
+    if "pages" in results:
+        lines += [
+            "| page | at 1M events | × bare | small | large / small | queries (large / small) "
+            "| targets: ≤ 8× bare / ≤ 1.5× small / same queries |",
+            "|---|---:|---:|---:|---:|---:|---|",
+        ]
+        for row in results["pages"]["rows"]:
+            targets = (
+                ""
+                if row["key"] == "bare"
+                else " / ".join(mark(row[k]) for k in ("met_bare", "met_small", "met_queries"))
+            )
+            lines.append(
+                f"| {row['page']} | {row['large_ms']:,.1f} ms | {row['times_bare']:.1f}× "
+                f"| {row['small_ms']:,.1f} ms | {row['times_small']:.2f}× "
+                f"| {row['queries_large']} / {row['queries_small']} | {targets} |"
+            )
+        lines.append("")
+    for label, row in results.get("scoring", {}).items():
+        lines.append(
+            f"- scoring a whole cycle ({label}, {row['nominees']:,} nominees): "
+            f"score_nominations {row['portal_median_ms']:,.0f} ms, SQL floor "
+            f"{row['floor_median_ms']:,.0f} ms, {row['ratio']:.2f}× ({mark(row['met'])}; "
+            "same numbers to the cent)"
+        )
+    if "exports_imports" in results:
+        lines += [
+            "",
+            "| step | median | floor | ratio | peak memory | target |",
+            "|---|---:|---:|---:|---:|---|",
+        ]
+        for step in results["exports_imports"]["steps"]:
+            lines.append(
+                f"| {step['step']} | {step['median_s']:.2f} s | {step['floor_median_s']:.2f} s "
+                f"| {step['ratio']:.1f}× | {step['peak_mb']:.0f} MB | ≤ {step['target_ratio']}×, "
+                f"< {step['target_mb']} MB: {mark(step['met'])} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
 # The run
 
 
@@ -281,7 +328,11 @@ def main():
     latest.write_text(json.dumps(results, indent=1, default=str))
     stamped = RESULTS / f"results-{started:%Y%m%dT%H%M%SZ}.json"
     shutil.copyfile(latest, stamped)
-    print(f"\nFigures written to {latest.relative_to(ROOT)} and {stamped.name}")
+    (RESULTS / "results.md").write_text(markdown(results))
+    print(
+        f"\nFigures written to {latest.relative_to(ROOT)} and {stamped.name}; "
+        "the tables in Markdown to results.md"
+    )
 
 
 if __name__ == "__main__":
