@@ -149,13 +149,19 @@ def scoring_row(figures: dict) -> dict:
 
 
 def print_scoring(by_label: dict) -> None:
-    print(f"\nScoring a whole cycle from the events (median ms; target ≤ {SCORING_TARGET}× floor)")
+    print(
+        f"\nScoring a whole cycle from the events (median ms; target at 1M events: "
+        f"≤ {SCORING_TARGET}× floor)"
+    )
     for label, row in by_label.items():
+        # The target is the large dataset's; on the small one, fixed costs (a few small
+        # queries, Python) outweigh the counting, and the ratio is shown for reference.
+        verdict = mark(row["met"]) if label == "large" else "(for reference)"
         print(
             f"  {label:<6} {row['cycle_year']}: {row['nominees']:,} nominees "
             f"({row['reviewed']:,} with reviews), same numbers to the cent: "
             f"score_nominations {row['portal_median_ms']:.0f} ms, SQL floor "
-            f"{row['floor_median_ms']:.0f} ms: {row['ratio']:.2f}× {mark(row['met'])}"
+            f"{row['floor_median_ms']:.0f} ms: {row['ratio']:.2f}× {verdict}"
         )
 
 
@@ -195,10 +201,11 @@ def markdown(results: dict) -> str:
             )
         lines.append("")
     for label, row in results.get("scoring", {}).items():
+        verdict = mark(row["met"]) if label == "large" else "for reference"
         lines.append(
             f"- scoring a whole cycle ({label}, {row['nominees']:,} nominees): "
             f"score_nominations {row['portal_median_ms']:,.0f} ms, SQL floor "
-            f"{row['floor_median_ms']:,.0f} ms, {row['ratio']:.2f}× ({mark(row['met'])}; "
+            f"{row['floor_median_ms']:,.0f} ms, {row['ratio']:.2f}× ({verdict}; "
             "same numbers to the cent)"
         )
     if "exports_imports" in results:
