@@ -42,15 +42,49 @@ def mark(met: bool) -> str:
 # 2. and 3.: the child processes
 
 
-def pages(dataset: datasets.Dataset, runs: int) -> dict:
-    output = RESULTS / f"pages-{dataset.label}.json"
-    print(f"{dataset.label}: measuring the pages ({runs} rounds after a warm-up)...")
-    run_child(
-        ["-m", "bench.pages", "--output", output, "--runs", runs],
-        dataset.database,
-        DJANGO_SETTINGS_MODULE="bench.settings",
-    )
-    return json.loads(output.read_text())
+def pages(sets: list[datasets.Dataset], runs: int) -> dict[str, dict]:
+    """The pages of every dataset, a child process each (bench/pages.py --serve), their timed
+    rounds alternated (large, small, small, large, ...): the large/small ratios then compare
+    moments of the same load, as the ×bare ratios do inside one child."""
+    children = {}
+    for dataset in sets:
+        print(f"{dataset.label}: warming up the pages...")
+        child = subprocess.Popen(
+            [sys.executable, "-m", "bench.pages", "--serve", "--output", output(dataset)],
+            cwd=ROOT,
+            env=child_env(dataset.database, DJANGO_SETTINGS_MODULE="bench.settings"),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        children[dataset.label] = child
+        expect(child, "ready", dataset)
+    print(f"Measuring the pages: {runs} rounds on each dataset, alternated...")
+    for run in range(runs):
+        for dataset in sets if run % 2 == 0 else reversed(sets):
+            child = children[dataset.label]
+            child.stdin.write("round\n")
+            child.stdin.flush()
+            expect(child, "done", dataset)
+    measured = {}
+    for dataset in sets:
+        child = children[dataset.label]
+        child.stdin.close()
+        if child.wait() != 0:
+            raise SystemExit(f"bench.pages on {dataset.database} failed (exit {child.returncode})")
+        measured[dataset.label] = json.loads(output(dataset).read_text())
+    return measured
+
+
+def output(dataset: datasets.Dataset):
+    return RESULTS / f"pages-{dataset.label}.json"
+
+
+def expect(child: subprocess.Popen, word: str, dataset: datasets.Dataset) -> None:
+    line = child.stdout.readline().strip()
+    if line != word:
+        child.kill()
+        raise SystemExit(f"bench.pages on {dataset.database} stopped (said {line!r})")
 
 
 def scoring(dataset: datasets.Dataset, runs: int) -> dict:
@@ -295,7 +329,7 @@ def main():
             results["datasets"][dataset.label] = {"database": dataset.database, **marker}
     if "pages" not in options.skip:
         run_child(["manage.py", "collectstatic", "--noinput", "-v", "0"], small.database)
-        measured = {d.label: pages(d, options.runs) for d in (large, small)}
+        measured = pages([large, small], options.runs)
         results["pages"] = {
             "found": {label: m["found"] for label, m in measured.items()},
             "rows": page_rows(measured["large"], measured["small"]),

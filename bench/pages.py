@@ -1,6 +1,6 @@
 """The main pages on one dataset, through Django's whole request handler and middleware.
 
-    python -m bench.pages --output PATH [--runs 5]      (a child process of `python -m bench`)
+    python -m bench.pages --output PATH (--runs 5 | --serve)   (a child of `python -m bench`)
 
 Run with DJANGO_SETTINGS_MODULE=bench.settings (the portal's URLs plus the bare page of
 bench/urls.py) and DEBUG off, against the database of DATABASE_URL. Each page is requested with
@@ -12,8 +12,11 @@ with `force_login` as the demo user who would open it.
    events in the window (the heaviest dossier), the demo user with the most notifications.
 2. A warm-up round requests every page once inside CaptureQueriesContext: the query count
    (and the status, which must be 200, and the size of the HTML).
-3. `runs` timed rounds request every page once each, in turn, so that all pages and the bare
-   page share the same moments of a noisy machine; the median of a page's rounds is its time.
+3. Timed rounds request every page once each, in turn, so that all pages and the bare page
+   share the same moments of a noisy machine; the median of a page's rounds is its time.
+   `--runs N`: N rounds. `--serve`: one round each time the parent asks (a line on standard
+   input), so that `python -m bench` alternates the rounds of the large and the small dataset's
+   children and their ratios, too, compare moments of the same load.
 
 Writes the figures as JSON to PATH.
 """
@@ -21,6 +24,7 @@ Writes the figures as JSON to PATH.
 import argparse
 import json
 import statistics
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -161,34 +165,66 @@ def request(client: Client, page: Page) -> float:
     return elapsed
 
 
-def measure(runs: int) -> dict:
-    found = discover()
-    listed = pages(found)
-    clients = {}
-    for username in {page.username for page in listed}:
-        clients[username] = Client()
-        clients[username].force_login(get_user_model().objects.get(username=username))
-    for page in listed:  # the warm-up round, counting the queries
-        with CaptureQueriesContext(connection) as queries:
-            request(clients[page.username], page)
-        page.queries = len(queries)
-    for _ in range(runs):
-        for page in listed:
-            page.runs_ms.append(request(clients[page.username], page))
-    return {
-        "found": found,
-        "runs": runs,
-        "pages": [{**asdict(page), "median_ms": page.median_ms} for page in listed],
-    }
+class Session:
+    """The pages of this process's dataset, with a signed-in client for each user."""
+
+    def __init__(self):
+        self.found = discover()
+        self.pages = pages(self.found)
+        self.clients = {}
+        for username in {page.username for page in self.pages}:
+            self.clients[username] = Client()
+            self.clients[username].force_login(get_user_model().objects.get(username=username))
+
+    def warm_up(self) -> None:
+        """Request every page once, counting its queries."""
+        for page in self.pages:
+            with CaptureQueriesContext(connection) as queries:
+                request(self.clients[page.username], page)
+            page.queries = len(queries)
+
+    def round(self) -> None:
+        """Request every page once more, timed."""
+        for page in self.pages:
+            page.runs_ms.append(request(self.clients[page.username], page))
+
+    def figures(self) -> dict:
+        return {
+            "found": self.found,
+            "runs": len(self.pages[0].runs_ms),
+            "pages": [{**asdict(page), "median_ms": page.median_ms} for page in self.pages],
+        }
+
+
+def serve(session: Session) -> None:
+    """Rounds on request, so that the parent can alternate them with another dataset's child:
+    "ready" once warmed up, then one round per line read ("done" after each), until the end
+    of the input."""
+    session.warm_up()
+    print("ready", flush=True)
+    for _line in sys.stdin:
+        session.round()
+        print("done", flush=True)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--output", required=True, help="where to write the JSON figures")
-    parser.add_argument("--runs", type=int, default=5, help="timed rounds after the warm-up")
+    rounds = parser.add_mutually_exclusive_group(required=True)
+    rounds.add_argument("--runs", type=int, help="timed rounds after the warm-up")
+    rounds.add_argument(
+        "--serve", action="store_true", help="a timed round per line read (see serve())"
+    )
     options = parser.parse_args()
+    session = Session()
+    if options.serve:
+        serve(session)
+    else:
+        session.warm_up()
+        for _ in range(options.runs):
+            session.round()
     with open(options.output, "w") as handle:
-        json.dump(measure(options.runs), handle, indent=1)
+        json.dump(session.figures(), handle, indent=1)
 
 
 if __name__ == "__main__":
