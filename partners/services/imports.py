@@ -9,9 +9,8 @@ events already recorded. The duplicate check and the write are the database's wo
 (`partners.services.import_store`).
 """
 
-import codecs
-import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,7 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.models import CooperationEvent, Enterprise
-from partners.services import counts, import_store
+from partners.services import counts, import_files, import_store
+from partners.services.import_files import (  # noqa: F401 (imported from here elsewhere)
+    CELL_MAX_CHARS,
+    ImportProblem,
+    ImportRejected,
+)
 from portal import clock
 from portal.roles import Role, has_role
 
@@ -43,24 +47,15 @@ IMPORT_COLUMNS = [
 REQUIRED_COLUMNS = IMPORT_COLUMNS  # every column must be present; optional ones may be empty
 TITLE_MAX = CooperationEvent._meta.get_field("title").max_length
 STRAY_CELLS = "__stray_cells__"  # marks a row with values under no import column
+MULTILINE_COLUMNS = {"partner_summary", "restricted_details"}
+# C0 controls but tab and line breaks, and DEL: PostgreSQL refuses NUL, and none has a place in
+# a record.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CASES_MAX = 2_147_483_647  # the largest PositiveIntegerField value every database accepts
 # The codes as the rows keep them: one string object for all the rows that name it.
 EVENT_TYPES = {code: code for code in CooperationEvent.EventType.values}
 SIGNIFICANCES = {code: code for code in CooperationEvent.Significance.values}
 Status = CooperationEvent.Status
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    row: int | None  # None: the file as a whole
-    column: str
-    message: str
-
-
-class ImportRejected(Exception):
-    def __init__(self, problems: list[ImportProblem]):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -145,13 +140,9 @@ def _lock_enterprises(ids: set[int]) -> None:
 
 def read_table(source: BinaryIO, file_name: str) -> Iterator[tuple[int, dict[str, object]]]:
     """(spreadsheet row number, {column: raw value}) for each row that is not empty, read one
-    by one after checking the header; refused past the row limit, without reading further."""
-    start = source.read(4)
-    source.seek(0)
-    if file_name.lower().endswith(".xlsx") or start == b"PK\x03\x04":
-        header, records = _read_xlsx(source)
-    else:
-        header, records = _read_csv(source)
+    by one after checking the header; refused past the row limit, without reading further.
+    Reading the file is bounded whatever it holds (`partners.services.import_files`)."""
+    header, records = import_files.read_rows(source, file_name)
     _check_header(header)
     limit = settings.IMPORT_MAX_ROWS
     count = 0
@@ -173,8 +164,8 @@ def read_table(source: BinaryIO, file_name: str) -> Iterator[tuple[int, dict[str
                     )
                 ]
             )
-        padded = list(values) + [None] * (len(header) - len(values))
-        row = dict(zip(header, padded, strict=False))
+        padded = list(values[: len(header)]) + [None] * (len(header) - len(values))
+        row = dict(zip(header, padded, strict=True))
         # A value beyond the header or under a blank heading would vanish without a word. In a
         # CSV even an empty extra field counts: an unquoted comma shifted the row's columns.
         row[STRAY_CELLS] = any(value is not None for value in values[len(header) :]) or any(
@@ -183,76 +174,6 @@ def read_table(source: BinaryIO, file_name: str) -> Iterator[tuple[int, dict[str
         yield number, row
     if not count:
         raise ImportRejected([ImportProblem(None, "", _("The file has no event rows."))])
-
-
-def _read_csv(source: BinaryIO):
-    text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
-    reader = csv.reader(text)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportRejected([ImportProblem(1, "", _("The file is empty."))]) from None
-    except UnicodeDecodeError:
-        _not_utf8(source)
-    return [h.strip().lower() for h in header], _csv_records(reader, source)
-
-
-def _csv_records(reader, source):
-    try:
-        yield from enumerate(reader, start=2)
-    except UnicodeDecodeError:
-        _not_utf8(source)
-
-
-def _not_utf8(source: BinaryIO):
-    """Refuse the file, naming the line of its first byte that is not UTF-8: found by reading
-    it again line by line (a line break is never inside a UTF-8 character)."""
-    source.seek(0)
-    line = 0
-    for line, data in enumerate(source, start=1):  # noqa: B007 (the last line is the answer)
-        try:
-            (data.removeprefix(codecs.BOM_UTF8) if line == 1 else data).decode("utf-8")
-        except UnicodeDecodeError:
-            break
-    raise ImportRejected(
-        [
-            ImportProblem(
-                line,
-                "",
-                _(
-                    "The file is not UTF-8 text (first bad byte on line %(line)d). "
-                    'Save it as "CSV UTF-8".'
-                )
-                % {"line": line},
-            )
-        ]
-    )
-
-
-def _read_xlsx(source: BinaryIO):
-    from openpyxl import load_workbook
-
-    try:
-        # Read-only: the sheet is parsed as it is read, not loaded whole.
-        workbook = load_workbook(source, read_only=True, data_only=True)
-        records = workbook.worksheets[0].iter_rows(values_only=True)
-        first = next(records, None)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ImportRejected(
-            [ImportProblem(None, "", _("The file is not a readable XLSX workbook."))]
-        ) from exc
-    if first is None:
-        workbook.close()
-        raise ImportRejected([ImportProblem(1, "", _("The file is empty."))])
-    header = [str(h).strip().lower() if h is not None else "" for h in first]
-    return header, _xlsx_records(workbook, records)
-
-
-def _xlsx_records(workbook, records):
-    try:
-        yield from enumerate(records, start=2)
-    finally:
-        workbook.close()
 
 
 def _check_header(header: list[str]) -> None:
@@ -284,7 +205,9 @@ def validate_rows(records, *, today: date) -> tuple[list[EventRow], list[ImportP
             rows.append(row)
         else:
             problems += row_problems
-            if br_number := _br_number(raw["br_number"]):
+            if not _unstorable(raw["br_number"], "br_number") and (
+                br_number := _br_number(raw["br_number"])
+            ):
                 named.append((number, br_number))
     enterprises = _enterprise_ids({row.enterprise for row in rows} | {br for _, br in named})
 
@@ -331,6 +254,15 @@ def _parse_row(number, raw, today, dates) -> tuple[EventRow | None, list[ImportP
                 "Put a value that contains a comma in double quotes."
             ),
         )
+
+    unstorable = [(column, _unstorable(raw[column], column)) for column in IMPORT_COLUMNS]
+    for column, message in unstorable:
+        if message:
+            problem(column, message)
+    if problems and any(message for _column, message in unstorable):
+        # Nothing more is said of a row with a value that cannot be kept: what else is wrong
+        # with it may be the same missing quote.
+        return None, problems
 
     fields = {"row": number, "seizure_value_hkd": None, "cases": None}
     br_number = _br_number(raw["br_number"])
@@ -400,7 +332,11 @@ def _parse_row(number, raw, today, dates) -> tuple[EventRow | None, list[ImportP
     cases = _text(raw["cases"])
     if cases:
         try:
-            count = int(Decimal(cases)) if Decimal(cases) == int(Decimal(cases)) else None
+            whole = Decimal(cases)
+            # Size first: int() of 1E999999999 would build a number of a billion digits.
+            if whole.is_finite() and whole.adjusted() > 12:
+                whole = Decimal(CASES_MAX + 1)
+            count = int(whole) if whole == whole.to_integral_value() else None
         except (InvalidOperation, ValueError, OverflowError):
             count = None
         if count is None:
@@ -436,6 +372,31 @@ def _duplicates(rows: list[EventRow], recorded: set[int]) -> list[ImportProblem]
         else:
             first_row[key] = row.row
     return problems
+
+
+def _unstorable(value, column: str) -> str | None:
+    """Why `value` cannot be kept in `column` whatever it says, if it cannot."""
+    if not isinstance(value, str):
+        return None
+    if isinstance(value, import_files.TooLong) or len(value) > CELL_MAX_CHARS:
+        return _(
+            "At most %(n)s characters (the most a spreadsheet cell holds): is a quote missing "
+            "its closing quote?"
+        ) % {"n": f"{CELL_MAX_CHARS:,}"}
+    if control := CONTROL_CHARACTER.search(value):
+        return _("Contains a control character (U+%(code)04X), which cannot be stored.") % {
+            "code": ord(control.group())
+        }
+    text = value.strip()
+    if "\n" in text or "\r" in text:
+        if column not in MULTILINE_COLUMNS:
+            return _("A line break in a one-line value: is a quote missing its closing quote?")
+        if any(line.count(",") >= len(IMPORT_COLUMNS) - 1 for line in text.splitlines()[1:]):
+            return _(
+                "This value runs over lines that look like rows of the file: a quote is "
+                "probably missing its closing quote."
+            )
+    return None
 
 
 def _br_number(value) -> str:

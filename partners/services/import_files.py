@@ -1,0 +1,484 @@
+"""Reading an import file (CSV or XLSX) row by row, within bounds that no file can push past.
+
+`read_rows` gives the header and an iterator of (spreadsheet row number, values, notes); the
+checks of the values are `partners.services.imports`' work. Whatever a file holds, reading it
+either gives rows or raises `ImportRejected` naming the row and what is wrong: never another
+exception, never more than a few seconds or a few tens of megabytes per file (docs/import.md,
+"Files that cannot be read").
+
+- CSV: decoded as UTF-8 through a buffered text stream, one line at a time with a length limit;
+  the `csv` module in strict mode (an unterminated quote is an error, not a value holding the
+  rest of the file); a row over `ROW_MAX_CHARS`, more than `ROWS_MAX` rows in all (empty ones
+  included), a value over the `csv` module's field limit are refused on the row where they are.
+- XLSX: the archive is checked before anything is decompressed (the uncompressed size of each
+  part and of the whole, and the compression ratio, as the archive declares them: `zipfile`
+  never inflates past a declared size). openpyxl (read-only) reads the workbook's structure and
+  styles; the first sheet and the shared strings are streamed with expat, so that the sheet's
+  declared dimension is never read, a row is only the cells it holds, empty rows cost nothing,
+  and no part of the sheet is kept once its row is done. DTDs and entities are refused (as
+  defusedxml makes openpyxl do for the other parts).
+"""
+
+import codecs
+import csv
+import io
+import xml.parsers.expat
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from django.utils.translation import gettext as _
+
+CELL_MAX_CHARS = 32_767  # the most an Excel cell holds
+ROW_MAX_CHARS = 1_048_576  # one CSV row (record), quotes and separators included
+ROWS_MAX = 1_048_576  # rows read in all, empty ones included: the most a worksheet has
+COLUMNS_MAX = 16_384  # the most a worksheet has (column XFD)
+COLUMNS_KEPT = 64  # of an XLSX row; a value further right is only noted (see _sheet_rows)
+XLSX_PART_MAX = 256 * 1024 * 1024  # the first sheet, uncompressed
+XLSX_STRINGS_MAX = 64 * 1024 * 1024  # the shared strings, uncompressed
+XLSX_STRINGS_COUNT_MAX = 1_000_000  # distinct texts (a full file has at most 900,000 cells)
+XLSX_OTHER_PART_MAX = 8 * 1024 * 1024  # any other part (styles, workbook...), uncompressed
+XLSX_TOTAL_MAX = 320 * 1024 * 1024  # all the parts, uncompressed
+XLSX_RATIO_MAX = 100  # uncompressed / compressed size, for parts over a megabyte
+XLSX_CELLS_MAX = 4_000_000  # cell elements in the sheet, empty ones included
+XLSX_PARTS_MAX = 1_000
+READ_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    row: int | None  # None: the file as a whole
+    column: str
+    message: str
+
+
+class ImportRejected(Exception):
+    def __init__(self, problems: list[ImportProblem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+def file_problem(message: str, row: int | None = None) -> ImportRejected:
+    return ImportRejected([ImportProblem(row, "", message)])
+
+
+def too_many_rows() -> ImportRejected:
+    return file_problem(
+        _(
+            "The file has more than %(n)s rows, empty ones included (the most a worksheet "
+            "holds). Delete the empty rows at its end."
+        )
+        % {"n": f"{ROWS_MAX:,}"}
+    )
+
+
+class TooLong(str):
+    """A cell's text cut at the cell limit (XLSX): reported as too long, never stored."""
+
+
+def read_rows(source: BinaryIO, file_name: str) -> tuple[list, Iterator[tuple[int, list]]]:
+    """The header row's values and the other rows as (row number, values), empty rows
+    included for a CSV (the caller skips them), only the rows holding cells for an XLSX."""
+    start = source.read(4)
+    source.seek(0)
+    if file_name.lower().endswith(".xlsx") or start == b"PK\x03\x04":
+        return _read_xlsx(source)
+    return _read_csv(source)
+
+
+# CSV
+
+
+class _Raw(io.RawIOBase):
+    """Any binary file object (a Django upload...) as a raw stream, so that the buffered text
+    stream on top of it reads it in large chunks and checks it in C, not line by line in
+    Python (a file of empty lines through an upload's own methods took 25 s for 10 MB)."""
+
+    def __init__(self, source: BinaryIO):
+        self.source = source
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.source.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class _Record:
+    chars = 0  # of the row being read, so far
+
+
+def _read_csv(source: BinaryIO):
+    text = io.TextIOWrapper(
+        io.BufferedReader(_Raw(source), READ_CHUNK), encoding="utf-8-sig", newline=""
+    )
+    record = _Record()
+    reader = csv.reader(_lines(text, record), strict=True)
+    rows = _csv_records(reader, record, source)
+    first = next(rows, None)
+    if first is None:
+        raise file_problem(_("The file is empty."), row=1)
+    return [str(h).strip().lower() for h in first[1]], rows
+
+
+class _RowTooLong(Exception):
+    pass
+
+
+def _lines(text: io.TextIOBase, record: _Record) -> Iterator[str]:
+    while line := text.readline(ROW_MAX_CHARS + 1):
+        record.chars += len(line)
+        if record.chars > ROW_MAX_CHARS:
+            raise _RowTooLong
+        yield line
+
+
+def _csv_records(reader, record: _Record, source: BinaryIO):
+    number = 0
+    try:
+        for number, values in enumerate(reader, start=1):  # noqa: B007 (the row of an error)
+            if number > ROWS_MAX:
+                raise too_many_rows()
+            record.chars = 0
+            yield number, values
+    except UnicodeDecodeError:
+        _not_utf8(source)
+    except _RowTooLong:
+        raise file_problem(
+            _(
+                "This row is longer than %(n)s characters, the most a row may hold: a quote "
+                "opened on it is probably never closed."
+            )
+            % {"n": f"{ROW_MAX_CHARS:,}"},
+            row=number + 1,
+        ) from None
+    except csv.Error as exc:
+        raise file_problem(_csv_error(str(exc)), row=number + 1) from None
+
+
+def _csv_error(error: str) -> str:
+    if "field larger than field limit" in error:
+        return _(
+            "A value on this row is longer than %(n)s characters, the most a value may hold, "
+            "or a quote opened on this row is never closed."
+        ) % {"n": f"{csv.field_size_limit():,}"}
+    if "unexpected end of data" in error:
+        return _(
+            "A quote opened on this row is never closed: the rest of the file would be read "
+            "as one value."
+        )
+    if "expected after" in error:
+        return _(
+            "A quoted value is followed by more text before the next comma. Inside a quoted "
+            'value, write a quote as two quotes ("").'
+        )
+    return _("This row cannot be read as CSV (%(error)s).") % {"error": error}
+
+
+def _not_utf8(source: BinaryIO):
+    """Refuse the file, naming the line of its first byte that is not UTF-8: found by reading
+    it again line by line (a line break is never inside a UTF-8 character)."""
+    source.seek(0)
+    line = 0
+    lines = io.BufferedReader(_Raw(source), READ_CHUNK)
+    while data := lines.readline(ROW_MAX_CHARS):
+        line += 1
+        try:
+            (data.removeprefix(codecs.BOM_UTF8) if line == 1 else data).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            # A character cut by the length limit is not a bad byte.
+            if exc.reason != "unexpected end of data":
+                break
+    raise file_problem(
+        _('The file is not UTF-8 text (first bad byte on line %(line)d). Save it as "CSV UTF-8".')
+        % {"line": line},
+        row=line,
+    )
+
+
+# XLSX
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+SHARED_STRINGS_TYPE = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+)
+
+
+class _Unreadable(Exception):
+    """The workbook is damaged in a way a person cannot fix by editing a row."""
+
+
+def _not_a_workbook() -> ImportRejected:
+    return file_problem(_("The file is not a readable XLSX workbook."))
+
+
+def _read_xlsx(source: BinaryIO):
+    try:
+        archive = zipfile.ZipFile(source)
+        _check_archive(archive)
+        sheet_path, strings_path, date_styles, epoch = _workbook(source)
+        strings = _shared_strings(archive, strings_path) if strings_path else []
+    except ImportRejected:
+        raise
+    except Exception as exc:  # zipfile, zlib, expat and openpyxl raise many types
+        raise _not_a_workbook() from exc
+    rows = _sheet_rows(archive, sheet_path, strings, date_styles, epoch)
+    try:
+        header = next(rows, None)
+    except ImportRejected:
+        raise
+    except Exception as exc:
+        raise _not_a_workbook() from exc
+    if header is None:
+        raise file_problem(_("The file is empty."), row=1)
+    return [str(h).strip().lower() if h is not None else "" for h in header[1]], _guarded(rows)
+
+
+def _guarded(rows):
+    try:
+        yield from rows
+    except ImportRejected:
+        raise
+    except Exception as exc:
+        raise _not_a_workbook() from exc
+
+
+def _check_archive(archive: zipfile.ZipFile) -> None:
+    """Refuse a zip bomb before inflating anything: by the sizes the archive declares, which
+    bound what zipfile inflates (a part that inflates past its declared size fails its CRC)."""
+    members = archive.infolist()
+    if len(members) > XLSX_PARTS_MAX:
+        raise _Unreadable("too many parts")
+    total = 0
+    for member in members:
+        size = member.file_size
+        total += size
+        if member.filename.startswith("xl/worksheets/"):
+            limit = XLSX_PART_MAX
+        elif member.filename == "xl/sharedStrings.xml":
+            limit = XLSX_STRINGS_MAX
+        else:
+            limit = XLSX_OTHER_PART_MAX
+        bomb = size > 1024 * 1024 and size / max(member.compress_size, 1) > XLSX_RATIO_MAX
+        if size > limit or total > XLSX_TOTAL_MAX or bomb:
+            raise file_problem(
+                _(
+                    "The workbook is too large once uncompressed (%(part)s: %(size)s MB), or "
+                    "compressed beyond what a spreadsheet program writes. Save the rows in a "
+                    "new workbook, or as CSV."
+                )
+                % {"part": member.filename[:100], "size": f"{size / 1024 / 1024:,.0f}"}
+            )
+
+
+def _workbook(source: BinaryIO):
+    """The first worksheet's part, the shared strings' part, the styles that show dates, and the
+    date system, read by openpyxl (read-only; its XML through defusedxml)."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    source.seek(0)
+    reader = ExcelReader(source, read_only=True, data_only=True)
+    reader.read_manifest()
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)
+    strings = reader.package.find(SHARED_STRINGS_TYPE)
+    strings_path = strings.PartName[1:] if strings is not None else None
+    for _sheet, rel in reader.parser.find_sheets():
+        if rel.target in reader.valid_files and "chartsheet" not in rel.Type:
+            return rel.target, strings_path, reader.wb._date_formats, reader.wb.epoch
+    raise _Unreadable("no worksheet")
+
+
+def _expat():
+    parser = xml.parsers.expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+
+    def forbidden(*args):
+        raise _Unreadable("DTD or entity")
+
+    parser.StartDoctypeDeclHandler = forbidden
+    parser.EntityDeclHandler = forbidden
+    parser.ExternalEntityRefHandler = forbidden
+    return parser
+
+
+def _parse_part(archive: zipfile.ZipFile, path: str, parser) -> Iterator[None]:
+    """Feed the part to `parser` chunk by chunk, yielding after each chunk."""
+    with archive.open(path) as part:
+        while chunk := part.read(READ_CHUNK):
+            parser.Parse(chunk, False)
+            yield
+        parser.Parse(b"", True)
+        yield
+
+
+def _shared_strings(archive: zipfile.ZipFile, path: str) -> list[str]:
+    """The texts of `<si>` elements: their `<t>`, outside phonetic runs (`<rPh>`)."""
+    si, t, rph = f"{MAIN_NS}}}si", f"{MAIN_NS}}}t", f"{MAIN_NS}}}rPh"
+    strings: list[str] = []
+    state = {"text": None, "in_t": False, "in_rph": False}
+    pieces: list[str] = []
+
+    def start(name, attrs):
+        if name == si:
+            pieces.clear()
+            state["text"] = 0
+        elif name == t:
+            state["in_t"] = True
+        elif name == rph:
+            state["in_rph"] = True
+
+    def end(name):
+        if name == si:
+            if len(strings) >= XLSX_STRINGS_COUNT_MAX:
+                raise _Unreadable("too many strings")
+            text = "".join(pieces)
+            strings.append(TooLong(text) if len(text) > CELL_MAX_CHARS else text)
+            state["text"] = None
+        elif name == t:
+            state["in_t"] = False
+        elif name == rph:
+            state["in_rph"] = False
+
+    def characters(data):
+        wanted = state["in_t"] and not state["in_rph"] and state["text"] is not None
+        if wanted and state["text"] <= CELL_MAX_CHARS:
+            pieces.append(data[: CELL_MAX_CHARS + 1])
+            state["text"] += len(data)
+
+    parser = _expat()
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    for _step in _parse_part(archive, path, parser):
+        pass
+    return strings
+
+
+def _column_index(reference: str) -> int:
+    """1 for "A1", 16384 for "XFD7"; 0 when it is not a cell reference."""
+    index = 0
+    for position, char in enumerate(reference):
+        if "A" <= char <= "Z":
+            index = index * 26 + ord(char) - 64
+        else:
+            return index if position and reference[position:].isdigit() else 0
+    return 0
+
+
+def _sheet_rows(archive, path, strings, date_styles, epoch) -> Iterator[tuple[int, list]]:
+    """(row number, values) of each `<row>` holding a value: the values of its first
+    `COLUMNS_KEPT` columns, then the first value further right, if any (never a list as wide as
+    the sheet, whatever column a cell names)."""
+    from openpyxl.utils.datetime import from_excel
+
+    row_tag, cell_tag = f"{MAIN_NS}}}row", f"{MAIN_NS}}}c"
+    value_tags = {f"{MAIN_NS}}}v", f"{MAIN_NS}}}t"}
+    phonetic = f"{MAIN_NS}}}rPh"
+    done: list[tuple[int, list]] = []  # rows finished by the last chunk
+    pieces: list[str] = []  # the current cell's value
+    cell = {"column": 0, "type": "n", "style": "0", "chars": 0, "valued": False}
+    row = {"number": 0, "seen": 0, "cells": 0, "values": None, "beyond": None}
+    flags = {"in_value": False, "in_rph": False}
+
+    def cell_value(text: str):
+        kind = cell["type"]
+        if cell["chars"] > CELL_MAX_CHARS:
+            return TooLong(text)
+        if kind == "s":
+            return strings[int(text)]
+        if kind in ("str", "inlineStr"):
+            return text
+        if kind == "b":
+            return text.strip() == "1"
+        if kind == "n":
+            if not text.strip():
+                return None
+            number = float(text) if any(c in text for c in ".eEnN") else int(text)
+            if int(cell["style"]) in date_styles:
+                try:
+                    return from_excel(number, epoch)
+                except (OverflowError, ValueError):
+                    return number
+            return number
+        return text  # "d" (an ISO date, read as text) or "e" (an error such as #N/A)
+
+    def start(name, attrs):
+        if name == cell_tag:
+            if row["values"] is None:
+                raise _Unreadable("cell outside a row")
+            row["cells"] += 1
+            if row["cells"] > XLSX_CELLS_MAX:
+                raise file_problem(
+                    _("The worksheet has more than %(n)s cells, empty ones included.")
+                    % {"n": f"{XLSX_CELLS_MAX:,}"}
+                )
+            reference = attrs.get("r")
+            column = _column_index(reference) if reference else cell["column"] + 1
+            if not cell["column"] < column <= COLUMNS_MAX:
+                raise _Unreadable("cell reference")
+            cell.update(
+                column=column,
+                type=attrs.get("t", "n"),
+                style=attrs.get("s", "0"),
+                chars=0,
+                valued=False,
+            )
+            pieces.clear()
+        elif name in value_tags and not flags["in_rph"]:
+            flags["in_value"] = True
+            cell["valued"] = True
+        elif name == row_tag:
+            number = attrs.get("r")
+            number = int(number) if number is not None else row["number"] + 1
+            row["seen"] += 1
+            if not row["number"] < number <= ROWS_MAX or row["seen"] > ROWS_MAX:
+                raise _Unreadable("row number")
+            row.update(number=number, values={}, beyond=None)
+            cell["column"] = 0
+        elif name == phonetic:
+            flags["in_rph"] = True
+
+    def end(name):
+        if name in value_tags:
+            flags["in_value"] = False
+        elif name == cell_tag:
+            if cell["valued"]:
+                value = cell_value("".join(pieces))
+                if value is None:
+                    pass
+                elif cell["column"] <= COLUMNS_KEPT:
+                    row["values"][cell["column"]] = value
+                elif row["beyond"] is None:
+                    row["beyond"] = value
+            pieces.clear()
+        elif name == row_tag:
+            values = row["values"]
+            if values or row["beyond"] is not None:
+                kept = [None] * (COLUMNS_KEPT if row["beyond"] is not None else max(values))
+                for column, value in values.items():
+                    kept[column - 1] = value
+                if row["beyond"] is not None:
+                    kept.append(row["beyond"])
+                done.append((row["number"], kept))
+            row["values"] = None
+        elif name == phonetic:
+            flags["in_rph"] = False
+
+    def characters(data):
+        if flags["in_value"] and not flags["in_rph"]:
+            if cell["chars"] <= CELL_MAX_CHARS:
+                pieces.append(data[: CELL_MAX_CHARS + 1])
+            cell["chars"] += len(data)
+
+    parser = _expat()
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    for _step in _parse_part(archive, path, parser):
+        yield from done
+        done.clear()
