@@ -359,21 +359,30 @@ def _shared_strings(archive: zipfile.ZipFile, path: str) -> list[str]:
     return strings
 
 
+_COLUMNS: dict[str, int] = {}  # "XFD": 16384, filled as letters are met
+
+
 def _column_index(reference: str) -> int:
     """1 for "A1", 16384 for "XFD7"; 0 when it is not a cell reference."""
-    index = 0
-    for position, char in enumerate(reference):
-        if "A" <= char <= "Z":
+    letters = reference.rstrip("0123456789")
+    if letters == reference or not reference[len(letters) :].isdecimal():
+        return 0
+    if (index := _COLUMNS.get(letters)) is None:
+        index = 0
+        for char in letters:
+            if not "A" <= char <= "Z" or index > COLUMNS_MAX:
+                return 0
             index = index * 26 + ord(char) - 64
-        else:
-            return index if position and reference[position:].isdigit() else 0
-    return 0
+        if index <= COLUMNS_MAX:
+            _COLUMNS[letters] = index
+    return index
 
 
 def _sheet_rows(archive, path, strings, date_styles, epoch) -> Iterator[tuple[int, list]]:
     """(row number, values) of each `<row>` holding a value: the values of its first
     `COLUMNS_KEPT` columns, then the first value further right, if any (never a list as wide as
-    the sheet, whatever column a cell names)."""
+    the sheet, whatever column a cell names). The handlers run for every element of the sheet:
+    plain variables, the commonest elements first."""
     from openpyxl.utils.datetime import from_excel
 
     row_tag, cell_tag = f"{MAIN_NS}}}row", f"{MAIN_NS}}}c"
@@ -381,99 +390,97 @@ def _sheet_rows(archive, path, strings, date_styles, epoch) -> Iterator[tuple[in
     phonetic = f"{MAIN_NS}}}rPh"
     done: list[tuple[int, list]] = []  # rows finished by the last chunk
     pieces: list[str] = []  # the current cell's value
-    cell = {"column": 0, "type": "n", "style": "0", "chars": 0, "valued": False}
-    row = {"number": 0, "seen": 0, "cells": 0, "values": None, "beyond": None}
-    flags = {"in_value": False, "in_rph": False}
+    column, kind, style, chars, valued = 0, "n", "0", 0, False  # the current cell
+    number, rows_seen, cells_seen = 0, 0, 0
+    values: dict | None = None  # {column: value} of the current row, None outside a row
+    beyond = None  # the row's first value right of COLUMNS_KEPT
+    in_value = in_phonetic = False
 
     def cell_value(text: str):
-        kind = cell["type"]
-        if cell["chars"] > CELL_MAX_CHARS:
+        if chars > CELL_MAX_CHARS:
             return TooLong(text)
         if kind == "s":
             return strings[int(text)]
-        if kind in ("str", "inlineStr"):
+        if kind == "str" or kind == "inlineStr":
             return text
-        if kind == "b":
-            return text.strip() == "1"
         if kind == "n":
             if not text.strip():
                 return None
-            number = float(text) if any(c in text for c in ".eEnN") else int(text)
-            if int(cell["style"]) in date_styles:
+            value = float(text) if any(c in text for c in ".eEnN") else int(text)
+            if date_styles and int(style) in date_styles:
                 try:
-                    return from_excel(number, epoch)
+                    return from_excel(value, epoch)
                 except (OverflowError, ValueError):
-                    return number
-            return number
+                    return value
+            return value
+        if kind == "b":
+            return text.strip() == "1"
         return text  # "d" (an ISO date, read as text) or "e" (an error such as #N/A)
 
     def start(name, attrs):
+        nonlocal column, kind, style, chars, valued, number, rows_seen, cells_seen
+        nonlocal values, beyond, in_value, in_phonetic
         if name == cell_tag:
-            if row["values"] is None:
+            if values is None:
                 raise _Unreadable("cell outside a row")
-            row["cells"] += 1
-            if row["cells"] > XLSX_CELLS_MAX:
+            cells_seen += 1
+            if cells_seen > XLSX_CELLS_MAX:
                 raise file_problem(
                     _("The worksheet has more than %(n)s cells, empty ones included.")
                     % {"n": f"{XLSX_CELLS_MAX:,}"}
                 )
             reference = attrs.get("r")
-            column = _column_index(reference) if reference else cell["column"] + 1
-            if not cell["column"] < column <= COLUMNS_MAX:
+            position = _column_index(reference) if reference else column + 1
+            if not column < position <= COLUMNS_MAX:
                 raise _Unreadable("cell reference")
-            cell.update(
-                column=column,
-                type=attrs.get("t", "n"),
-                style=attrs.get("s", "0"),
-                chars=0,
-                valued=False,
-            )
+            column, kind, style = position, attrs.get("t", "n"), attrs.get("s", "0")
+            chars, valued = 0, False
             pieces.clear()
-        elif name in value_tags and not flags["in_rph"]:
-            flags["in_value"] = True
-            cell["valued"] = True
+        elif name in value_tags:
+            if not in_phonetic:
+                in_value = valued = True
         elif name == row_tag:
-            number = attrs.get("r")
-            number = int(number) if number is not None else row["number"] + 1
-            row["seen"] += 1
-            if not row["number"] < number <= ROWS_MAX or row["seen"] > ROWS_MAX:
+            given = attrs.get("r")
+            given = int(given) if given is not None else number + 1
+            rows_seen += 1
+            if not number < given <= ROWS_MAX or rows_seen > ROWS_MAX:
                 raise _Unreadable("row number")
-            row.update(number=number, values={}, beyond=None)
-            cell["column"] = 0
+            number, values, beyond, column = given, {}, None, 0
         elif name == phonetic:
-            flags["in_rph"] = True
+            in_phonetic = True
 
     def end(name):
-        if name in value_tags:
-            flags["in_value"] = False
-        elif name == cell_tag:
-            if cell["valued"]:
+        nonlocal values, beyond, in_value, in_phonetic
+        if name == cell_tag:
+            if valued:
                 value = cell_value("".join(pieces))
                 if value is None:
                     pass
-                elif cell["column"] <= COLUMNS_KEPT:
-                    row["values"][cell["column"]] = value
-                elif row["beyond"] is None:
-                    row["beyond"] = value
+                elif column <= COLUMNS_KEPT:
+                    values[column] = value
+                elif beyond is None:
+                    beyond = value
             pieces.clear()
+        elif name in value_tags:
+            in_value = False
         elif name == row_tag:
-            values = row["values"]
-            if values or row["beyond"] is not None:
-                kept = [None] * (COLUMNS_KEPT if row["beyond"] is not None else max(values))
-                for column, value in values.items():
-                    kept[column - 1] = value
-                if row["beyond"] is not None:
-                    kept.append(row["beyond"])
-                done.append((row["number"], kept))
-            row["values"] = None
+            if values or beyond is not None:
+                kept = [None] * (COLUMNS_KEPT if beyond is not None else max(values))
+                for position, value in values.items():
+                    kept[position - 1] = value
+                if beyond is not None:
+                    kept.append(beyond)
+                done.append((number, kept))
+            values = None
         elif name == phonetic:
-            flags["in_rph"] = False
+            in_phonetic = False
 
     def characters(data):
-        if flags["in_value"] and not flags["in_rph"]:
-            if cell["chars"] <= CELL_MAX_CHARS:
+        nonlocal chars
+        if in_value and not in_phonetic:
+            if chars <= CELL_MAX_CHARS:
                 pieces.append(data[: CELL_MAX_CHARS + 1])
-            cell["chars"] += len(data)
+            chars += len(data)
 
     parser = _expat()
     parser.StartElementHandler = start
