@@ -349,6 +349,27 @@ def test_a_damaged_sheet_is_not_a_readable_workbook(terminal, officer, rows):
     ]
 
 
+def test_a_sheet_of_too_many_rows_is_refused_at_the_limit(terminal, officer, monkeypatch):
+    monkeypatch.setattr(import_files, "XLSX_ROWS_MAX", 100)
+    rows = "".join(f'<row r="{n}"><c r="XFD{n}" s="1"/></row>' for n in range(2, 200))
+    assert _problems(workbooks.workbook(rows), officer, "events.xlsx") == [
+        (
+            None,
+            "",
+            "The worksheet has more than 100 rows holding cells, empty ones included. Delete "
+            "the empty rows at its end.",
+        )
+    ]
+
+
+def test_a_sheet_of_too_many_cells_is_refused_at_the_limit(terminal, officer, monkeypatch):
+    monkeypatch.setattr(import_files, "XLSX_CELLS_MAX", 100)
+    rows = "".join(f'<row r="{n}"><c r="A{n}"/><c r="B{n}"/></row>' for n in range(2, 100))
+    assert _problems(workbooks.workbook(rows), officer, "events.xlsx") == [
+        (None, "", "The worksheet has more than 100 cells, empty ones included.")
+    ]
+
+
 @pytest.mark.parametrize("cut", [100, 1_000, -200, -22])
 def test_a_truncated_workbook_is_not_a_readable_workbook(officer, cut):
     data = workbooks.workbook(workbooks.event_row(2))
@@ -426,3 +447,36 @@ def test_the_command_run_by_hand_exits_with_a_message_not_a_traceback(tmp_path, 
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("row ")
     assert result.stderr.endswith(f"problem(s) in {name}; nothing was imported.\n")
+
+
+# Many problems: a list of the first thousand, not of every one
+
+MORE = (
+    None,
+    "",
+    "Only the first 1,000 problems are listed (the file may have more). Fix them and import "
+    "the file again.",
+)
+
+
+def test_a_file_of_bad_rows_lists_its_first_thousand_problems(terminal, officer):
+    data = _csv(*["x,x,x,x,,x,x,x,x"] * 20_000)  # 7 problems a row
+    started = time.process_time()
+    problems = _problems(data, officer)
+    # It listed 140,000 problems (a 1.7 MB file of such rows: 700,000, 600 MB, minutes).
+    assert time.process_time() - started < 5
+    assert problems[0] == MORE
+    assert len(problems) == 1_001
+    assert problems[1:3] == [
+        (2, "br_number", "No enterprise has BR number x."),
+        (2, "event_type", problems[2][2]),
+    ]
+
+
+def test_many_rows_naming_unknown_enterprises_list_the_first_thousand(terminal, officer):
+    data = _csv(*[f"99999999,training,2024-01-02,,Course {n},,,," for n in range(1_500)])
+    problems = _problems(data, officer)
+    assert problems[0] == MORE
+    assert problems[1:] == [
+        (n, "br_number", "No enterprise has BR number 99999999.") for n in range(2, 1_002)
+    ]
