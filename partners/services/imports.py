@@ -184,13 +184,15 @@ def _check_header(header: list[str]) -> None:
             problems.append(ImportProblem(1, column, _("Missing column.")))
     seen = set()
     for column in header:
+        # A heading is shown as the problem's column: the start of it is enough.
+        shown = column if len(column) <= 60 else f"{column[:60]}…"
         if column and column not in IMPORT_COLUMNS:
-            problems.append(ImportProblem(1, column, _("Unknown column.")))
+            problems.append(ImportProblem(1, shown, _("Unknown column.")))
         elif column and column in seen:
-            problems.append(ImportProblem(1, column, _("Column appears twice.")))
+            problems.append(ImportProblem(1, shown, _("Column appears twice.")))
         seen.add(column)
     if problems:
-        raise ImportRejected(problems)
+        raise ImportRejected(_listed(problems))
 
 
 def validate_rows(records, *, today: date) -> tuple[list[EventRow], list[ImportProblem]]:

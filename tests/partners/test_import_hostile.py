@@ -480,3 +480,14 @@ def test_many_rows_naming_unknown_enterprises_list_the_first_thousand(terminal, 
     assert problems[1:] == [
         (n, "br_number", "No enterprise has BR number 99999999.") for n in range(2, 1_002)
     ]
+
+
+def test_a_header_of_a_thousand_headings_lists_the_first_problems(officer):
+    header = ",".join(f"heading {n} {'x' * 100}" for n in range(2_000))
+    problems = _problems(f"{header}\n{GOOD}\n".encode(), officer)
+    assert problems[0] == MORE
+    assert len(problems) == 1_001
+    assert problems[1:3] == [
+        (1, f"heading 0 {'x' * 50}…", "Unknown column."),
+        (1, f"heading 1 {'x' * 50}…", "Unknown column."),
+    ]
