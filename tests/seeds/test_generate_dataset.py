@@ -1,6 +1,7 @@
 """`generate_dataset` (seeds/dataset.py): the large dataset of the benchmark, run here small."""
 
 import hashlib
+from io import StringIO
 from collections import Counter
 from datetime import timedelta
 
@@ -34,7 +35,7 @@ def generated(settings):
         events=SMALL.events,
         nominations=SMALL.nominations,
         seed=SMALL.seed,
-        stdout=open("/dev/null", "w"),  # noqa: SIM115
+        stdout=StringIO(),
     )
     return SMALL
 
