@@ -1,9 +1,9 @@
 """`generate_dataset` (seeds/dataset.py): the large dataset of the benchmark, run here small."""
 
 import hashlib
-from io import StringIO
 from collections import Counter
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
