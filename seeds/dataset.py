@@ -41,8 +41,11 @@ from django.utils import timezone
 from awards import notifications
 from awards.models import (
     Assignment,
+    CooperationTally,
     Cycle,
     Nomination,
+    NominationResult,
+    NominationScore,
     PanelCriterion,
     Review,
     ReviewScore,
@@ -50,7 +53,7 @@ from awards.models import (
 from awards.services.cycles import cycle_advance, cycle_create
 from awards.services.decisions import cycle_finalise, cycle_publish, decisions_apply_suggestion
 from awards.services.panel import AssignmentMode
-from partners.models import CooperationEvent, Enterprise, Membership, Sector
+from partners.models import CooperationEvent, Enterprise, EventMonthCount, Membership, Sector
 from partners.services.enterprises import ENTERPRISE_FIELDS
 from portal.audit import audit_many
 from portal.clock import today as clock_today
@@ -241,9 +244,6 @@ def refuse_unless_empty() -> None:
 
 
 def table_sizes() -> dict[str, int]:
-    from awards.models import CooperationTally, NominationResult, NominationScore
-    from partners.models import EventMonthCount
-
     models = [
         Enterprise,
         CooperationEvent,
