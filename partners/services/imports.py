@@ -191,8 +191,10 @@ def _check_header(header: list[str]) -> None:
         elif column and column in seen:
             problems.append(ImportProblem(1, shown, _("Column appears twice.")))
         seen.add(column)
+    if len(problems) > PROBLEMS_LISTED:
+        problems = [more_problems(), *problems[:PROBLEMS_LISTED]]
     if problems:
-        raise ImportRejected(_listed(problems))
+        raise ImportRejected(problems)
 
 
 def validate_rows(records, *, today: date) -> tuple[list[EventRow], list[ImportProblem]]:
