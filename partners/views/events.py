@@ -25,7 +25,7 @@ from portal.roles import STAFF_ROLES, Role, role_required
 from portal.rules import allowed, forbid_unless
 from portal.shortcuts import (
     filtered_rows,
-    paginate,
+    paginate_capped,
     query_without_page,
     refusal_reported,
     send_download,
@@ -60,7 +60,8 @@ def event_list(request):
         {
             "filter": filterset,
             "heading": _event_list_heading(filterset),
-            "page": paginate(request, filtered_rows(filterset)),
+            # Counted up to COUNT_CAP: a million events cost what ten thousand do.
+            "page": paginate_capped(request, filtered_rows(filterset)),
             "query": query_without_page(request),
             "my_open_events": MY_OPEN_EVENTS,
             "my_events": MY_EVENTS,
