@@ -29,9 +29,9 @@ class CappedPaginator(Paginator):
     loaded by key. Past `cap` rows the count says "more than" (`more`) and the pages stop there:
     narrowing the filters finds the rest."""
 
-    def __init__(self, object_list, per_page, cap: int = COUNT_CAP):
+    def __init__(self, object_list, per_page, cap: int | None = None):
         super().__init__(object_list, per_page)
-        self.cap = cap
+        self.cap = COUNT_CAP if cap is None else cap
 
     @cached_property
     def keys(self) -> list:
@@ -54,9 +54,9 @@ class CappedPaginator(Paginator):
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
 
 
-def paginate_capped(request, queryset, size: int = PAGE_SIZE) -> Page:
+def paginate_capped(request, queryset, size: int | None = None) -> Page:
     """paginate() for the lists that grow with the history: a CappedPaginator's page."""
-    return CappedPaginator(queryset, size).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, size or PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def query_without_page(request) -> str:
