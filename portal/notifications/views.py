@@ -12,6 +12,7 @@ from portal.notifications.kinds import registered_kinds
 from portal.notifications.kinds import render as render_notification
 from portal.shortcuts import paginate_capped
 
+
 @login_required
 def notification_list(request):
     """The user's own notifications, unread first, newest first."""
