@@ -95,7 +95,8 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["recipient", "read_at", "created_at"]),
-            # The user's list in its order: unread first, then the newest first.
+            # The user's list in its order: unread first, then the newest first (PostgreSQL
+            # only: SQLite cannot create it, portal 0006).
             models.Index(
                 "recipient",
                 models.F("read_at").asc(nulls_first=True),
