@@ -138,9 +138,8 @@ class EventFilter(django_filters.FilterSet):
         the events' condition is one PostgreSQL answers from two indexes (the titles'
         trigram index, partners.migrations.0009, and the enterprise's) rather than by reading
         every event joined to its enterprise."""
-        enterprises = list(
-            EnterpriseFilter.matching(Enterprise.objects.all(), value).values_list("pk", flat=True)
-        )
+        visible = Enterprise.objects.visible_to(self.request.user)
+        enterprises = list(EnterpriseFilter.matching(visible, value).values_list("pk", flat=True))
         return queryset.filter(Q(title__icontains=value) | Q(enterprise_id__in=enterprises))
 
     def logged_by_me(self, queryset, name, value):

@@ -54,9 +54,9 @@ class CappedPaginator(Paginator):
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
 
 
-def paginate_capped(request, queryset, size: int | None = None) -> Page:
+def paginate_capped(request, queryset, size: int | None = None, cap: int | None = None) -> Page:
     """paginate() for the lists that grow with the history: a CappedPaginator's page."""
-    return CappedPaginator(queryset, size or PAGE_SIZE).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, size or PAGE_SIZE, cap).get_page(request.GET.get("page"))
 
 
 def query_without_page(request) -> str:

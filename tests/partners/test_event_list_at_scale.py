@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partners.models import CooperationEvent
+from partners.views.events import SEARCH_COUNT_CAP
 from portal import shortcuts
 from portal.shortcuts import CappedPaginator
 from tests.factories import EnterpriseFactory, EventFactory
@@ -97,7 +98,19 @@ def test_the_search_runs_once_per_page(client, officer, seven_events):
     client.get(LIST_URL, {"q": "Harbour"})  # warm-up
     with CaptureQueriesContext(connection) as queries:
         client.get(LIST_URL, {"q": "Harbour"})
+    limit = f"LIMIT {SEARCH_COUNT_CAP + 1}"
     searching = [q["sql"] for q in queries if "LIKE" in q["sql"] and "cooperationevent" in q["sql"]]
     # The keys query; the page's rows are then read by key (the condition repeated on 50 rows).
-    assert len([sql for sql in searching if "LIMIT 10001" in sql]) == 1
-    assert all("LIMIT 10001" in sql or '"id" IN (' in sql for sql in searching)
+    assert len([sql for sql in searching if limit in sql]) == 1
+    assert all(limit in sql or '"id" IN (' in sql for sql in searching)
+
+
+def test_a_search_counts_up_to_its_own_smaller_cap(client, officer, seven_events, monkeypatch):
+    from partners.views import events
+
+    monkeypatch.setattr(events, "SEARCH_COUNT_CAP", 3)
+    client.force_login(officer)
+    searched = client.get(LIST_URL, {"q": "container"}).context["page"].paginator
+    assert (searched.count, searched.more) == (3, True)
+    listed = client.get(LIST_URL).context["page"].paginator
+    assert (listed.count, listed.more) == (7, False)
