@@ -25,10 +25,10 @@ another database (SQLite, for small sizes) with batched INSERTs.
 import json
 import random
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -38,18 +38,22 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from awards import notifications
 from awards.models import (
     Assignment,
+    CooperationTally,
     Cycle,
     Nomination,
+    NominationResult,
+    NominationScore,
     PanelCriterion,
     Review,
     ReviewScore,
 )
 from awards.services.cycles import cycle_advance, cycle_create
 from awards.services.decisions import cycle_finalise, cycle_publish, decisions_apply_suggestion
-from awards.services.panel import AssignmentMode, assignments_create
-from partners.models import CooperationEvent, Enterprise, Membership, Sector
+from awards.services.panel import AssignmentMode
+from partners.models import CooperationEvent, Enterprise, EventMonthCount, Membership, Sector
 from partners.services.enterprises import ENTERPRISE_FIELDS
 from portal.audit import audit_many
 from portal.clock import today as clock_today
@@ -72,6 +76,29 @@ HISTORY_DAYS = 4 * 365 + 1  # four years back from today
 RECENT_DAYS = 45  # younger events are still moving through the workflow
 PREVIOUS_NOMINEES = 300  # last year's cycle: at most this many nominees
 PROGRESS_EVERY = 100_000
+RETURNED_AFTER = timedelta(days=3)  # from submission to a verifier's return
+EVENT_FIELDS = [
+    "id",
+    "enterprise",
+    "event_type",
+    "occurred_on",
+    "title",
+    "partner_summary",
+    "restricted_details",
+    "significance",
+    "seizure_value_hkd",
+    "cases",
+    "arrests",
+    "status",
+    "logged_by",
+    "submitted_at",
+    "verified_by",
+    "verified_at",
+    "return_reason",
+    "withdrawal_reason",
+    "created_at",
+    "updated_at",
+]
 
 TYPE_WEIGHTS = {
     EventType.CONTROLLED_DELIVERY: 6,
@@ -198,6 +225,12 @@ def generate(sizes: Sizes, *, report: Report = print) -> dict[str, int]:
     with emails_discarded(), transaction.atomic():
         generator = Generator(sizes, step)
         generator.run()
+    if connection.vendor == "postgresql":
+        # Statistics for the planner now: autovacuum would gather them only minutes later,
+        # and until then the pages run on plans made for empty tables.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        step("Statistics gathered (ANALYZE)")
     step("Done.")
     return table_sizes()
 
@@ -217,9 +250,6 @@ def refuse_unless_empty() -> None:
 
 
 def table_sizes() -> dict[str, int]:
-    from awards.models import CooperationTally, NominationResult, NominationScore
-    from partners.models import EventMonthCount
-
     models = [
         Enterprise,
         CooperationEvent,
@@ -263,7 +293,6 @@ class Generator:
             cycle_advance(
                 cycle=cycle, user=self.users["secretariat"], from_status=Cycle.Status.NOMINATIONS
             )
-            assignments_create(cycle=cycle, user=self.users["secretariat"], mode=AssignmentMode.ALL)
             self.review(cycle, submitted_share=share)
         self.step("Panel assigned and reviews written")
         call_command("rebuild_derived", stdout=_Lines(self.step))
@@ -277,11 +306,17 @@ class Generator:
         generated ones, in every sector in turn."""
         rng, n = self.rng, self.sizes.enterprises
         demo_rows = [row for _, row in read_csv(DATA_DIR / "enterprises.csv", ENTERPRISE_FIELDS)]
+        # partner1's and partner2's first, then one of each sector in turn.
         partners = list(PARTNER_BR.values())
+        turn = Counter()
+        order = {}
+        for row in demo_rows:
+            turn[row["sector"]] += 1
+            order[row["br_number"]] = (turn[row["sector"]], Sector.values.index(row["sector"]))
         demo_rows.sort(
             key=lambda row: (
-                row["br_number"] not in partners,
-                partners.index(row["br_number"]) if row["br_number"] in partners else 0,
+                partners.index(row["br_number"]) if row["br_number"] in partners else 2,
+                order[row["br_number"]],
             )
         )
         rows = [{name: row[name].strip() for name in ENTERPRISE_FIELDS} for row in demo_rows[:n]]
@@ -399,55 +434,36 @@ class Generator:
     # Events
 
     def events(self) -> None:
-        """Day by day from four years ago to today, so that the ids follow the dates."""
+        """Day by day from four years ago to today, so that the ids follow the dates; then
+        the audit entries of their steps, written by the database from the events."""
         rng, total = self.rng, self.sizes.events
+        random_ = rng.random
         first_day = self.today - timedelta(days=HISTORY_DAYS - 1)
-        days = HISTORY_DAYS
         ids = iter(reserve_ids(CooperationEvent, total))
-        users = self.users
-        officers = [users[name].pk for name in OFFICERS]
-        secretariat = [users[name].pk for name in SECRETARIAT]
-        verifier = users["verifier"].pk
-        content_type = ContentType.objects.get_for_model(CooperationEvent).pk
+        officers = [self.users[name].pk for name in OFFICERS]
+        verifier = self.users["verifier"].pk
         types, type_weights = list(TYPE_WEIGHTS), list(_accumulate(TYPE_WEIGHTS.values()))
         levels = list(SIGNIFICANCE_WEIGHTS)
         level_weights = list(_accumulate(SIGNIFICANCE_WEIGHTS.values()))
         enterprise_ids, cum_weights = self.enterprise_ids, self.cum_weights
         population = range(len(enterprise_ids))
-        written = 0
-        event_fields = [
-            "id",
-            "enterprise",
-            "event_type",
-            "occurred_on",
-            "title",
-            "partner_summary",
-            "restricted_details",
-            "significance",
-            "seizure_value_hkd",
-            "cases",
-            "arrests",
-            "status",
-            "logged_by",
-            "submitted_at",
-            "verified_by",
-            "verified_at",
-            "return_reason",
-            "withdrawal_reason",
-            "created_at",
-            "updated_at",
-        ]
+        titles = {t: [TITLES[t].format(goods=goods) for goods in GOODS] for t in types}
+        case_work = {t: t in CASE_WORK for t in types}
+        days_ = [timedelta(days=d) for d in range(20)]
+        minutes = [timedelta(minutes=m) for m in range(1080)]
+        returned_after = RETURNED_AFTER
         now, minute = self.now, timedelta(minutes=1)
+        written = 0
         with (
-            TableWriter(CooperationEvent, event_fields) as events,
-            TableWriter(AuditEntry, AUDIT_FIELDS) as audit,
+            BulkLoad(CooperationEvent, AuditEntry),
+            TableWriter(CooperationEvent, EVENT_FIELDS) as out,
         ):
-            for offset in range(days):
-                count = total * (offset + 1) // days - total * offset // days
+            for offset in range(HISTORY_DAYS):
+                count = total * (offset + 1) // HISTORY_DAYS - total * offset // HISTORY_DAYS
                 if not count:
                     continue
                 day = first_day + timedelta(days=offset)
-                age = (self.today - day).days
+                recent = (self.today - day).days <= RECENT_DAYS
                 midnight = self.moment(day)
                 chosen = rng.choices(population, cum_weights=cum_weights, k=count)
                 kinds = rng.choices(types, cum_weights=type_weights, k=count)
@@ -456,97 +472,70 @@ class Generator:
                     chosen, kinds, significances, strict=True
                 ):
                     pk = next(ids)
-                    goods = GOODS[rng.randrange(len(GOODS))]
-                    title = TITLES[event_type].format(goods=goods)
+                    title = titles[event_type][int(random_() * len(GOODS))]
                     seizure = cases = arrests = None
                     restricted = ""
-                    if event_type in CASE_WORK:
+                    if case_work[event_type]:
                         restricted = f"Case file CE-{day.year}-{pk:07d}."
-                        if rng.random() < 0.6:
-                            seizure = Decimal(rng.randrange(5_000, 5_000_000)) * 10
-                            cases, arrests = rng.randint(1, 3), rng.randint(0, 4)
-                    logger = officers[rng.randrange(2)]
-                    path = _path(rng.random(), recent=age <= RECENT_DAYS)
+                        if random_() < 0.6:
+                            seizure = 50_000 + int(random_() * 50_000_000)
+                            cases, arrests = 1 + int(random_() * 3), int(random_() * 5)
+                    logger = officers[int(random_() * 2)]
+                    path = _path(random_(), recent=recent)
                     # The steps, each a few days after the one before, never after now.
-                    created = midnight + timedelta(
-                        days=rng.randint(0, 4), minutes=540 + rng.randrange(540)
+                    created = (
+                        midnight + days_[int(random_() * 5)] + minutes[540 + int(random_() * 540)]
                     )
-                    steps = [("created", min(created, now - minute * len(path)))]
-                    moment = steps[0][1]
-                    for name in path:
-                        if name == "submitted":
-                            moment += timedelta(
-                                days=rng.randint(0, 2), minutes=rng.randrange(30, 240)
-                            )
-                        elif name in ("verified", "returned"):
-                            moment += timedelta(
-                                days=rng.randint(2, 18), minutes=rng.randrange(10, 300)
-                            )
-                        else:
-                            moment += timedelta(
-                                days=rng.randint(1, 10), minutes=rng.randrange(10, 300)
-                            )
-                        if moment > now:
-                            break
-                        steps.append((name, moment))
+                    if created > now:
+                        created = now - minute * 4
+                    moment = created
                     status, submitted_at, verified_by, verified_at = "draft", None, None, None
                     return_reason = withdrawal_reason = ""
-                    repr_ = f"{title} ({day.isoformat()})"
-                    pk_text = str(pk)
-                    for name, at in steps:
-                        actor, note = logger, ""
-                        if name == "created":
-                            audit.write(
-                                [
-                                    "partners.event.created",
-                                    actor,
-                                    content_type,
-                                    pk_text,
-                                    repr_,
-                                    {},
-                                    "",
-                                    at,
-                                ]
-                            )
-                            continue
+                    for name in path:
                         if name == "submitted":
-                            submitted_at = at
+                            later = (
+                                moment
+                                + days_[int(random_() * 3)]
+                                + minutes[30 + int(random_() * 210)]
+                            )
                         elif name == "verified":
-                            actor, verified_by, verified_at = verifier, verifier, at
+                            later = (
+                                moment
+                                + days_[2 + int(random_() * 17)]
+                                + minutes[10 + int(random_() * 290)]
+                            )
                         elif name == "returned":
-                            actor = verifier
-                            return_reason = note = RETURN_REASONS[
-                                rng.randrange(len(RETURN_REASONS))
-                            ]
-                        elif name == "withdrawn":
-                            if status == "verified":  # only the secretariat may
-                                actor = secretariat[rng.randrange(2)]
-                            withdrawal_reason = note = WITHDRAWAL_REASONS[
-                                rng.randrange(len(WITHDRAWAL_REASONS))
-                            ]
-                        audit.write(
-                            [
-                                f"partners.event.{name}",
-                                actor,
-                                content_type,
-                                pk_text,
-                                repr_,
-                                {"status": [status, name]},
-                                note,
-                                at,
-                            ]
-                        )
+                            later = moment + returned_after
+                        else:
+                            later = (
+                                moment
+                                + days_[1 + int(random_() * 10)]
+                                + minutes[10 + int(random_() * 290)]
+                            )
+                        if later > now:
+                            break
+                        moment = later
                         status = name
-                    events.write(
+                        if name == "submitted":
+                            submitted_at = moment
+                        elif name == "verified":
+                            verified_by, verified_at = verifier, moment
+                        elif name == "returned":
+                            return_reason = RETURN_REASONS[int(random_() * len(RETURN_REASONS))]
+                        else:
+                            withdrawal_reason = WITHDRAWAL_REASONS[
+                                int(random_() * len(WITHDRAWAL_REASONS))
+                            ]
+                    out.write(
                         [
                             pk,
                             enterprise_ids[enterprise],
-                            event_type.value,
+                            event_type,
                             day,
                             title,
                             SUMMARIES[event_type],
                             restricted,
-                            significance.value,
+                            significance,
                             seizure,
                             cases,
                             arrests,
@@ -557,14 +546,100 @@ class Generator:
                             verified_at,
                             return_reason,
                             withdrawal_reason,
-                            steps[0][1],
-                            steps[-1][1],
+                            created,
+                            moment,
                         ]
                     )
                     written += 1
                     if written % PROGRESS_EVERY == 0:
                         self.step(f"Events: {written:,} of {total:,}")
-        self.step(f"Events: {written:,}")
+            out.flush()
+            self.step(f"Events: {written:,}")
+            self.events_audit()
+        self.step("Events' audit entries written, indexes built")
+
+    def events_audit(self) -> None:
+        """Each event's steps as the services record them (partners/services/events.py):
+        created and submitted by its officer, verified or returned by the verifier,
+        withdrawn by its officer or (once verified) by the secretariat; one INSERT … SELECT
+        per kind of step, so that the database writes the millions of entries itself."""
+        quote = connection.ops.quote_name
+        postgresql = connection.vendor == "postgresql"
+        events = quote(CooperationEvent._meta.db_table)
+        entries = quote(AuditEntry._meta.db_table)
+        columns = ", ".join(quote(AuditEntry._meta.get_field(name).column) for name in AUDIT_FIELDS)
+        as_json = "::jsonb" if postgresql else ""
+        if postgresql:
+            returned_at = f"submitted_at + interval '{RETURNED_AFTER.days} days'"
+        else:
+            returned_at = f"datetime(submitted_at, '+{RETURNED_AFTER.days} days')"
+        first, second = (self.users[name].pk for name in SECRETARIAT)
+
+        def change(old: str, new: str) -> str:
+            return json.dumps({"status": [old, new]})
+
+        verifier = self.users["verifier"].pk
+        # (step, actor, its parameters, changes, their parameters, note, when, which events)
+        steps = [
+            ("created", "logged_by_id", [], "%s", ["{}"], "''", "created_at", "TRUE"),
+            (
+                "submitted",
+                "logged_by_id",
+                [],
+                "%s",
+                [change("draft", "submitted")],
+                "''",
+                "submitted_at",
+                "submitted_at IS NOT NULL",
+            ),
+            (
+                "verified",
+                "verified_by_id",
+                [],
+                "%s",
+                [change("submitted", "verified")],
+                "''",
+                "verified_at",
+                "verified_at IS NOT NULL",
+            ),
+            (
+                "returned",
+                "%s",
+                [verifier],
+                "%s",
+                [change("submitted", "returned")],
+                "return_reason",
+                returned_at,
+                "return_reason <> ''",
+            ),
+            (
+                "withdrawn",
+                "CASE WHEN verified_by_id IS NULL THEN logged_by_id "
+                "WHEN id %% 2 = 0 THEN %s ELSE %s END",
+                [first, second],
+                "CASE WHEN verified_by_id IS NOT NULL THEN %s "
+                "WHEN return_reason <> '' THEN %s ELSE %s END",
+                [
+                    change("verified", "withdrawn"),
+                    change("returned", "withdrawn"),
+                    change("draft", "withdrawn"),
+                ],
+                "withdrawal_reason",
+                "updated_at",
+                "status = 'withdrawn'",
+            ),
+        ]
+        content_type = ContentType.objects.get_for_model(CooperationEvent).pk
+        with connection.cursor() as cursor:
+            for name, actor, actor_params, changes, change_params, note, at, where in steps:
+                cursor.execute(
+                    f"INSERT INTO {entries} ({columns}) "
+                    f"SELECT %s, {actor}, %s, CAST(id AS TEXT), "
+                    f"title || ' (' || CAST(occurred_on AS TEXT) || ')', "
+                    f"({changes}){as_json}, {note}, {at} FROM {events} WHERE {where} ORDER BY id",
+                    [f"partners.event.{name}", *actor_params, content_type, *change_params],
+                )
+                self.step(f"Audit entries: events {name}")
 
     def moment(self, day: date) -> datetime:
         return timezone.make_aware(datetime(day.year, day.month, day.day), self.zone)
@@ -633,42 +708,54 @@ class Generator:
         )
 
     def review(self, cycle: Cycle, *, submitted_share: float) -> None:
-        """Each member's declaration and review of each nominee: a few conflicts, then
-        `submitted_share` of the rest submitted, some drafts and some not started."""
+        """Every panel member assigned to every active nominee, as assignments_create does
+        (mode "all"); a few conflicts declared, `submitted_share` of the reviews submitted,
+        some drafts, the rest not started."""
         rng = self.rng
         criteria = list(PanelCriterion.objects.filter(cycle=cycle))
-        assignments = list(
-            Assignment.objects.filter(nomination__cycle=cycle)
-            .select_related("nomination__enterprise", "nomination__cycle", "member")
-            .order_by("nomination__enterprise__br_number", "member__username")
+        nominations = list(
+            Nomination.objects.filter(cycle=cycle)
+            .active()
+            .select_related("enterprise", "cycle")
+            .order_by("enterprise__br_number")
         )
-        leniency = {"panel1": 0.4, "panel2": -0.6, "panel3": 0.1}
-        impression = {}
-        declared, reviews, audit = [], [], []
-        scores: list[tuple[Review, list[int]]] = []
-        assignment_type = ContentType.objects.get_for_model(Assignment)
-        review_type = ContentType.objects.get_for_model(Review)
+        members = [self.users[name] for name in PANEL]
+        pairs = [(nomination, member) for nomination in nominations for member in members]
+        conflicts = set(rng.sample(range(len(pairs)), max(1, len(pairs) // 100)))
         review_open = self.moment(min(self.today, date(cycle.year, 7, 3)))
         span = max(
             1,
             int((min(self.now, self.moment(cycle.scoring_deadline)) - review_open).total_seconds()),
         )
-        for assignment in assignments:
+        assignments, draws = [], []
+        for index, (nomination, member) in enumerate(pairs):
+            assignment = Assignment(nomination=nomination, member=member)
+            draw = rng.random()
+            if index in conflicts:
+                assignment.declaration = Declaration.CONFLICT
+                assignment.conflict_reason = CONFLICT_REASON
+            elif draw < submitted_share + 0.05:
+                assignment.declaration = Declaration.NO_CONFLICT
+            if assignment.declaration != Declaration.PENDING:
+                assignment.declared_at = review_open + timedelta(seconds=rng.randrange(span))
+            assignments.append(assignment)
+            draws.append(draw)
+        secretariat = self.users["secretariat"]
+        Assignment.objects.bulk_create(assignments, batch_size=1000)
+        audit_many(secretariat, "awards.assignment.created", assignments, note=AssignmentMode.ALL)
+        notifications.panel_assigned(cycle=cycle, assignments=assignments)
+        leniency = {"panel1": 0.4, "panel2": -0.6, "panel3": 0.1}
+        impression = {}
+        reviews, audit = [], []
+        scores: list[tuple[Review, list[int]]] = []
+        assignment_type = ContentType.objects.get_for_model(Assignment)
+        review_type = ContentType.objects.get_for_model(Review)
+        for assignment, draw in zip(assignments, draws, strict=True):
             nomination = assignment.nomination
             view = impression.setdefault(nomination.pk, rng.gauss(6.5, 1.4))
-            at = review_open + timedelta(seconds=rng.randrange(span))
-            draw = rng.random()
-            if draw < 0.015:
-                assignment.declaration, assignment.conflict_reason = (
-                    Declaration.CONFLICT,
-                    CONFLICT_REASON,
-                )
-            elif submitted_share < 1 and draw > 0.015 + 0.985 * submitted_share + 0.05:
-                continue  # not declared yet
-            else:
-                assignment.declaration = Declaration.NO_CONFLICT
-            assignment.declared_at = at
-            declared.append(assignment)
+            if assignment.declaration == Declaration.PENDING:
+                continue
+            at = assignment.declared_at
             audit.append(
                 AuditEntry(
                     actor=assignment.member,
@@ -682,7 +769,7 @@ class Generator:
             )
             if assignment.declaration == Declaration.CONFLICT:
                 continue
-            submit = draw < 0.015 + 0.985 * submitted_share
+            submit = draw < submitted_share
             member_view = view + leniency[assignment.member.username] + rng.gauss(0, 0.6)
             marks = [max(0, min(10, round(member_view + rng.gauss(0, 0.7)))) for _ in criteria]
             if not submit:
@@ -696,9 +783,6 @@ class Generator:
             )
             reviews.append(review)
             scores.append((review, marks))
-        Assignment.objects.bulk_update(
-            declared, ["declaration", "conflict_reason", "declared_at"], batch_size=1000
-        )
         Review.objects.bulk_create(reviews, batch_size=1000)
         ReviewScore.objects.bulk_create(
             [
@@ -820,6 +904,54 @@ def reserve_ids(model: type[Model], count: int) -> range:
         return range(first, first + count)
 
 
+class BulkLoad:
+    """On PostgreSQL, load `models`' tables the way a restore does: their plain indexes
+    (those of no constraint) dropped during the load and built again once at the end, which
+    is many times faster than updating them row by row; and, where the connection's role may
+    (a superuser), the triggers that check foreign keys suspended during the load, the rows
+    being written with keys taken from the tables they point to. Elsewhere it does nothing."""
+
+    def __init__(self, *models: type[Model]):
+        self.tables = [model._meta.db_table for model in models]
+        self.postgresql = connection.vendor == "postgresql"
+
+    def __enter__(self):
+        if not self.postgresql:
+            return self
+        with connection.cursor() as cursor:
+            # The foreign keys checked row by row, not queued to the commit: a table with
+            # checks pending cannot be indexed. Checks pending from before are made now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+                "WHERE c.conname = i.indexname AND c.connamespace = "
+                "(SELECT oid FROM pg_namespace WHERE nspname = current_schema()))",
+                [self.tables],
+            )
+            self.indexes = cursor.fetchall()
+            for name, _definition in self.indexes:
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            self.replica = bool(cursor.fetchone()[0])
+            if self.replica:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+        return self
+
+    def __exit__(self, exc_type, *exc):
+        if not self.postgresql or exc_type is not None:
+            return False
+        with connection.cursor() as cursor:
+            if self.replica:
+                cursor.execute("SET LOCAL session_replication_role = origin")
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for _name, definition in self.indexes:
+                cursor.execute(definition)
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        return False
+
+
 class TableWriter:
     """Rows of a model's table, written in batches: with COPY on PostgreSQL, with INSERTs
     elsewhere. Values are Python values in the order of `fields` (foreign keys as ids). Each
@@ -841,13 +973,13 @@ class TableWriter:
         return self
 
     def write(self, row: list) -> None:
-        if self.postgresql:
-            for i in self.json:
+        for i in self.json:  # JSON given as its text is written as it is
+            if not isinstance(row[i], str):
                 row[i] = json.dumps(row[i])
-        else:
+        if not self.postgresql:
             row = [
-                field.get_db_prep_save(value, connection)
-                for field, value in zip(self.fields, row, strict=True)
+                value if i in self.json else field.get_db_prep_save(value, connection)
+                for i, (field, value) in enumerate(zip(self.fields, row, strict=True))
             ]
         self.batch.append(row)
         if len(self.batch) >= self.size:
