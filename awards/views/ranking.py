@@ -47,7 +47,8 @@ def _decisions_url(cycle, nomination=None, request=None) -> str:
 # Ranking
 
 
-RANKING_PAGE = 50
+# Rows of a ranking or decisions page: a decision form per row costs; find the others by ?q=.
+RANKING_PAGE = 25
 
 
 def _ranking_page(request, cycle: Cycle, visible=None) -> dict:
