@@ -191,8 +191,10 @@ class EvidenceFile(CheckedUpload):
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
 
+    download_prefix = "evidence"
+
     def storage_path(self) -> str:
-        return f"evidence/{self.event_id}/{self.token}"
+        return f"evidence/{self.event_id}/{self.token}.{self.extension}"
 
     def get_absolute_url(self):
         return reverse("partners:evidence-download", args=[self.pk])

@@ -199,7 +199,7 @@ def event_withdraw(request, pk):
 @role_required(*STAFF_ROLES)
 def evidence_download(request, pk):
     evidence = get_object_or_404(EvidenceFile.objects.visible_to(request.user), pk=pk)
-    return send_download(evidence.file.open("rb"), evidence.original_name, evidence.content_type)
+    return send_download(evidence.file.open("rb"), evidence.download_name, evidence.content_type)
 
 
 # Bulk import

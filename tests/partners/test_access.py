@@ -25,6 +25,7 @@ from tests.access import (
     role_users,
     to,
 )
+from tests import upload_files
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +125,7 @@ def world(
     evidence = services.evidence_attach(
         event=submitted_event,
         user=officer,
-        upload=SimpleUploadedFile("statement.pdf", b"%PDF-1.4\n%%EOF\n"),
+        upload=SimpleUploadedFile("statement.pdf", upload_files.pdf()),
     )
     return SimpleNamespace(
         users=users,
