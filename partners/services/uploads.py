@@ -246,6 +246,8 @@ def _office_kind(upload) -> str:
         raise Refused(_not_allowed()) from None
     finally:
         upload.seek(0)
+    if _active_content_type(types):
+        raise Refused(_office_active())
     kinds = {
         _MAIN_PARTS[element.get("ContentType", "")]
         for element in types
@@ -261,14 +263,8 @@ def _office_kind(upload) -> str:
 def _inspect_office(upload) -> None:
     try:
         with zipfile.ZipFile(upload) as package:
-            infos = package.infolist()
-            types = _xml(package, package.getinfo("[Content_Types].xml"))
-            for element in types:
-                if any(
-                    mark in element.get("ContentType", "").lower() for mark in _ACTIVE_CONTENT_TYPES
-                ):
-                    raise Refused(_office_active())
-            for info in infos:
+            # (Its content types were read by _office_kind.)
+            for info in package.infolist():
                 name = info.filename.lower()
                 if name.endswith("vbaproject.bin") or _starts_with_code(package, info):
                     raise Refused(_office_active())
@@ -282,6 +278,16 @@ def _inspect_office(upload) -> None:
                             raise Refused(_office_active())
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, ValueError):
         raise Refused(_not_allowed()) from None
+
+
+def _active_content_type(types: list) -> bool:
+    """Whether [Content_Types].xml declares a part (by name or by extension) of a type that
+    is or runs code."""
+    return any(
+        mark in element.get("ContentType", "").lower()
+        for element in types
+        for mark in _ACTIVE_CONTENT_TYPES
+    )
 
 
 def _starts_with_code(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:

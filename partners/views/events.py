@@ -14,12 +14,13 @@ from partners.filters import (
     MY_OPEN_EVENTS,
     EventFilter,
 )
-from partners.forms.events import EventForm, EventImportForm
+from partners.forms.events import IMPORT_MAX_MB, EventForm, EventImportForm
 from partners.models import CooperationEvent, Enterprise, EvidenceFile
 from partners.services import events as services
 from partners.services.imports import IMPORT_COLUMNS, ImportRejected, events_import
 from portal.exports import FORMATS, export_table, render_table
 from portal.forms import ReasonForm
+from portal.middleware import request_body_limit
 from portal.models import AuditEntry
 from portal.roles import STAFF_ROLES, Role, role_required
 from portal.rules import allowed, forbid_unless
@@ -205,6 +206,7 @@ def evidence_download(request, pk):
 # Bulk import
 
 
+@request_body_limit(IMPORT_MAX_MB * 1024 * 1024 + 1024 * 1024)  # the file and the form
 @role_required(Role.OFFICER)
 def event_import(request):
     form = EventImportForm(request.POST or None, request.FILES or None)

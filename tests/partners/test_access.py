@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partners.services import events as services
+from tests import upload_files
 from tests.access import (
     ALL_405,
     LOGIN,
@@ -25,7 +26,6 @@ from tests.access import (
     role_users,
     to,
 )
-from tests import upload_files
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db

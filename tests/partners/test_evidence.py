@@ -9,7 +9,7 @@ from django.urls import reverse
 from partners.models import CooperationEvent, EvidenceFile
 from partners.services import events as services
 from portal.models import AuditEntry
-from tests.upload_files import docx, jpeg, pdf, plain_zip, png, with_macros, xlsx
+from tests.upload_files import docx, jpeg, pdf, plain_zip, png, xlsx
 
 pytestmark = pytest.mark.django_db
 NOT_ALLOWED = "{} is not a PDF, JPEG, PNG, XLSX or DOCX file (checked by its content)."
@@ -78,9 +78,11 @@ def test_an_officer_attaches_evidence_of_each_allowed_kind(
         evidence.sha256,
         evidence.uploaded_by,
     ) == (event, kind, name, len(content), hashlib.sha256(content).hexdigest(), officer)
-    # Stored under MEDIA_ROOT by a random name, never the uploaded one.
+    # Stored under MEDIA_ROOT by a random name and the detected type's extension, never the
+    # uploaded name.
     stored = Path(settings.MEDIA_ROOT) / evidence.file.name
-    assert evidence.file.name == f"evidence/{event.pk}/{evidence.token}"
+    assert evidence.file.name == f"evidence/{event.pk}/{evidence.token}.{evidence.extension}"
+    assert evidence.extension == {"pdf": "pdf", "png": "png", "jpeg": "jpg"}.get(kind, kind)
     assert len(evidence.token) == 32
     assert stored.read_bytes() == content
     assert _stored_files(settings.MEDIA_ROOT) == [stored]
@@ -120,8 +122,6 @@ def test_evidence_added_when_editing_a_draft(client, officer, draft_event, setti
         ("photos.zip", plain_zip()),
         ("manifest.xlsx", plain_zip()),
         ("broken.docx", b"PK\x03\x04 truncated package"),
-        ("statement.docm", with_macros(docx())),
-        ("statement.docx", with_macros(docx())),
     ],
 )
 def test_a_file_of_another_kind_is_refused_and_nothing_is_saved(
@@ -207,7 +207,11 @@ def test_staff_download_evidence(client, evidence, who, request):
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
-    assert response["Content-Disposition"] == 'attachment; filename="statement.docx"'
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="evidence-{evidence.pk}-statement.docx"'
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
 
 
 def _docx_content(evidence) -> bytes:
