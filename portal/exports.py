@@ -31,18 +31,18 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _TRIGGERS = frozenset(FORMULA_TRIGGERS)
 
 
-def csv_safe(value):
-    """Text that a spreadsheet would evaluate is prefixed with an apostrophe (OWASP advice)."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+def formula_safe(value):
+    """Text that a spreadsheet would evaluate is prefixed with an apostrophe (OWASP's advice
+    against CSV injection); anything else is left as it is (numbers stay numbers)."""
+    if isinstance(value, str) and value[:1] in _TRIGGERS:
         return "'" + value
     return value
 
 
-def csv_safe_row(row) -> list:
-    """csv_safe of each value, said once for a whole row: at a million rows, ten million calls
-    of csv_safe cost seconds. (The CSV writer writes None as an empty field.)"""
+def formula_safe_row(row) -> list:
+    """formula_safe of each value, said once for a whole row: at a million rows, ten million
+    calls cost seconds. Every cell the portal writes to a CSV or XLSX file, header included,
+    goes through it (csv_chunks, xlsx_file)."""
     return ["'" + v if isinstance(v, str) and v[:1] in _TRIGGERS else v for v in row]
 
 
@@ -75,7 +75,7 @@ def csv_chunks(columns: Sequence[str], rows: Iterable[Sequence]) -> Iterator[byt
     # The BOM lets Excel open the UTF-8 file with Chinese names intact.
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    writer.writerow(columns)
+    writer.writerow(formula_safe_row(columns))
     more = True
     while more:
         with translation.override(language):
@@ -88,7 +88,7 @@ def csv_chunks(columns: Sequence[str], rows: Iterable[Sequence]) -> Iterator[byt
 def _write_csv_chunk(writer, buffer: io.StringIO, rows: Iterator[Sequence]) -> bool:
     """Write rows until the buffer holds a chunk; False once the rows are exhausted."""
     for row in rows:
-        writer.writerow(csv_safe_row(row))
+        writer.writerow(formula_safe_row(row))
         if buffer.tell() >= CSV_CHUNK_BYTES:
             return True
     return False
@@ -98,31 +98,25 @@ def xlsx_file(
     columns: Sequence[str], rows: Iterable[Sequence], *, sheet_rows: int = XLSX_SHEET_ROWS
 ) -> BinaryIO:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     # Write-only: openpyxl streams each sheet's rows to a temporary file of its own, and
     # writes strings inline (no shared-strings table growing with the rows).
     workbook = Workbook(write_only=True)
     # The tab's name, else openpyxl's English "Sheet" (at most 31 characters).
     title = pgettext("spreadsheet tab", "Data")
+    header = formula_safe_row(columns)
     sheet, written, sheets = None, sheet_rows, 0
     for row in rows:
         if written >= sheet_rows:
             sheets += 1
             sheet = workbook.create_sheet(title=title if sheets == 1 else f"{title} {sheets}")
-            sheet.append(list(columns))
+            sheet.append(header)
             written = 1
-        cells = list(row)
-        for index, value in enumerate(cells):
-            if isinstance(value, str) and value.startswith("="):
-                # Stored as text, never as a formula (openpyxl takes "=..." for a formula).
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"
-                cells[index] = cell
-        sheet.append(cells)
+        # No text starts with "=" any more, which openpyxl would write as a formula.
+        sheet.append(formula_safe_row(row))
         written += 1
     if sheet is None:
-        workbook.create_sheet(title=title).append(list(columns))
+        workbook.create_sheet(title=title).append(header)
     file = tempfile.TemporaryFile()  # noqa: SIM115 (the caller closes it; closing deletes it)
     try:
         workbook.save(file)
