@@ -38,6 +38,13 @@ class SingleLineCharField(models.CharField):
 
     default_validators = [validate_single_line]
 
+    def formfield(self, **kwargs):
+        # Also a plain form built from the field (PanelCriterion's in awards.forms) says it.
+        field = super().formfield(**kwargs)
+        if validate_single_line not in field.validators:
+            field.validators.append(validate_single_line)
+        return field
+
 
 def one_line(value: str) -> str:
     """`value` with every run of whitespace and control characters made one space: for text

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from portal.text import SingleLineCharField
+
 
 def checked_upload_to(instance, filename):
     return instance.storage_path()
@@ -48,7 +50,7 @@ class CheckedUpload(models.Model):
 
     token = models.CharField(_("token"), max_length=32, unique=True, editable=False)
     file = models.FileField(_("file"), upload_to=checked_upload_to, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
+    original_name = SingleLineCharField(_("file name"), max_length=200)
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField("SHA-256", max_length=64)
