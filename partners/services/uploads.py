@@ -124,62 +124,60 @@ def _inspect_pdf(upload) -> None:
 
     upload.seek(0)
     data = upload.read()
-    # What sits outside the streams as written, whether or not the cross-reference table
-    # points at it (a reader that rebuilds a damaged file would find it).
-    if _raw_pdf_names(data) & PDF_ACTIVE_NAMES:
+    # What is written outside the streams, whether or not the cross-reference table points at
+    # it (a reader that rebuilds a damaged file would find it).
+    if _raw_active_name(data):
         raise Refused(_pdf_active())
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             # Every object qpdf finds, the ones in compressed object streams included (decoded
-            # whatever their filters), and in an encrypted PDF that opens without a password,
-            # decrypted.
-            for obj in pdf.objects:
-                if _pdf_names(obj) & PDF_ACTIVE_NAMES:
-                    raise Refused(_pdf_active())
+            # whatever their filters) and, in an encrypted PDF that opens without a password,
+            # decrypted; written out by qpdf, names unescaped (a stream: its dictionary).
+            written = b"\n".join(
+                (obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj).unparse(resolved=True)
+                for obj in pdf.objects
+            )
     except pikepdf.PasswordError:
         raise Refused(
             _("%(name)s is protected by a password; send a copy without the password.")
         ) from None
     except pikepdf.PdfError:
         raise Refused(_("%(name)s is damaged or not really a PDF.")) from None
+    if _ACTIVE_NAME.search(written):
+        raise Refused(_pdf_active())
 
 
-def _pdf_names(obj) -> set[str]:
-    """The names in `obj` (keys and values, through nested dictionaries and arrays; an
-    indirect object is read on its own, as one of pdf.objects)."""
-    import pikepdf
-
-    names: set[str] = set()
-    stack = [obj]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, pikepdf.Name):
-            names.add(str(item))
-        elif isinstance(item, pikepdf.Dictionary | pikepdf.Stream | pikepdf.Array):
-            if item.is_indirect and item is not obj:
-                continue
-            if isinstance(item, pikepdf.Array):
-                stack.extend(item)
-            else:
-                for key in item.keys():  # noqa: SIM118 (a pikepdf Dictionary)
-                    names.add(key)
-                    stack.append(item.get(key))
-    return names
+_DELIMITER = rb"(?=[\x00\t\n\x0c\r /<>\[\]()%{}]|\Z)"
+_ACTIVE_NAME = re.compile(
+    rb"/(?:" + b"|".join(n[1:].encode() for n in sorted(PDF_ACTIVE_NAMES)) + rb")" + _DELIMITER
+)
 
 
-_STREAM = re.compile(rb">>\s*stream\r?\n.*?endstream", re.DOTALL)
-_NAME = re.compile(rb"/((?:[^\x00\s/<>\[\]()%{}#]|#[0-9A-Fa-f]{2})+)")
-_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+def _escapable(name: str) -> bytes:
+    """A pattern for `name` as a PDF may write it: any character as itself or as #xx."""
+    return b"".join(
+        b"(?:%s|#%s)"
+        % (
+            re.escape(c.encode()),
+            "".join(f"[{h.lower()}{h.upper()}]" for h in f"{ord(c):02x}").encode(),
+        )
+        for c in name
+    )
 
 
-def _raw_pdf_names(data: bytes) -> set[str]:
-    """The names written in the file outside stream data, "#xx" escapes decoded
-    (/J#61vaScript is /JavaScript)."""
-    outside = _STREAM.sub(b">>", data)
-    return {
-        "/" + _ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name).decode("latin-1")
-        for name in _NAME.findall(outside)
-    }
+_RAW_ACTIVE_NAME = re.compile(
+    rb"/(?:" + b"|".join(_escapable(n[1:]) for n in sorted(PDF_ACTIVE_NAMES)) + rb")" + _DELIMITER
+)
+
+
+def _raw_active_name(data: bytes) -> bool:
+    """Whether an active name is written in the file outside stream data (the data of a
+    stream, compressed or not, is left to qpdf: binary data would match by chance)."""
+    for match in _RAW_ACTIVE_NAME.finditer(data):
+        keyword = data.rfind(b"stream", 0, match.start())
+        if keyword < 0 or data[keyword - 3 : keyword] == b"end":
+            return True
+    return False
 
 
 # Office (OOXML packages)

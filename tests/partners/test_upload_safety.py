@@ -203,6 +203,19 @@ def test_javascript_inside_a_compressed_object_stream_is_found():
     assert _refusal("manifest.pdf", content) == PDF_ACTIVE.format("manifest.pdf")
 
 
+def test_javascript_in_an_object_outside_the_cross_reference_table_is_found():
+    """An object no table points at, which a reader rebuilding a damaged file would read."""
+    content = files.pdf() + b"9 0 obj\n<< /S /JavaScript /JS (app.alert(1)) >>\nendobj\n"
+    assert _refusal("manifest.pdf", content) == PDF_ACTIVE.format("manifest.pdf")
+
+
+def test_the_words_of_a_page_are_not_mistaken_for_actions():
+    """A page's content stream may hold anything, /JS included: only objects count."""
+    page = b"BT /JS 12 Tf (/JavaScript /Launch) Tj ET"
+    content = files.pdf_with(b"", b"<< /Length %d >>\nstream\n%s\nendstream" % (len(page), page))
+    assert validate_upload(SimpleUploadedFile("manifest.pdf", content)) == "pdf"
+
+
 def test_a_pdf_that_opens_on_a_page_or_links_to_a_site_is_accepted():
     content = files.pdf_with(
         b"/OpenAction [3 0 R /Fit]",
