@@ -52,7 +52,10 @@ def detect_kind(upload) -> str | None:
 
 
 def validate_upload(upload) -> str:
-    """Return the file's kind, or raise a ValidationError naming the file and the reason."""
+    """Return the file's kind, or raise a ValidationError naming the file and the reason. An
+    upload checked once (by the form) is not looked into again (by the service)."""
+    if checked := getattr(upload, "_checked_kind", None):
+        return checked
     name = file_display_name(upload.name)
     if upload.size > settings.EVIDENCE_MAX_BYTES:
         raise ValidationError(
@@ -70,6 +73,7 @@ def validate_upload(upload) -> str:
         raise ValidationError(refusal.message % {"name": name}) from None
     finally:
         upload.seek(0)
+    upload._checked_kind = kind
     return kind
 
 
