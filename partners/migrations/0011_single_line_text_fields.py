@@ -18,7 +18,7 @@ def shown_names_cleaned(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0008_event_month_counts'),
+        ('partners', '0010_list_order_indexes'),
     ]
 
     operations = [
