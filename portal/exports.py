@@ -34,18 +34,18 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _TRIGGERS = frozenset(FORMULA_TRIGGERS)
 
 
-def csv_safe(value):
-    """Text that a spreadsheet would evaluate is prefixed with an apostrophe (OWASP advice)."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+def formula_safe(value):
+    """Text that a spreadsheet would evaluate is prefixed with an apostrophe (OWASP's advice
+    against CSV injection); anything else is left as it is (numbers stay numbers)."""
+    if isinstance(value, str) and value[:1] in _TRIGGERS:
         return "'" + value
     return value
 
 
-def csv_safe_row(row) -> list:
-    """csv_safe of each value, said once for a whole row: at a million rows, ten million calls
-    of csv_safe cost seconds. (The CSV writer writes None as an empty field.)"""
+def formula_safe_row(row) -> list:
+    """formula_safe of each value, said once for a whole row: at a million rows, ten million
+    calls cost seconds. Every cell the portal writes to a CSV or XLSX file, header included,
+    goes through it (csv_chunks, xlsx_file)."""
     return ["'" + v if isinstance(v, str) and v[:1] in _TRIGGERS else v for v in row]
 
 
@@ -78,7 +78,7 @@ def csv_chunks(columns: Sequence[str], rows: Iterable[Sequence]) -> Iterator[byt
     # The BOM lets Excel open the UTF-8 file with Chinese names intact.
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    writer.writerow(columns)
+    writer.writerow(formula_safe_row(columns))
     more = True
     while more:
         with translation.override(language):
@@ -91,7 +91,7 @@ def csv_chunks(columns: Sequence[str], rows: Iterable[Sequence]) -> Iterator[byt
 def _write_csv_chunk(writer, buffer: io.StringIO, rows: Iterator[Sequence]) -> bool:
     """Write rows until the buffer holds a chunk; False once the rows are exhausted."""
     for row in rows:
-        writer.writerow(csv_safe_row(row))
+        writer.writerow(formula_safe_row(row))
         if buffer.tell() >= CSV_CHUNK_BYTES:
             return True
     return False
@@ -102,6 +102,8 @@ def xlsx_file(
 ) -> BinaryIO:
     # The tab's name (at most 31 characters), in the language of the export.
     title = pgettext("spreadsheet tab", "Data")[:28]
+    columns = formula_safe_row(columns)
+    rows = map(formula_safe_row, rows)
     file = tempfile.TemporaryFile()  # noqa: SIM115 (the caller closes it; closing deletes it)
     try:
         write_workbook(file, columns, rows, title=title, sheet_rows=sheet_rows)

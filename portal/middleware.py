@@ -1,6 +1,7 @@
 """The signed-in user's language: the one they last picked in the portal, on any device."""
 
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import translation
 
 
@@ -32,3 +33,44 @@ class UserLanguageMiddleware:
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
+
+
+def request_body_limit(max_bytes: int):
+    """A view that takes bodies larger than settings.REQUEST_MAX_BYTES (a bulk import) says
+    how large, with this decorator; RequestBodyLimitMiddleware reads it."""
+
+    def decorate(view):
+        view.request_body_limit = max_bytes
+        return view
+
+    return decorate
+
+
+class RequestBodyLimitMiddleware:
+    """A request whose body is larger than the page takes is answered 413 before anything
+    reads the body: the limit is settings.REQUEST_MAX_BYTES unless the view says otherwise
+    (request_body_limit), checked against the Content-Length the client declared. A body sent
+    in chunks has no declared length: it is refused (411; browsers always declare the length
+    of a form). Django itself never reads past the declared length, and the proxy in front
+    refuses anything over its own limit first (docs/deployment.md: client_max_body_size).
+
+    Its process_view runs before CsrfViewMiddleware's, the first thing to read a POST body."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        limit = getattr(view_func, "request_body_limit", settings.REQUEST_MAX_BYTES)
+        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return render(request, "411.html", status=411)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = limit + 1
+        if length > limit:
+            context = {"limit": limit, "size": length, "file_limit": settings.EVIDENCE_MAX_BYTES}
+            return render(request, "413.html", context, status=413)
+        return None

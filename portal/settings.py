@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CsrfViewMiddleware, the first to read a POST's body.
+    "portal.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.UserLanguageMiddleware",
@@ -186,6 +188,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = _env("MEDIA_ROOT", env.path, VAR_DIR / "media")
 MEDIA_URL = "/media-not-served/"
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# The largest request body a page takes (a form with a few evidence files); larger ones are
+# refused before they are read (portal.middleware.RequestBodyLimitMiddleware). The bulk import
+# takes more (partners.forms.IMPORT_MAX_MB). The proxy's limit must be at least the largest.
+REQUEST_MAX_BYTES = _env("REQUEST_MAX_MB", env.int, 50) * 1024 * 1024
+if REQUEST_MAX_BYTES < EVIDENCE_MAX_BYTES:
+    raise ImproperlyConfigured("REQUEST_MAX_MB must be at least 10 (one evidence file).")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

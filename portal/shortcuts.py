@@ -103,21 +103,30 @@ def refusal_reported(request):
 DOWNLOAD_TYPES = {**CONTENT_TYPES, "pdf": "application/pdf", "zip": "application/zip"}
 
 
+# Whatever a download holds, a browser that opens it anyway runs nothing in it and reaches
+# nothing from it (no script, no plugin, no request, no same-origin access).
+DOWNLOAD_CSP = "sandbox; default-src 'none'"
+
+
 def send_download(content, filename: str, content_type: str | None = None) -> HttpResponse:
-    """`content` as an attachment named `filename`, its content type from the name's extension
-    unless given. `content` is bytes; an open binary file, streamed and closed once sent; or
-    any other iterable of bytes, streamed as it is produced (an export's rows read from the
-    database chunk by chunk: portal.exports.export_table). Django writes the name into the
-    header safely, non-ASCII names included."""
+    """`content` as an attachment named `filename` (a name the portal made: never one an
+    uploader chose), its content type from the name's extension unless given. `content` is
+    bytes; an open binary file, streamed and closed once sent; or any other iterable of bytes,
+    streamed as it is produced (an export's rows read from the database chunk by chunk:
+    portal.exports.export_table). Django writes the name into the header safely, non-ASCII
+    names included. The browser is told not to guess another type (nosniff) and, should it
+    show the file, to run nothing in it (a sandboxing Content-Security-Policy)."""
     if content_type is None:
         content_type = DOWNLOAD_TYPES.get(filename.rsplit(".", 1)[-1], "application/octet-stream")
     if isinstance(content, bytes | bytearray):
         response = HttpResponse(content, content_type=content_type)
     elif hasattr(content, "read"):
-        return FileResponse(
+        response = FileResponse(
             content, as_attachment=True, filename=filename, content_type=content_type
         )
     else:
         response = StreamingHttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
     return response

@@ -15,6 +15,7 @@ from awards.querysets import (
 )
 from awards.statuses import CertificateStatus
 from portal.i18n import in_active_language
+from portal.text import SingleLineCharField
 
 
 def certificate_upload_to(instance, filename):
@@ -38,8 +39,8 @@ class Certificate(models.Model):
     verification_code = models.CharField(_("verification code"), max_length=64, unique=True)
     # The names as printed, kept so that the verification page matches the paper even after
     # the enterprise's names are corrected.
-    name_en = models.CharField(_("name (English) as printed"), max_length=200)
-    name_zh = models.CharField(_("name (Chinese) as printed"), max_length=100)
+    name_en = SingleLineCharField(_("name (English) as printed"), max_length=200)
+    name_zh = SingleLineCharField(_("name (Chinese) as printed"), max_length=100)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ISSUED
     )
@@ -184,9 +185,13 @@ class CeremonyEntry(models.Model):
         related_name="ceremony_entry",
     )
     position = models.PositiveIntegerField(_("position"))  # 1 is presented first
-    representative_name = models.CharField(_("representative's name"), max_length=120, blank=True)
-    representative_title = models.CharField(_("representative's title"), max_length=120, blank=True)
-    pronunciation_note = models.CharField(
+    representative_name = SingleLineCharField(
+        _("representative's name"), max_length=120, blank=True
+    )
+    representative_title = SingleLineCharField(
+        _("representative's title"), max_length=120, blank=True
+    )
+    pronunciation_note = SingleLineCharField(
         _("pronunciation note"),
         max_length=200,
         blank=True,

@@ -18,6 +18,7 @@ from awards.statuses import FROZEN_CYCLE_STATUSES, CycleStatus
 from partners.models import CooperationEvent
 from portal.clock import today
 from portal.i18n import in_active_language
+from portal.text import SingleLineCharField
 
 EventType = CooperationEvent.EventType
 
@@ -50,8 +51,8 @@ class Cycle(models.Model):
     year = models.PositiveSmallIntegerField(
         _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
-    title_en = models.CharField(_("title (English)"), max_length=200)
-    title_zh = models.CharField(_("title (Chinese)"), max_length=100)
+    title_en = SingleLineCharField(_("title (English)"), max_length=200)
+    title_zh = SingleLineCharField(_("title (Chinese)"), max_length=100)
     window_start = models.DateField(_("assessment window from"))
     window_end = models.DateField(_("assessment window to"))
     nomination_deadline = models.DateField(_("nomination deadline"), null=True, blank=True)
@@ -213,8 +214,8 @@ class EventTypeRule(models.Model):
 
 class PanelCriterion(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="criteria")
-    name_en = models.CharField(_("name (English)"), max_length=150)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=80)
+    name_en = SingleLineCharField(_("name (English)"), max_length=150)
+    name_zh = SingleLineCharField(_("name (Chinese)"), max_length=80)
     description_en = models.TextField(_("description (English)"), blank=True)
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)

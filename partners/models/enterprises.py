@@ -16,6 +16,7 @@ from partners.querysets import (
     MembershipQuerySet,
 )
 from portal.i18n import in_active_language
+from portal.text import SingleLineCharField
 
 br_number_validator = RegexValidator(
     r"^\d{8}\Z", _("A Business Registration number is exactly 8 digits.")
@@ -46,8 +47,8 @@ class Enterprise(models.Model):
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
 
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = SingleLineCharField(_("name (English)"), max_length=200)
+    name_zh = SingleLineCharField(_("name (Chinese)"), max_length=100)
     br_number = models.CharField(
         _("BR number"),
         max_length=8,
@@ -60,10 +61,10 @@ class Enterprise(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
     address = models.TextField(_("address"), blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
-    contact_title = models.CharField(_("contact's title"), max_length=150, blank=True)
+    contact_name = SingleLineCharField(_("contact person"), max_length=150, blank=True)
+    contact_title = SingleLineCharField(_("contact's title"), max_length=150, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_phone = SingleLineCharField(_("contact phone"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -13,6 +13,7 @@ from partners.models.enterprises import Enterprise
 from partners.models.uploads import CheckedUpload
 from partners.querysets import CooperationEventQuerySet, EvidenceFileQuerySet
 from partners.statuses import EventStatus
+from portal.text import SingleLineCharField
 
 
 class CooperationEvent(models.Model):
@@ -52,7 +53,7 @@ class CooperationEvent(models.Model):
     )
     event_type = models.CharField(_("type"), max_length=30, choices=EventType.choices)
     occurred_on = models.DateField(_("date it occurred"))
-    title = models.CharField(
+    title = SingleLineCharField(
         _("title"),
         max_length=200,
         help_text=_("Staff only. The partner sees the type, date, significance and summary."),
@@ -226,8 +227,10 @@ class EvidenceFile(CheckedUpload):
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
 
+    download_prefix = "evidence"
+
     def storage_path(self) -> str:
-        return f"evidence/{self.event_id}/{self.token}"
+        return f"evidence/{self.event_id}/{self.token}.{self.extension}"
 
     def get_absolute_url(self):
         return reverse("partners:evidence-download", args=[self.pk])

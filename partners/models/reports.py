@@ -167,8 +167,10 @@ class ReportAttachment(CheckedUpload):
         verbose_name = _("report attachment")
         verbose_name_plural = _("report attachments")
 
+    download_prefix = "attachment"
+
     def storage_path(self) -> str:
-        return f"reports/{self.report_id}/{self.token}"
+        return f"reports/{self.report_id}/{self.token}.{self.extension}"
 
     def get_absolute_url(self):
         return reverse("partners:report-attachment", args=[self.pk])

@@ -30,6 +30,7 @@ from portal.audit import audit
 from portal.auth import person_name
 from portal.roles import Role
 from portal.rules import require
+from portal.text import one_line
 
 User = get_user_model()
 
@@ -134,7 +135,9 @@ def _send_invitation_email(invitation: Invitation, token: str, language: str) ->
             "expires_at": invitation.expires_at,
             "days": settings.INVITATION_VALID_DAYS,
         }
-        subject = render_to_string("emails/invitation_subject.txt", context).strip()
+        # One line whatever the names hold (a name saved with a line break before the fields
+        # refused them would make the mail header invalid).
+        subject = one_line(render_to_string("emails/invitation_subject.txt", context))
         body = render_to_string("emails/invitation_body.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 

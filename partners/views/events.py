@@ -14,12 +14,13 @@ from partners.filters import (
     MY_OPEN_EVENTS,
     EventFilter,
 )
-from partners.forms.events import EventForm, EventImportForm
+from partners.forms.events import IMPORT_MAX_MB, EventForm, EventImportForm
 from partners.models import CooperationEvent, Enterprise, EvidenceFile
 from partners.services import events as services
 from partners.services.imports import IMPORT_COLUMNS, ImportRejected, events_import
 from portal.exports import FORMATS, export_table, render_table
 from portal.forms import ReasonForm
+from portal.middleware import request_body_limit
 from portal.models import AuditEntry
 from portal.roles import STAFF_ROLES, Role, role_required
 from portal.rules import allowed, forbid_unless
@@ -210,12 +211,13 @@ def event_withdraw(request, pk):
 @role_required(*STAFF_ROLES)
 def evidence_download(request, pk):
     evidence = get_object_or_404(EvidenceFile.objects.visible_to(request.user), pk=pk)
-    return send_download(evidence.file.open("rb"), evidence.original_name, evidence.content_type)
+    return send_download(evidence.file.open("rb"), evidence.download_name, evidence.content_type)
 
 
 # Bulk import
 
 
+@request_body_limit(IMPORT_MAX_MB * 1024 * 1024 + 1024 * 1024)  # the file and the form
 @role_required(Role.OFFICER)
 def event_import(request):
     form = EventImportForm(request.POST or None, request.FILES or None)

@@ -216,5 +216,5 @@ def report_attachment(request, pk):
     """Customs staff download any report's files; a partner its own enterprise's."""
     attachment = get_object_or_404(ReportAttachment.objects.visible_to(request.user), pk=pk)
     return send_download(
-        attachment.file.open("rb"), attachment.original_name, attachment.content_type
+        attachment.file.open("rb"), attachment.download_name, attachment.content_type
     )

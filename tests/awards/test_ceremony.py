@@ -586,8 +586,8 @@ def test_the_xlsx_has_the_same_rows_as_text_and_numbers(arranged):
         "Wing-yan: 'wing-yun'",
         4,
     ]
-    # Stored as text, never run as a formula.
-    assert rows[6][6] == '=HYPERLINK("http://evil.example")'
+    # Neutralised as in the CSV: never run as a formula.
+    assert rows[6][6] == '\'=HYPERLINK("http://evil.example")'
     assert rows[6][9] == 12
 
 

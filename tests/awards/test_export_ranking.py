@@ -291,3 +291,23 @@ def test_the_download_is_streamed(client, secretariat, decided_cycle, fmt):
     response = client.get(reverse("awards:ranking-export", args=[2024]), {"format": fmt})
     assert response.streaming
     assert response.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_download_neutralises_formulas_in_names(client, secretariat, decided_cycle, fmt):
+    from partners.models import Enterprise
+
+    Enterprise.objects.filter(br_number="10000002").update(
+        name_en="=cmd|' /C calc'!A0", name_zh="+企業"
+    )
+    client.force_login(secretariat)
+
+    response = client.get(reverse("awards:ranking-export", args=[2024]), {"format": fmt})
+
+    content = response.getvalue()
+    if fmt == "csv":
+        rows = _parse_csv(content)
+    else:
+        sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[1][2:4] == ["'=cmd|' /C calc'!A0", "'+企業"]

@@ -620,9 +620,38 @@ def test_every_review_in_the_xlsx(client, secretariat, busy_cycle):
         ["Alice Chan", "10000002", "B Freight", 7, 7, 70, None, "submitted", "no_conflict"],
         ["Bob Chan", "10000002", "B Freight", 4, None, None, None, "draft", "no_conflict"],
         # A spreadsheet formula in a comment stays text.
-        ["Dan Chan", "10000003", "C Air", 6, 8, 66.67, "=HYPERLINK(x)", "submitted", "no_conflict"],  # noqa: E501
+        [
+            "Dan Chan",
+            "10000003",
+            "C Air",
+            6,
+            8,
+            66.67,
+            "'=HYPERLINK(x)",
+            "submitted",
+            "no_conflict",
+        ],  # noqa: E501
     ]
     assert sheet["G7"].data_type == "s"
+
+
+def test_a_criterion_named_like_a_formula_is_text_in_the_xlsx_header(
+    client, secretariat, busy_cycle
+):
+    """Issue 13: a criterion name such as =HYPERLINK(...) was a live formula in the header."""
+    criterion = busy_cycle.criteria.first()
+    type(criterion).objects.filter(pk=criterion.pk).update(
+        name_en='=HYPERLINK("http://evil.example","Impact")'
+    )
+    client.force_login(secretariat)
+
+    response = client.get(reverse("awards:panel-reviews-export", args=[busy_cycle.year]))
+
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
+    assert sheet["D1"].value == '\'=HYPERLINK("http://evil.example","Impact")'
+    assert sheet["D1"].data_type == "s"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
 
 
 # Queries: the same count whatever the number of rows

@@ -4,8 +4,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from partners.models import PartnerReport
 from partners.services import reports
+from tests import upload_files
 
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = upload_files.pdf()
 DESCRIPTION = "A container declared as garments weighs twice what garments would."
 
 

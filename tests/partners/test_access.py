@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partners.services import events as services
+from tests import upload_files
 from tests.access import (
     ALL_405,
     LOGIN,
@@ -124,7 +125,7 @@ def world(
     evidence = services.evidence_attach(
         event=submitted_event,
         user=officer,
-        upload=SimpleUploadedFile("statement.pdf", b"%PDF-1.4\n%%EOF\n"),
+        upload=SimpleUploadedFile("statement.pdf", upload_files.pdf()),
     )
     return SimpleNamespace(
         users=users,

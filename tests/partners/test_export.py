@@ -380,3 +380,18 @@ def test_the_command_writes_the_csv_in_chunks(many_events):
     assert len(stdout.writes) >= 4
     assert all(len(chunk) < CSV_CHUNK_BYTES + 1_000 for chunk in stdout.writes)
     assert len(_parse_csv(b"".join(stdout.writes))) == 1 + 1_200
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_download_neutralises_formulas_in_names_and_titles(client, officer, fmt):
+    enterprise = EnterpriseFactory(name_en='=HYPERLINK("http://evil.example","Terminal")')
+    EventFactory(enterprise=enterprise, logged_by=officer, title="@SUM(1+1)", status="submitted")
+
+    response = _download(client, officer, f"format={fmt}")
+
+    content = response.getvalue()
+    rows = _parse_csv(content) if fmt == "csv" else _parse_xlsx(content)
+    assert rows[1][2] == '\'=HYPERLINK("http://evil.example","Terminal")'
+    assert rows[1][7] == "'@SUM(1+1)"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"

@@ -5,7 +5,13 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from portal.exports import CSV_CHUNK_BYTES, export_table, render_table, xlsx_file
+from portal.exports import (
+    CSV_CHUNK_BYTES,
+    export_table,
+    formula_safe_row,
+    render_table,
+    xlsx_file,
+)
 
 pytestmark = pytest.mark.smoke
 
@@ -28,13 +34,41 @@ def test_csv_export_neutralises_text_that_a_spreadsheet_would_run_as_a_formula()
     ]
 
 
-def test_xlsx_export_stores_formula_like_text_as_text():
+def test_xlsx_export_neutralises_formula_like_text_the_same_way():
     sheet = load_workbook(io.BytesIO(render_table(COLUMNS, ROWS, "xlsx"))).worksheets[0]
     cells = list(sheet.iter_rows(min_row=2, max_row=2))[0]
-    assert cells[0].value == '=HYPERLINK("http://evil.example","x")'
-    assert cells[0].data_type == "s"
+    assert [c.value for c in cells] == [
+        '\'=HYPERLINK("http://evil.example","x")',
+        "'+1",
+        "'-2",
+        "'@SUM(A1)",
+        "plain",
+        7,
+        None,
+    ]
     assert [c.data_type for c in cells[:5]] == ["s"] * 5
-    assert cells[5].value == 7
+
+
+HOSTILE = ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "name", "－fullwidth"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_headers_and_every_trigger_are_neutralised(fmt):
+    content = render_table(HOSTILE, [HOSTILE, [-5, 0, 3.5, None, "", "a=b", "x", "y"]], fmt)
+    if fmt == "csv":
+        header, first, second = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    else:
+        sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+        header, first, second = (list(row) for row in sheet.iter_rows(values_only=True))
+    safe = ["'=1+1", "'+cmd", "'-2+3", "'@SUM(A1)", "'\tTAB", "'\rCR", "name", "－fullwidth"]
+    if fmt == "xlsx":
+        # (An XML reader reads a carriage return in a cell's text as a line feed.)
+        safe[5] = "'\nCR"
+    assert header == safe
+    assert first == safe
+    # Numbers stay numbers; text with a sign inside is left alone.
+    assert second[:3] == (["-5", "0", "3.5"] if fmt == "csv" else [-5, 0, 3.5])
+    assert second[5] == "a=b"
 
 
 def test_a_csv_export_reads_its_rows_as_it_writes_them():
@@ -68,7 +102,8 @@ def test_an_xlsx_export_is_a_temporary_file_written_as_the_rows_come():
     with export_table(COLUMNS, iter(ROWS * 3), "xlsx") as file:
         sheet = load_workbook(file).worksheets[0]
     assert sheet.title == "Data"
-    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [COLUMNS, *ROWS * 3]
+    safe = [formula_safe_row(row) for row in ROWS]
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [COLUMNS, *safe * 3]
 
 
 def test_an_xlsx_export_continues_on_another_sheet_past_the_rows_a_sheet_holds():
