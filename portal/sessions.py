@@ -73,8 +73,9 @@ class SessionLimitsMiddleware:
         if request.user.is_authenticated:
             reason = self._ended(request)
             if reason:
+                idle = request.session.get(IDLE_MINUTES, settings.SESSION_IDLE_TIMEOUT)
                 logout(request)
-                request.session[ENDED] = reason
+                request.session[ENDED] = {"reason": reason, "minutes": idle}
                 if request.headers.get("HX-Request") == "true":
                     # A fragment would put the login page inside the page: reload it whole.
                     login = redirect_to_login(request.headers.get("HX-Current-URL", "/"))

@@ -173,9 +173,7 @@ AXES_CLIENT_IP_CALLABLE = "portal.http.client_ip"
 # other features; `check --deploy` warns).
 STAFF_2FA = _env("STAFF_2FA", env.str, "optional" if DEBUG else "required").strip().lower()
 if STAFF_2FA not in {"required", "optional", "off"}:
-    raise ImproperlyConfigured(
-        f"STAFF_2FA must be required, optional or off; got {STAFF_2FA!r}."
-    )
+    raise ImproperlyConfigured(f"STAFF_2FA must be required, optional or off; got {STAFF_2FA!r}.")
 OTP_TOTP_ISSUER = "EEPA portal"
 # A wrong code makes the next try wait 1, 2, 4, 8... seconds (django-otp's throttling).
 OTP_TOTP_THROTTLE_FACTOR = 1

@@ -34,15 +34,17 @@ from portal.two_factor.login import begin_login, complete_login, pending_user
 CODES = "_recovery_codes"  # shown once, then gone from the session
 
 
-def _ended_message(reason) -> str:
+def _ended_message(ended) -> str:
+    """Why the last session ended, for the login page (portal.sessions)."""
+    reason = ended.get("reason") if isinstance(ended, dict) else ended
     if reason == sessions.IDLE:
         return _(
             "You were logged out after %(minutes)s minutes without activity. Please log in again."
-        ) % {"minutes": settings.SESSION_IDLE_TIMEOUT}
+        ) % {"minutes": ended.get("minutes", settings.SESSION_IDLE_TIMEOUT)}
     if reason == sessions.EXPIRED:
-        return _("You were logged out: a session lasts %(hours)s hours at most. Please log in again.") % {
-            "hours": settings.SESSION_MAX_AGE_HOURS
-        }
+        return _(
+            "You were logged out: a session lasts %(hours)s hours at most. Please log in again."
+        ) % {"hours": settings.SESSION_MAX_AGE_HOURS}
     if reason == sessions.SECOND_FACTOR:
         return _("Your session ended: please log in again with your second factor.")
     if reason == sessions.PENDING_EXPIRED:
