@@ -13,6 +13,7 @@ AUDIT_ACTIONS = {
 AUDIT_NOTES = {
     "login": _("at login"),
     "reauthentication": _("to confirm a sensitive action"),
+    "enrolment": _("while setting up the app"),
     "too soon": _("too soon after wrong codes"),
 }
 

@@ -24,6 +24,7 @@ RECOVERY_NAME = "recovery codes"
 # Audit notes: where a code was given.
 AT_LOGIN = "login"
 AT_REAUTHENTICATION = "reauthentication"
+AT_ENROLMENT = "enrolment"
 TOO_SOON = "too soon"
 
 
@@ -74,15 +75,24 @@ def _new_recovery_codes(user) -> list[str]:
     return codes
 
 
-@transaction.atomic
 def totp_enrol(*, user, device: TOTPDevice, code: str) -> list[str] | None:
     """Confirm the app being set up with a code it shows; returns the new recovery codes, or
     None when the code is wrong. Raises TooSoon after recent wrong codes."""
+    outcome = _totp_enrol(user=user, device=device, code=code)
+    if isinstance(outcome, TooSoon):
+        raise outcome
+    return outcome
+
+
+@transaction.atomic
+def _totp_enrol(*, user, device: TOTPDevice, code: str) -> list[str] | TooSoon | None:
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
     allowed, details = device.verify_is_allowed()
     if not allowed:
-        raise TooSoon(details["locked_until"])
+        # Raised after the block: the throttling's count is kept.
+        return TooSoon(details["locked_until"])
     if not device.verify_token(_digits(code)):
+        audit(user, "portal.second_factor.failed", user, note=AT_ENROLMENT)
         return None
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -100,6 +110,7 @@ def second_factor_check(*, user, code: str, at: str = AT_LOGIN) -> Accepted | No
     """Check a code from the app (six digits) or a recovery code (used up by this); audit the
     outcome. None: wrong. Raises TooSoon while wrong codes given just before make it wait."""
     code = _digits(code).lower()
+    locked_until = None
     with transaction.atomic():
         if re.fullmatch(r"[0-9]{6}", code):
             devices = TOTPDevice.objects.filter(user=user, confirmed=True)
@@ -108,8 +119,9 @@ def second_factor_check(*, user, code: str, at: str = AT_LOGIN) -> Accepted | No
         for device in devices.select_for_update().order_by("pk"):
             allowed, details = device.verify_is_allowed()
             if not allowed:
+                locked_until = details["locked_until"]
                 audit(user, "portal.second_factor.failed", user, note=TOO_SOON)
-                raise TooSoon(details["locked_until"])
+                break
             if device.verify_token(code):
                 if isinstance(device, StaticDevice):
                     left = device.token_set.count()
@@ -117,7 +129,10 @@ def second_factor_check(*, user, code: str, at: str = AT_LOGIN) -> Accepted | No
                     return Accepted(device, recovery_codes_left=left)
                 audit(user, "portal.second_factor.verified", user, note=at)
                 return Accepted(device)
-        audit(user, "portal.second_factor.failed", user, note=at)
+        else:
+            audit(user, "portal.second_factor.failed", user, note=at)
+    if locked_until is not None:
+        raise TooSoon(locked_until)
     return None
 
 
