@@ -34,7 +34,7 @@ SEEN_RESOLUTION = 60
 
 
 def idle_minutes_for(user) -> int:
-    if policy.is_required_for(user):
+    if policy.is_staff_account(user):
         return settings.SESSION_IDLE_TIMEOUT
     return settings.PARTNER_SESSION_IDLE_TIMEOUT
 

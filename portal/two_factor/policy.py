@@ -34,11 +34,14 @@ def mode() -> str:
     return settings.STAFF_2FA
 
 
+def is_staff_account(user) -> bool:
+    """Customs staff, the panel, the secretariat, superusers and admin-site users."""
+    return user.is_superuser or user.is_staff or has_role(user, *REQUIRED_ROLES)
+
+
 def is_required_for(user) -> bool:
     """Whether the user must have a second factor (when STAFF_2FA is required)."""
-    if user.is_superuser or user.is_staff or has_role(user, *REQUIRED_ROLES):
-        return True
-    return any(check(user) for check in _requirements)
+    return is_staff_account(user) or any(check(user) for check in _requirements)
 
 
 def has_second_factor(user) -> bool:
