@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.shortcuts import redirect
 
+from portal import sessions
 from portal.two_factor import policy
 
 PENDING = "_pending_login"
@@ -37,6 +38,7 @@ def pending_user(request):
         return None
     if time.time() - pending["at"] > settings.PENDING_LOGIN_MINUTES * 60:
         del request.session[PENDING]
+        request.session[sessions.ENDED] = sessions.PENDING_EXPIRED  # the login page says why
         return None
     return get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
 

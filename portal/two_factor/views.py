@@ -65,7 +65,7 @@ class LoginView(auth_views.LoginView):
 
 
 def _back_to_login(request):
-    request.session[sessions.ENDED] = sessions.PENDING_EXPIRED
+    """No password given (or given too long ago) in this browser: the login starts again."""
     return redirect("login")
 
 
