@@ -25,6 +25,7 @@ class PortalConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from portal import checks  # noqa: F401  (registers the deployment checks)
         from portal.audit_labels import register_audit_labels
         from portal.sessions import on_login
 

@@ -216,3 +216,9 @@ def test_the_second_factor_and_session_settings_refuse_bad_values(variable, valu
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]
     assert last == f"django.core.exceptions.ImproperlyConfigured: {message}"
+
+
+def test_the_deployment_checks_warn_when_nobody_is_asked_for_a_second_factor():
+    result = run(["manage.py", "check", "--deploy"], **PRODUCTION, STAFF_2FA="off")
+    assert result.returncode == 0, result.stderr
+    assert "?: (portal.W004) STAFF_2FA is off" in result.stderr + result.stdout
