@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
@@ -19,20 +19,25 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from portal.models import Notification, UserPreference
 from portal.sessions import has_recent_auth
 
+# The menu counts unread notifications up to this many, and then shows "99+".
+UNREAD_COUNTED = 100
+
 
 class PortalBackend(ModelBackend):
     def get_user(self, user_id):
-        unread = (
-            Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
-            .values("recipient")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
+        unread = Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        count = unread.values("recipient").annotate(count=Count("pk")).values("count")
         User = get_user_model()
         try:
             user = User._default_manager.annotate(
-                unread_notification_count=Coalesce(
-                    Subquery(unread, output_field=IntegerField()), 0
+                # Counted up to UNREAD_COUNTED only (the menu then says "99+"): a user who
+                # never reads them would otherwise count their whole history on every page.
+                unread_notification_count=Case(
+                    When(
+                        Exists(unread.order_by().values("pk")[UNREAD_COUNTED - 1 :]),
+                        then=Value(UNREAD_COUNTED),
+                    ),
+                    default=Coalesce(Subquery(count, output_field=IntegerField()), 0),
                 ),
                 preferred_language=Subquery(
                     UserPreference.objects.filter(user=OuterRef("pk")).values("language")[:1]

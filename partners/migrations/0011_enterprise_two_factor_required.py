@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0008_event_month_counts'),
+        ('partners', '0010_list_order_indexes'),
     ]
 
     operations = [
