@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='enterprise',
             name='two_factor_required',
-            field=models.BooleanField(default=False, help_text='Every user of the enterprise must log in with a second factor.', verbose_name='two-factor login required'),
+            field=models.BooleanField(db_default=False, default=False, help_text='Every user of the enterprise must log in with a second factor.', verbose_name='two-factor login required'),
         ),
     ]
