@@ -12,5 +12,8 @@ in pytest runs them; they print figures for docs/performance.md.
 - bench/scoring_floor.py scoring a whole cycle against a hand-written SQL GROUP BY (child)
 - bench/urls.py, bench/settings.py   the pages' URLconf: the portal's plus a bare page
 - bench/exports_imports.py   exports and imports against psql \\copy and COPY (own database)
+- bench/list_pages.py    the list pages alone, with EXPLAIN (its own database; not part of
+                         `make bench`)
+- bench/hostile_imports.py   the worst import files (issue 13; not part of `make bench`)
 - bench/certificates.py  certificate PDFs (issue 4; not part of `make bench`)
 """
