@@ -93,6 +93,8 @@ def child_env(checkout: Path) -> dict:
         "ALLOWED_HOSTS": "testserver",
         "PUBLIC_BASE_URL": "https://eepa.bench.example",
         "SECURE_SSL_REDIRECT": "false",
+        # force_login gives no second factor: with it required, the session would end.
+        "STAFF_2FA": "off",
         "DATABASE_URL": database_url(),
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(checkout),

@@ -44,11 +44,15 @@ class PartnersConfig(AppConfig):
 
         from partners import notifications  # noqa: F401
         from partners.models import CooperationEvent
+        from partners.services.colleagues import two_factor_required_by_enterprise
         from partners.services.counts import on_event_saved, on_event_saving
         from portal.audit_labels import register_audit_labels
+        from portal.two_factor.policy import register_requirement
 
         # The kept counts follow every saved event, whatever saved it.
         pre_save.connect(on_event_saving, sender=CooperationEvent, dispatch_uid="partners.counts")
         post_save.connect(on_event_saved, sender=CooperationEvent, dispatch_uid="partners.counts")
 
         register_audit_labels(actions=AUDIT_ACTIONS, notes=AUDIT_NOTES)
+        # A manager may require a second factor of all the enterprise's users.
+        register_requirement(two_factor_required_by_enterprise)

@@ -66,6 +66,11 @@ urlpatterns += [
 urlpatterns += [
     path("my-enterprise/colleagues/", colleagues.colleague_list, name="colleagues"),
     path(
+        "my-enterprise/colleagues/two-factor/",
+        colleagues.colleague_two_factor,
+        name="colleague-two-factor",
+    ),
+    path(
         "my-enterprise/colleagues/invite/",
         colleagues.colleague_invite,
         name="colleague-invite",

@@ -1,7 +1,33 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The second factor's events in the audit trail (portal/two_factor/services.py).
+AUDIT_ACTIONS = {
+    "portal.second_factor.enrolled": _("Second factor set up"),
+    "portal.second_factor.verified": _("Second factor accepted"),
+    "portal.second_factor.failed": _("Wrong second-factor code"),
+    "portal.second_factor.recovery_code_used": _("Recovery code used"),
+    "portal.second_factor.recovery_codes_renewed": _("New recovery codes made"),
+    "portal.second_factor.reset": _("Second factor reset"),
+}
+AUDIT_NOTES = {
+    "login": _("at login"),
+    "reauthentication": _("to confirm a sensitive action"),
+    "enrolment": _("while setting up the app"),
+    "too soon": _("too soon after wrong codes"),
+}
+
 
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from portal import checks  # noqa: F401  (registers the deployment checks)
+        from portal.audit_labels import register_audit_labels
+        from portal.sessions import on_login
+
+        user_logged_in.connect(on_login, dispatch_uid="portal.sessions.on_login")
+        register_audit_labels(actions=AUDIT_ACTIONS, notes=AUDIT_NOTES)

@@ -14,6 +14,9 @@ ValidationError, the state of the record, a deadline, someone who acted first).
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from portal.roles import Role, has_role
 
 
 @dataclass(frozen=True)
@@ -63,3 +66,23 @@ def require(verdict: Verdict) -> None:
     if verdict.not_now:
         raise ValidationError(verdict.reason, code=verdict.code or None)
     raise PermissionDenied(verdict.reason)
+
+
+def may_manage_second_factors(user) -> Verdict:
+    """The page listing users' second factors, to reset a lost one: the secretariat and
+    superusers."""
+    if has_role(user, Role.SECRETARIAT):
+        return ALLOWED
+    return never(_("Only the secretariat and administrators reset second factors."))
+
+
+def may_reset_second_factor(user, target) -> Verdict:
+    """Nobody resets their own (someone else checks who is asking); only a superuser resets a
+    superuser's."""
+    if user.pk == target.pk:
+        return never(_("You cannot reset your own second factor: ask the secretariat."))
+    if user.is_superuser:
+        return ALLOWED
+    if has_role(user, Role.SECRETARIAT) and not target.is_superuser:
+        return ALLOWED
+    return never(_("Only an administrator can reset an administrator's second factor."))

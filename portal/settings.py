@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "partners",
     "awards",
     "overview",
-    "django.contrib.admin",
+    "portal.admin_apps.PortalAdminConfig",  # django.contrib.admin, behind the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 # The demo (seeds/: its data and `seed_demo`, `demo_logins`) exists only in development or on a
@@ -92,6 +95,10 @@ MIDDLEWARE = [
     "portal.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # A signed-in session ends after SESSION_IDLE_TIMEOUT minutes without a request, after
+    # SESSION_MAX_AGE_HOURS in all, or when it lacks the second factor STAFF_2FA asks for.
+    "portal.sessions.SessionLimitsMiddleware",
     "portal.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -160,6 +167,35 @@ AXES_VERBOSE = False
 # How many reverse proxies stand in front of the portal (0: clients connect directly).
 TRUSTED_PROXY_COUNT = _env("TRUSTED_PROXY_COUNT", env.int, 0)
 AXES_CLIENT_IP_CALLABLE = "portal.http.client_ip"
+
+# Second factor at login (portal/two_factor/, django-otp: an authenticator app's TOTP codes and
+# single-use recovery codes). "required": staff, panel, secretariat and superusers (and the
+# partners whose enterprise asks for it) must enrol and give a code at every login; "optional":
+# the enrolled are asked, others may enrol; "off": nobody is asked (benchmarks, the tests of
+# other features; `check --deploy` warns).
+STAFF_2FA = _env("STAFF_2FA", env.str, "optional" if DEBUG else "required").strip().lower()
+if STAFF_2FA not in {"required", "optional", "off"}:
+    raise ImproperlyConfigured(f"STAFF_2FA must be required, optional or off; got {STAFF_2FA!r}.")
+OTP_TOTP_ISSUER = "EEPA portal"
+# A wrong code makes the next try wait 1, 2, 4, 8... seconds (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Minutes between the password and the second factor (or the enrolment) of one login.
+PENDING_LOGIN_MINUTES = 10
+
+# Sessions: ended server-side after SESSION_IDLE_TIMEOUT minutes without a request (staff,
+# panel, secretariat, superusers), PARTNER_SESSION_IDLE_TIMEOUT for partner users, and
+# SESSION_MAX_AGE_HOURS after the login whatever happens (portal/sessions.py).
+SESSION_IDLE_TIMEOUT = _env("SESSION_IDLE_TIMEOUT", env.int, 30)
+PARTNER_SESSION_IDLE_TIMEOUT = _env("PARTNER_SESSION_IDLE_TIMEOUT", env.int, 60)
+SESSION_MAX_AGE_HOURS = _env("SESSION_MAX_AGE_HOURS", env.int, 12)
+for _name in ("SESSION_IDLE_TIMEOUT", "PARTNER_SESSION_IDLE_TIMEOUT", "SESSION_MAX_AGE_HOURS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more.")
+SESSION_COOKIE_AGE = SESSION_MAX_AGE_HOURS * 3600
+# The most sensitive actions (publishing results, revoking a certificate, resetting someone's
+# second factor) ask again for the password and the second factor when the last time is older.
+RECENT_AUTH_MINUTES = 10
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hant", _("Traditional Chinese"))]

@@ -4,12 +4,13 @@ from django.urls import include, path
 
 from portal import views
 from portal.notifications import views as notification_views
+from portal.two_factor import views as two_factor
 
 # The apps' URLs are included by name: the project's URLs wire the apps together without the
 # core importing any of them (docs/architecture.md).
 urlpatterns = [
     path("", include("overview.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", two_factor.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
@@ -20,6 +21,27 @@ urlpatterns = [
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    # Two-factor login and sessions (portal/two_factor/, portal/sessions.py).
+    path("accounts/login/code/", two_factor.login_second_factor, name="login-second-factor"),
+    path("accounts/two-factor/", two_factor.two_factor_home, name="two-factor"),
+    path("accounts/two-factor/enrol/", two_factor.two_factor_enrol, name="two-factor-enrol"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        two_factor.recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
+    path(
+        "accounts/two-factor/recovery-codes/new/",
+        two_factor.recovery_codes_renew,
+        name="two-factor-recovery-codes-renew",
+    ),
+    path("accounts/confirm/", two_factor.reauthenticate, name="reauthenticate"),
+    path("accounts/second-factors/", two_factor.second_factor_users, name="second-factor-users"),
+    path(
+        "accounts/second-factors/<int:pk>/reset/",
+        two_factor.second_factor_reset,
+        name="second-factor-reset",
     ),
     # Django's switch, also remembering a signed-in user's choice for their emails.
     path("i18n/setlang/", views.set_language, name="set_language"),

@@ -8,6 +8,7 @@ reasons a verifier gives for returning or withdrawing an event are chosen to fit
 
 import csv
 import zlib
+from base64 import b32decode
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -19,11 +20,13 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partners.models import CooperationEvent, Enterprise, Membership, Sector
 from partners.services import enterprises as enterprise_services
 from partners.services import events as event_services
 from partners.services.enterprises import ENTERPRISE_FIELDS
+from portal.two_factor.services import APP_NAME
 from seeds.users import DEMO_PASSWORD, DEMO_USERS
 
 # seeds/data/events.csv is the demo's own format, written by seeds/events_table.py and read only by
@@ -271,6 +274,23 @@ def seed_users() -> tuple[dict, int]:
         changed += bool(stale or wrong_password or wrong_groups)
         users[spec.username] = user_model.objects.get(pk=user.pk)  # no stale role cache
     return users, changed
+
+
+def seed_second_factors(users) -> int:
+    """Enrol the staff users' authenticator apps with their published keys
+    (seeds/users.py DEMO_TOTP_SECRETS); returns how many were (re)enrolled."""
+    changed = 0
+    for spec in DEMO_USERS:
+        if not spec.totp_secret:
+            continue
+        key = b32decode(spec.totp_secret).hex()
+        user = users[spec.username]
+        if TOTPDevice.objects.filter(user=user, confirmed=True, key=key).exists():
+            continue
+        TOTPDevice.objects.filter(user=user).delete()
+        TOTPDevice.objects.create(user=user, name=APP_NAME, key=key, confirmed=True)
+        changed += 1
+    return changed
 
 
 def seed_enterprises(rows, *, user) -> tuple[dict[str, Enterprise], int]:

@@ -27,6 +27,10 @@ class DemoUser:
     def role_label(self) -> str:
         return "Superuser" if self.is_superuser else str(self.role.label)
 
+    @property
+    def totp_secret(self) -> str:
+        return DEMO_TOTP_SECRETS.get(self.username, "")
+
 
 DEMO_USERS = [
     DemoUser("officer", "Olivia", "Chan", Role.OFFICER),
@@ -43,6 +47,22 @@ DEMO_USERS = [
     DemoUser("partner2", "Alan", "Szeto", Role.PARTNER, br_number="53360278"),
     DemoUser("admin", "Ada", "Ng", None),
 ]
+
+# The staff users' authenticator-app keys (base32): `seed_demo` enrols them with these, and
+# `demo_logins` prints them, so that a newcomer can add any of them to an authenticator app
+# (with DEBUG on, STAFF_2FA is "optional": the enrolled are asked for a code). Published: demo
+# only. The partner users are not enrolled: a second factor is offered to them, not required.
+DEMO_TOTP_SECRETS = {
+    "officer": "WANYZVPKD3G6VIP25ORRY7GQLM75TFLU",
+    "officer2": "4BKJUK3SZRXER5KUWMUOHYRKDPEIVXNB",
+    "verifier": "DNCHLEFD7K5W4GFGISHSAWQOWRZVHDI7",
+    "secretariat": "BTAQRIVN7ONYTELAFLBVNPMAAN7TW25C",
+    "secretariat2": "OCD4FIKHCXJJWXDCGB7GDNPUNQZU2AWD",
+    "panel1": "25QV7NISBGBI6AKZOLGUIIEL4V6CBUYZ",
+    "panel2": "LHOH5OQMLCYI74FNXZIB777FGFIOBMEB",
+    "panel3": "ZFOGRSFXIEUD2BSLEU2KCARCVSQOHJBR",
+    "admin": "MBACIW7YTJXDWV2JHWS2PEEVFIHLXVRV",
+}
 
 
 @contextmanager

@@ -153,6 +153,32 @@ def test_every_demo_user_has_their_role_and_the_demo_password(seeded):
             checked.add(user.password)
 
 
+def test_the_staff_users_are_enrolled_with_the_keys_demo_logins_prints(seeded, settings):
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.two_factor import policy
+    from seeds.users import DEMO_TOTP_SECRETS
+
+    settings.STAFF_2FA = "optional"
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    printed = dict(re.findall(r"^(\S+)\s.*?\s([A-Z2-7]{32})$", out.getvalue(), re.MULTILINE))
+    assert printed == DEMO_TOTP_SECRETS
+    assert "type the six digits it shows after the password" in out.getvalue()
+    devices = TOTPDevice.objects.filter(confirmed=True).select_related("user")
+    assert {d.user.username: d.bin_key for d in devices} == {
+        name: b32decode(key) for name, key in DEMO_TOTP_SECRETS.items()
+    }
+    for device in devices:  # an app given the printed key shows codes the portal accepts
+        assert policy.login_step(device.user) == policy.VERIFY
+        assert device.verify_token(f"{totp(b32decode(printed[device.user.username])):06d}")
+    for partner in ("partner1", "partner2"):
+        assert policy.login_step(User.objects.get(username=partner)) is None
+
+
 def test_partner1_and_partner2_belong_to_different_enterprises(seeded):
     first = Membership.objects.get(user__username="partner1")
     second = Membership.objects.get(user__username="partner2")

@@ -19,6 +19,7 @@ from awards.models import Certificate, CertificateJob, CertificateRun, Nominatio
 from awards.services import certificates as services
 from awards.views import cycle_from_url
 from partners.models import Enterprise
+from portal.auth import recent_auth_required
 from portal.ratelimit import rate_limit
 from portal.roles import Role, role_required
 from portal.shortcuts import send_download
@@ -268,6 +269,7 @@ def _certificate_action(request, pk, *, service, template, done_message):
 
 
 @role_required(Role.SECRETARIAT)
+@recent_auth_required
 def certificate_revoke(request, pk):
     return _certificate_action(
         request,

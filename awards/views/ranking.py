@@ -26,6 +26,7 @@ from awards.selectors.ranking import (
 )
 from awards.services import decisions as services
 from awards.views import cycle_from_url
+from portal.auth import recent_auth_required
 from portal.exports import FORMATS, export_table
 from portal.roles import Role, role_required
 from portal.shortcuts import paginate, query_without_page, refusal_reported, send_download
@@ -235,6 +236,7 @@ def cycle_finalise(request, year):
 
 
 @role_required(Role.SECRETARIAT)
+@recent_auth_required
 def cycle_publish(request, year):
     """Four eyes: only a secretariat user other than the one who finalised may approve."""
     cycle = cycle_from_url(request, year)

@@ -65,6 +65,15 @@ class Enterprise(models.Model):
     contact_title = SingleLineCharField(_("contact's title"), max_length=150, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = SingleLineCharField(_("contact phone"), max_length=40, blank=True)
+    # Its managers' choice (the colleagues page): every user of the enterprise logs in with a
+    # second factor, when the server's STAFF_2FA is "required" (portal/two_factor/policy.py).
+    # db_default: rows written without it (the dataset's COPY, seeds/dataset.py) get False too.
+    two_factor_required = models.BooleanField(
+        _("two-factor login required"),
+        default=False,
+        db_default=False,
+        help_text=_("Every user of the enterprise must log in with a second factor."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -252,3 +252,29 @@ def colleague_set_manager(*, user, membership: Membership, is_manager: bool) -> 
         {"is_manager": [str(not is_manager), str(is_manager)]},
     )
     return membership
+
+
+@transaction.atomic
+def enterprise_require_two_factor(*, user, required: bool) -> Enterprise:
+    """A manager asks (or no longer asks) every user of their enterprise to log in with a
+    second factor; each one without it sets up an app at their next login."""
+    own = managed_membership(user)
+    enterprise = _lock(own.enterprise_id)
+    if enterprise.two_factor_required == required:
+        return enterprise
+    enterprise.two_factor_required = required
+    enterprise.save(update_fields=["two_factor_required", "updated_at"])
+    audit(
+        user,
+        "partners.enterprise.updated",
+        enterprise,
+        {"two_factor_required": [str(not required), str(required)]},
+    )
+    return enterprise
+
+
+def two_factor_required_by_enterprise(user) -> bool:
+    """For portal.two_factor.policy: the user belongs to an enterprise that requires it."""
+    return Membership.objects.filter(
+        user=user, is_active=True, enterprise__two_factor_required=True
+    ).exists()

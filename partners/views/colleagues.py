@@ -2,9 +2,10 @@
 (partners/services/colleagues.py); the invitation link's page, which needs no login."""
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -15,6 +16,8 @@ from partners.services import colleagues
 from portal.auth import person_name
 from portal.roles import Role, role_required
 from portal.shortcuts import refusal_reported
+from portal.two_factor.login import begin_login
+from portal.two_factor.policy import enrolled, mode
 
 # Every manager view: 403 unless the user is an active manager of an enterprise; 404 for
 # another enterprise's membership or invitation.
@@ -31,9 +34,10 @@ def _page_context(own: Membership, form) -> dict:
         "enterprise": enterprise,
         "own": own,
         "form": form,
-        "members": enterprise.memberships.select_related("user").order_by(
-            "-is_active", "user__first_name", "user__last_name", "user__username"
-        ),
+        "members": enterprise.memberships.select_related("user")
+        .annotate(two_factor=enrolled("user"))
+        .order_by("-is_active", "user__first_name", "user__last_name", "user__username"),
+        "two_factor_mode": mode(),
         "invitations": Invitation.objects.pending()
         .filter(enterprise=enterprise)
         .select_related("invited_by"),
@@ -109,6 +113,21 @@ def colleague_manager(request, pk):
 
 @require_POST
 @role_required(Role.PARTNER)
+def colleague_two_factor(request):
+    """The enterprise's managers require (or no longer require) a second factor of everyone."""
+    required = request.POST.get("required") == "1"
+    colleagues.enterprise_require_two_factor(user=request.user, required=required)
+    message = (
+        _("Every colleague now logs in with a second factor.")
+        if required
+        else _("A second factor is no longer required of your colleagues.")
+    )
+    messages.success(request, message)
+    return redirect("partners:colleagues")
+
+
+@require_POST
+@role_required(Role.PARTNER)
 def invitation_revoke(request, pk):
     own = colleagues.managed_membership(request.user)
     pending = Invitation.objects.filter(enterprise_id=own.enterprise_id)
@@ -172,15 +191,14 @@ def invitation_accept(request, token):
         except ValidationError as exc:
             form.add_error("username" if exc.code == "username" else None, exc)
         else:
-            # Through the configured backends, so that the session names one of them.
-            login(
-                request, authenticate(request, username=user.username, password=data["password1"])
-            )
             messages.success(
                 request,
                 _("Welcome, %(name)s. Your account is ready.") % {"name": person_name(user)},
             )
-            return redirect("my-enterprise")
+            # Through the configured backends, so that the session names one of them; on to
+            # setting up a second factor first if the enterprise requires one.
+            checked = authenticate(request, username=user.username, password=data["password1"])
+            return begin_login(request, checked, reverse("my-enterprise"))
     return render(
         request,
         "partners/colleagues/accept.html",

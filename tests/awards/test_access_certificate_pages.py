@@ -7,12 +7,14 @@ import hashlib
 import io
 import zipfile
 from types import SimpleNamespace
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
 
 from awards.models import Certificate, CertificateJob, CertificateRun, Cycle
 from portal.models import AuditEntry
+from portal.sessions import REAUTH_AT
 from tests.access import (
     ALL_405,
     LOGIN,
@@ -25,7 +27,8 @@ from tests.access import (
 )
 from tests.awards.certificate_data import PDF, awarded_result, certificate_of
 from tests.awards.factories import CycleFactory
-from tests.factories import EnterpriseFactory
+from tests.factories import PASSWORD, EnterpriseFactory
+from tests.portal.two_factor import age_session
 
 pytestmark = pytest.mark.django_db
 
@@ -307,3 +310,20 @@ def test_the_verification_page_shows_the_names_as_printed_after_a_correction(
     assert new.name_en == "Renamed Terminals Limited"
     page = secretariat_client.get(verify)
     assert "Revoked" in page.text and printed in page.text
+
+
+def test_revoking_asks_for_the_password_again_when_the_last_time_is_old(secretariat_client, world):
+    url = reverse("awards:certificate-revoke", args=[world.issued.pk])
+    age_session(secretariat_client, key=REAUTH_AT, seconds=11 * 60)
+    confirm = f"{reverse('reauthenticate')}?next={quote(url, safe='')}"
+    response = secretariat_client.post(
+        url, {"reason": "Issued to the wrong enterprise."}, HTTP_REFERER=f"http://testserver{url}"
+    )
+    assert response["Location"] == confirm
+    world.issued.refresh_from_db()
+    assert world.issued.status == "issued"
+    response = secretariat_client.post(confirm, {"password": PASSWORD, "next": url})
+    assert response["Location"] == url
+    secretariat_client.post(url, {"reason": "Issued to the wrong enterprise."})
+    world.issued.refresh_from_db()
+    assert world.issued.status == "revoked"

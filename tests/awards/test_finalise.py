@@ -3,6 +3,7 @@ eyes), on the worked example of tests/awards/ranking_world.py: 1 B, 2 A, 3 C, D 
 two awards planned."""
 
 import datetime
+from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,10 +20,12 @@ from awards.services.decisions import (
     nomination_decide,
 )
 from portal.models import AuditEntry
+from portal.sessions import REAUTH_AT
 from tests.awards.factories import submitted_review
 from tests.awards.ranking_world import D, nominee, panel, simple_cycle
 from tests.concurrency import run_at_once
-from tests.factories import EventFactory, UserFactory
+from tests.factories import PASSWORD, EventFactory, UserFactory
+from tests.portal.two_factor import age_session
 
 pytestmark = pytest.mark.django_db
 
@@ -524,3 +527,22 @@ def test_the_decisions_page_offers_pending_nominees_only_not_awarded(
     ranked_form = response.context["ranked_rows"][0][1]
     assert [value for value, _ in pending_form.fields["awarded"].choices] == ["no"]
     assert [value for value, _ in ranked_form.fields["awarded"].choices] == ["yes", "no"]
+
+
+def test_publication_asks_for_the_password_again_when_the_last_time_is_old(
+    client, secretariat, secretariat2, finalised
+):
+    url = reverse("awards:cycle-publish", args=[2024])
+    client.force_login(secretariat2)
+    age_session(client, key=REAUTH_AT, seconds=11 * 60)
+    confirm = f"{reverse('reauthenticate')}?next={quote(url, safe='')}"
+    assert client.get(url)["Location"] == confirm
+    # The POST goes back to the page that held its form, to be submitted again.
+    assert client.post(url, HTTP_REFERER=f"http://testserver{url}")["Location"] == confirm
+    finalised.refresh_from_db()
+    assert finalised.status == "finalised"
+
+    assert client.post(confirm, {"password": PASSWORD, "next": url})["Location"] == url
+    client.post(url)
+    finalised.refresh_from_db()
+    assert finalised.status == "published"

@@ -175,6 +175,7 @@ def main_pages(world) -> dict[str | None, list[str]]:
             events["returned"].get_absolute_url(),
             reverse("partners:event-import"),
             reverse("partners:report-queue"),
+            reverse("two-factor-enrol"),
         ],
         "verifier": ["/", events["submitted"].get_absolute_url()],
         "secretariat": [
@@ -190,6 +191,9 @@ def main_pages(world) -> dict[str | None, list[str]]:
             reverse("awards:panel-progress", args=[review.year]),
             reverse("awards:certificate-list", args=[published.year]),
             reverse("awards:ceremony-list", args=[published.year]),
+            reverse("two-factor"),
+            reverse("second-factor-users"),
+            reverse("reauthenticate"),
         ],
         "panel1": [
             "/",

@@ -51,6 +51,8 @@ ACCESS = [
     Access("partners:colleague-reactivate", "post", PARTNER1S, lambda w: [w.inactive.pk]),
     Access("partners:colleague-manager", "get", ALL_405, lambda w: [w.colleague.pk]),
     Access("partners:colleague-manager", "post", PARTNER1S, lambda w: [w.colleague.pk], data={"is_manager": "1"}),  # noqa: E501
+    Access("partners:colleague-two-factor", "get", ALL_405),
+    Access("partners:colleague-two-factor", "post", (LOGIN, 403, 403, 403, 403, to(LIST), to(LIST), 403, 403), data={"required": "1"}),  # noqa: E501
     Access("partners:invitation-revoke", "get", ALL_405, lambda w: [w.invitation.pk]),
     Access("partners:invitation-revoke", "post", PARTNER1S, lambda w: [w.invitation.pk]),
     # The link works for whoever holds it, signed in or not.

@@ -427,3 +427,60 @@ def test_a_manager_cannot_touch_another_enterprises_colleagues(client, manager, 
         assert client.post(reverse(f"partners:{name}", args=[other.pk])).status_code == 404
     other.refresh_from_db()
     assert (other.is_active, other.is_manager) == (True, False)
+
+
+# Two-factor login required of the enterprise's users
+
+
+def test_a_manager_requires_a_second_factor_of_every_colleague(
+    client, manager, colleague_membership, enterprise, settings
+):
+    from portal.two_factor import policy
+
+    settings.STAFF_2FA = "required"
+    colleague = colleague_membership.user
+    assert policy.login_step(colleague) is None
+    client.force_login(manager)
+    # The manager's own session was not asked for a second factor when it started: it goes on
+    # until it ends, and the next login asks.
+    response = client.post(reverse("partners:colleague-two-factor"), {"required": "1"})
+    assert response["Location"] == LIST
+    enterprise.refresh_from_db()
+    assert enterprise.two_factor_required
+    assert policy.login_step(colleague) == policy.ENROL
+    entry = AuditEntry.objects.get(action="partners.enterprise.updated")
+    assert (entry.actor, entry.changes) == (manager, {"two_factor_required": ["False", "True"]})
+
+
+def test_a_manager_can_drop_the_requirement(client, manager, enterprise):
+    enterprise.two_factor_required = True
+    enterprise.save()
+    client.force_login(manager)
+    page = client.get(LIST)
+    assert "Every colleague must log in with a second factor" in page.text
+    client.post(reverse("partners:colleague-two-factor"), {"required": "0"})
+    enterprise.refresh_from_db()
+    assert not enterprise.two_factor_required
+
+
+def test_a_colleague_who_is_not_a_manager_cannot_require_it(client, colleague_membership):
+    client.force_login(colleague_membership.user)
+    response = client.post(reverse("partners:colleague-two-factor"), {"required": "1"})
+    assert response.status_code == 403
+    assert not colleague_membership.enterprise.__class__.objects.get(
+        pk=colleague_membership.enterprise_id
+    ).two_factor_required
+
+
+def test_the_colleagues_page_says_who_has_set_up_a_second_factor(
+    client, manager, colleague_membership
+):
+    from tests.portal.two_factor import enrol
+
+    enrol(colleague_membership.user)
+    client.force_login(manager)
+    members = client.get(LIST).context["members"]
+    assert {m.user.username: m.two_factor for m in members} == {
+        "partner1": False,
+        "colleague": True,
+    }

@@ -184,3 +184,41 @@ def test_templates_contain_no_inline_script():
         for match in pattern.finditer(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("debug", "expected"), [(None, "'required'"), ("true", "'optional'")], ids=["prod", "dev"]
+)
+def test_the_second_factor_is_required_by_default_in_production_optional_in_development(
+    debug, expected
+):
+    variables = PRODUCTION if debug is None else {"DEBUG": debug}
+    assert print_setting("settings.STAFF_2FA", **variables) == expected
+
+
+def test_the_session_cookie_lasts_as_long_as_the_longest_session():
+    assert print_setting("settings.SESSION_COOKIE_AGE", **PRODUCTION) == "43200"
+    variables = {**PRODUCTION, "SESSION_MAX_AGE_HOURS": "8"}
+    assert print_setting("settings.SESSION_COOKIE_AGE", **variables) == "28800"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("STAFF_2FA", "maybe", "STAFF_2FA must be required, optional or off; got 'maybe'."),
+        ("SESSION_IDLE_TIMEOUT", "0", "SESSION_IDLE_TIMEOUT must be 1 or more."),
+        ("PARTNER_SESSION_IDLE_TIMEOUT", "-5", "PARTNER_SESSION_IDLE_TIMEOUT must be 1 or more."),
+        ("SESSION_MAX_AGE_HOURS", "0", "SESSION_MAX_AGE_HOURS must be 1 or more."),
+    ],
+)
+def test_the_second_factor_and_session_settings_refuse_bad_values(variable, value, message):
+    result = run(["manage.py", "check"], **{**PRODUCTION, variable: value})
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last == f"django.core.exceptions.ImproperlyConfigured: {message}"
+
+
+def test_the_deployment_checks_warn_when_nobody_is_asked_for_a_second_factor():
+    result = run(["manage.py", "check", "--deploy"], **PRODUCTION, STAFF_2FA="off")
+    assert result.returncode == 0, result.stderr
+    assert "?: (portal.W004) STAFF_2FA is off" in result.stderr + result.stdout

@@ -31,6 +31,7 @@ from seeds.records import (
     seed_enterprises,
     seed_events,
     seed_memberships,
+    seed_second_factors,
     seed_users,
 )
 from seeds.reports import backdate_seeded_notifications, seed_reports
@@ -56,6 +57,7 @@ class Command(BaseCommand):
         # The emails go out when the transaction commits: discard them until then.
         with emails_discarded(), transaction.atomic():
             users, users_changed = seed_users()
+            apps_enrolled = seed_second_factors(users)
             enterprises, enterprises_changed = seed_enterprises(
                 enterprise_rows, user=users["secretariat"]
             )
@@ -79,7 +81,8 @@ class Command(BaseCommand):
         by_status = Counter(CooperationEvent.objects.values_list("status", flat=True))
         self.stdout.write(
             f"Demo users: {len(users)} ({users_changed} created or reset), "
-            f"memberships changed: {memberships_changed}\n"
+            f"memberships changed: {memberships_changed}, "
+            f"authenticator apps enrolled: {apps_enrolled}\n"
             f"Enterprises: {Enterprise.objects.count()} "
             f"({enterprises_changed} of {len(enterprise_rows)} in seeds created or updated)\n"
             f"Events: {sum(by_status.values())} ({events_created} of {len(event_rows)} "
