@@ -152,9 +152,10 @@ def test_every_event_was_logged_and_handled_after_it_occurred_and_before_the_dem
     # waiting then, taken in the weeks after it; the recent activity (seeds/recent.py)
     # from the day after it up to the seeding.
     for event in CooperationEvent.objects.all():
-        now = present() if event.occurred_on <= present().date() else timezone.now()
-        logged = event.created_at.date()
-        assert event.occurred_on <= logged <= now.date(), event.pk
+        # Dates in Hong Kong, as the events' own (from 16:00 UTC, Hong Kong is a day ahead).
+        now = present() if event.occurred_on <= timezone.localdate(present()) else timezone.now()
+        logged = timezone.localdate(event.created_at)
+        assert event.occurred_on <= logged <= timezone.localdate(now), event.pk
         assert event.submitted_at is None or event.created_at < event.submitted_at < now, event.pk
         decided_by = now if event.updated_at <= now else present() + timedelta(weeks=7)
         assert event.verified_at is None or event.submitted_at < event.verified_at < decided_by
