@@ -13,6 +13,7 @@ warns otherwise)."""
 
 import math
 import time
+from contextlib import suppress
 from functools import wraps
 
 from django.conf import settings
@@ -47,17 +48,14 @@ def rate_limit_hit(
     counts = [counted.get(f"{prefix}{index}", 0) for index in slices]
     if sum(counts) <= limit:
         return None
-    try:
+    with suppress(ValueError):  # expired meanwhile: nothing to take back
         cache.decr(key)  # a refused request does not take a place
-    except ValueError:
-        pass
     counts[-1] -= 1
-    # The first slice from which the slices still counted hold fewer than `limit` requests.
-    served = sum(counts)
-    for dropped, count in enumerate(counts, start=1):
-        served -= count
-        if served < limit:
-            break
+    # The first slice at which the slices still counted hold fewer than `limit` requests.
+    served, dropped = sum(counts), 0
+    while served >= limit and dropped < len(counts):
+        served -= counts[dropped]
+        dropped += 1
     frees_at = (current + dropped) * size
     return max(math.ceil(frees_at - now), 1)
 
