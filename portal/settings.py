@@ -81,6 +81,9 @@ DEMO = _env("DEMO", _bool, False)
 DEMO_ENABLED = DEBUG or DEMO
 if DEMO_ENABLED:
     INSTALLED_APPS.append("seeds")
+# seed_demo creates users with a published password: it runs only with DEBUG on in the
+# environment of the command (the test runner turns settings.DEBUG off, not this).
+DEMO_SEEDING_ALLOWED = DEBUG
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
