@@ -185,7 +185,7 @@ def _file_problems(path: Path, label: str, size: int | None, sha256: str) -> lis
     if not path.is_file():
         return [Problem(label, "missing")]
     if size is not None and path.stat().st_size != size:
-        return [Problem(label, f"{path.stat().st_size} bytes, the manifest says {size}")]
+        return [Problem(label, f"{path.stat().st_size} bytes, not {size} as the manifest says")]
     if sha256_of(path) != sha256:
         return [Problem(label, "SHA-256 differs from the manifest")]
     return []
