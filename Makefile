@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 DEMO_ENV := DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/db.sqlite3
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/eepa)
 
-.PHONY: setup system-deps venv messages migrate demo seed test lint pytest smoke services clean
+.PHONY: setup system-deps venv messages migrate demo seed test lint pytest smoke services bench clean
 
 setup: system-deps $(BIN)/.installed messages migrate
 
@@ -54,6 +54,13 @@ smoke: setup
 	DATABASE_URL=sqlite:///$(CURDIR)/var/smoke.sqlite3 $(BIN)/pytest -m smoke -p no:randomly -q
 
 test: setup lint pytest smoke
+
+# Issue 12's benchmark (bench/, docs/performance.md): builds or reuses its datasets in PostgreSQL
+# (eepa_bench_large, eepa_bench_small, eepa_bench_io), then measures the pages, scoring, exports
+# and imports. BENCH_REBUILD=1 builds the datasets again; BENCH_ARGS passes options
+# (`.venv/bin/python -m bench --help`). Results in var/bench/.
+bench: setup
+	$(BIN)/python -m bench $(if $(BENCH_REBUILD),--rebuild) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 var/media

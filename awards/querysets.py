@@ -1,5 +1,6 @@
 """What each user may see of the award cycles, and the database computation of the scores."""
 
+from django.apps import apps
 from django.db import models
 from django.db.models import (
     Case,
@@ -44,7 +45,13 @@ class CycleQuerySet(models.QuerySet):
         if _is_secretariat(user):
             return self.all()
         if _is_panel_member(user):
-            return self.filter(nominations__assignments__member=user).distinct()
+            # Exists, not a join with DISTINCT: a member has thousands of assignments.
+            assignment = apps.get_model("awards", "Assignment")
+            return self.filter(
+                models.Exists(
+                    assignment.objects.filter(member=user, nomination__cycle=OuterRef("pk"))
+                )
+            )
         if has_role(user, Role.PARTNER):
             return self.filter(
                 status=CycleStatus.PUBLISHED,

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/exports_imports.py [--events N] [--rows N] [--repeat R] [--reuse]
                                               [--checkout PATH] [--only export|import]
-                                              [--formats csv xlsx]
+                                              [--formats csv xlsx] [--json PATH]
 
 A benchmark, not a test: it prints figures for docs/performance.md. It creates (drops first) its
 own PostgreSQL database `eepa_bench_io`, migrates it with the code of `--checkout` (this
@@ -30,6 +30,7 @@ temporary folder, removed at the end.
 
 import argparse
 import csv
+import json
 import os
 import random
 import shutil
@@ -309,7 +310,7 @@ def best(samples: list[tuple]) -> str:
     )
 
 
-def measure(label: str, repeat: int, step, floor=None) -> tuple[list, list]:
+def measure(label: str, repeat: int, step, floor=None) -> tuple[str, list, list]:
     """`repeat` runs of `step`, each right after a run of `floor` if given: the machine is
     shared, and a ratio is only fair between runs made under the same load."""
     samples, floors = [], []
@@ -318,14 +319,31 @@ def measure(label: str, repeat: int, step, floor=None) -> tuple[list, list]:
             floors.append(floor())
         samples.append(step())
     print(f"  {label:<52} {best(samples)}")
-    return samples, floors
+    return label, samples, floors
 
 
-def verdict(samples, floors, target: float, memory_mb: float) -> None:
+# What verdict() found, for --json: one entry per step measured against its floor.
+FIGURES = []
+
+
+def verdict(label, samples, floors, target: float, memory_mb: float) -> None:
     floor = statistics.median(s[0] for s in floors)
     ratio = statistics.median(s[0] for s in samples) / floor
     memory = max(s[1] for s in samples)
     met = "met" if ratio <= target and memory < memory_mb else "NOT MET"
+    FIGURES.append(
+        {
+            "step": label,
+            "median_s": statistics.median(s[0] for s in samples),
+            "floor_median_s": floor,
+            "ratio": ratio,
+            "peak_mb": memory,
+            "cpu_s": statistics.median(s[4] for s in samples),
+            "target_ratio": target,
+            "target_mb": memory_mb,
+            "met": met == "met",
+        }
+    )
     print(
         f"    {ratio:.1f}× the floor measured alongside ({floor:.2f} s; target ≤ {target}×, "
         f"< {memory_mb} MB): {met}"
@@ -460,6 +478,7 @@ def main():
         default=["csv", "xlsx"],
         help="the export formats to measure (XLSX takes minutes)",
     )
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
     options = parser.parse_args()
     checkout = options.checkout.resolve()
     commit = subprocess.run(
@@ -478,6 +497,11 @@ def main():
     finally:
         shutil.rmtree(folder)
     print(f"\nLoad average at the end {os.getloadavg()[0]:.2f}")
+    if options.json:
+        events = int(query("SELECT count(*) FROM partners_cooperationevent"))
+        options.json.write_text(
+            json.dumps({"events": events, "rows": options.rows, "steps": FIGURES}, indent=1)
+        )
 
 
 if __name__ == "__main__":

@@ -141,7 +141,7 @@ class Backlog:
 
 def backlog(user, today: datetime.date) -> Backlog:
     """Submitted events by days since their submission (Hong Kong dates): under 7, 7 to 30,
-    over 30. One aggregate query, which also counts the user's own drafts and returned events.
+    over 30. One aggregate query, and one count of the user's own drafts and returned events.
     Each bucket's link filters the list by the same submission dates."""
     submitted = Q(status=Status.SUBMITTED)
     week, month = today - datetime.timedelta(days=6), today - datetime.timedelta(days=30)
@@ -166,15 +166,18 @@ def backlog(user, today: datetime.date) -> Backlog:
             {"submitted_to": (month - datetime.timedelta(days=1)).isoformat()},
         ),
     ]
-    figures = CooperationEvent.objects.visible_to(user).aggregate(
-        submitted=Count("pk", filter=submitted),
-        oldest=Min("submitted_at", filter=submitted),
-        my_open=Count("pk", filter=Q(logged_by=user, status__in=EDITABLE)),
+    # Each figure from an index alone, not from the history: the submitted events from
+    # event_awaiting_verification, the user's open ones from event_open_by_logger.
+    events = CooperationEvent.objects.visible_to(user)
+    figures = events.filter(submitted).aggregate(
+        submitted=Count("*"),
+        oldest=Min("submitted_at"),
         **{
-            f"bucket_{index}": Count("pk", filter=submitted & condition)
+            f"bucket_{index}": Count("submitted_at", filter=condition)
             for index, (_label, condition, _query) in enumerate(buckets)
         },
     )
+    figures["my_open"] = events.filter(logged_by=user, status__in=EDITABLE).count()
     return Backlog(
         submitted=Figure(figures["submitted"], _event_list(AWAITING_VERIFICATION)),
         buckets=[

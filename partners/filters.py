@@ -35,6 +35,12 @@ class EnterpriseFilter(django_filters.FilterSet):
         fields = ["q", "sector", "status"]
 
     def search(self, queryset, name, value):
+        return self.matching(queryset, value)
+
+    @staticmethod
+    def matching(queryset, value: str):
+        """Enterprises whose English or Chinese name holds `value`, or whose BR number it is
+        (on PostgreSQL the names' trigram indexes answer, partners.migrations.0009)."""
         return queryset.filter(
             Q(name_en__icontains=value) | Q(name_zh__icontains=value) | Q(br_number=value.strip())
         )
@@ -127,12 +133,14 @@ class EventFilter(django_filters.FilterSet):
         fields = ["q", "event_type", "status", "significance"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(enterprise__name_en__icontains=value)
-            | Q(enterprise__name_zh__icontains=value)
-            | Q(enterprise__br_number=value.strip())
-        )
+        """Events whose title holds the text, or whose enterprise's name does (or is the BR
+        number). The matching enterprises are read first, in their own small query, so that
+        the events' condition is one PostgreSQL answers from two indexes (the titles'
+        trigram index, partners.migrations.0009, and the enterprise's) rather than by reading
+        every event joined to its enterprise."""
+        visible = Enterprise.objects.visible_to(self.request.user)
+        enterprises = list(EnterpriseFilter.matching(visible, value).values_list("pk", flat=True))
+        return queryset.filter(Q(title__icontains=value) | Q(enterprise_id__in=enterprises))
 
     def logged_by_me(self, queryset, name, value):
         return queryset.filter(logged_by=self.request.user) if value else queryset

@@ -4,25 +4,30 @@ the number of their unread notifications (every page's menu shows it) and their 
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from portal.models import Notification, UserPreference
 
+# The menu counts unread notifications up to this many, and then shows "99+".
+UNREAD_COUNTED = 100
+
 
 class PortalBackend(ModelBackend):
     def get_user(self, user_id):
-        unread = (
-            Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
-            .values("recipient")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
+        unread = Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        count = unread.values("recipient").annotate(count=Count("pk")).values("count")
         User = get_user_model()
         try:
             user = User._default_manager.annotate(
-                unread_notification_count=Coalesce(
-                    Subquery(unread, output_field=IntegerField()), 0
+                # Counted up to UNREAD_COUNTED only (the menu then says "99+"): a user who
+                # never reads them would otherwise count their whole history on every page.
+                unread_notification_count=Case(
+                    When(
+                        Exists(unread.order_by().values("pk")[UNREAD_COUNTED - 1 :]),
+                        then=Value(UNREAD_COUNTED),
+                    ),
+                    default=Coalesce(Subquery(count, output_field=IntegerField()), 0),
                 ),
                 preferred_language=Subquery(
                     UserPreference.objects.filter(user=OuterRef("pk")).values("language")[:1]

@@ -93,7 +93,18 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at", "created_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "created_at"]),
+            # The user's list in its order: unread first, then the newest first (PostgreSQL
+            # only: SQLite cannot create it, portal 0006).
+            models.Index(
+                "recipient",
+                models.F("read_at").asc(nulls_first=True),
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                name="notification_list_order",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "key"],

@@ -7,16 +7,56 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 
 from portal.exports import CONTENT_TYPES
 
 PAGE_SIZE = 50
+# How far a list that can grow with the history counts: past it, "more than 10,000".
+COUNT_CAP = 10_000
 
 
 def paginate(request, queryset, size: int = PAGE_SIZE) -> Page:
     """The page the request asks for (?page=); the last one past the end, the first on junk."""
     return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+class CappedPaginator(Paginator):
+    """Pages of a list that grows with the history (a million events), at a cost that does
+    not: the keys of the first `cap` + 1 rows, in the list's order, are read in one query (the
+    filters and the search run once, through the order's index), and a page's rows are then
+    loaded by key. Past `cap` rows the count says "more than" (`more`) and the pages stop there:
+    narrowing the filters finds the rest."""
+
+    def __init__(self, object_list, per_page, cap: int | None = None):
+        super().__init__(object_list, per_page)
+        self.cap = COUNT_CAP if cap is None else cap
+
+    @cached_property
+    def keys(self) -> list:
+        return list(self.object_list.values_list("pk", flat=True)[: self.cap + 1])
+
+    @cached_property
+    def count(self) -> int:
+        return min(len(self.keys), self.cap)
+
+    @property
+    def more(self) -> bool:
+        """More rows match than were counted."""
+        return len(self.keys) > self.cap
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        keys = self.keys[start : min(start + self.per_page, self.count)]
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=keys).order_by()}
+        return self._get_page([rows[key] for key in keys if key in rows], number, self)
+
+
+def paginate_capped(request, queryset, size: int | None = None, cap: int | None = None) -> Page:
+    """paginate() for the lists that grow with the history: a CappedPaginator's page."""
+    return CappedPaginator(queryset, size or PAGE_SIZE, cap).get_page(request.GET.get("page"))
 
 
 def query_without_page(request) -> str:

@@ -1,6 +1,25 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partners.models import Sector
+
+
+class NominationSearchForm(forms.Form):
+    """The nominations page's search (name or BR number) and filters; every field optional."""
+
+    STATUSES = [
+        ("", _("Any")),
+        ("active", _("Nominated")),
+        ("withdrawn", _("Withdrawn")),
+        ("none", _("Not nominated")),
+    ]
+
+    q = forms.CharField(label=_("Name or BR number"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Nomination"), choices=STATUSES, required=False)
+    sector = forms.ChoiceField(
+        label=_("Sector"), choices=[("", _("Any")), *Sector.choices], required=False
+    )
+
 
 class BulkNominationForm(forms.Form):
     min_events = forms.IntegerField(

@@ -21,12 +21,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 
 from awards.models import Cycle, Nomination, NominationResult
 from awards.selectors.eligibility import Eligibility, enterprise_eligibility
 from awards.selectors.scores import kept_scores
 from partners.models import CooperationEvent, Enterprise
+
+# The dossier lists the latest events of each type; the counts and points are of them all.
+EVENTS_SHOWN_PER_TYPE = 20
 
 
 @dataclass(frozen=True)
@@ -56,9 +61,15 @@ class DossierCategory:
     label: str
     points_per_event: Decimal | None  # None: the cycle gives this type no points
     cap: Decimal | None
-    events: list[DossierEvent]
+    events: list[DossierEvent]  # the latest EVENTS_SHOWN_PER_TYPE, oldest first
+    count: int  # every verified event of the type in the window
     earned: Decimal  # Σ p_k × multiplier over the events
     points: Decimal  # P_k = min(c_k, earned), as the kept scores count it
+
+    @property
+    def more(self) -> int:
+        """The events of the type not shown."""
+        return self.count - len(self.events)
 
     @property
     def capped(self) -> bool:
@@ -80,6 +91,16 @@ class Dossier:
     result: NominationResult | None  # the frozen snapshot, once the cycle is finalised
 
 
+def _earned(counts: dict[str, int], rule, multipliers) -> Decimal:
+    """Σ p_k × multiplier over the type's events, from their counts by significance."""
+    if rule is None:
+        return Decimal(0)
+    return sum(
+        (rule.points * multipliers[significance] * n for significance, n in counts.items()),
+        Decimal(0),
+    )
+
+
 def nomination_dossier(nomination: Nomination, *, show_restricted: bool) -> Dossier:
     """Everything the dossier shows. A fixed number of queries, whatever the number of events
     (fewer if the nomination comes with its cycle, enterprise, result and the cycle's rules and
@@ -88,9 +109,19 @@ def nomination_dossier(nomination: Nomination, *, show_restricted: bool) -> Doss
     rules = {rule.event_type: rule for rule in cycle.event_rules.all()}
     [scored] = kept_scores(cycle, [nomination.pk])
 
-    events = CooperationEvent.objects.verified_in_window(
-        cycle.window_start, cycle.window_end
-    ).filter(enterprise=enterprise)
+    # The latest events of each type (the counts and points come from the kept tallies): an
+    # enterprise's busiest year holds thousands of events, more than a page can show.
+    latest = Window(
+        RowNumber(),
+        partition_by=[F("event_type")],
+        order_by=[F("occurred_on").desc(), F("pk").desc()],
+    )
+    events = (
+        CooperationEvent.objects.verified_in_window(cycle.window_start, cycle.window_end)
+        .filter(enterprise=enterprise)
+        .annotate(latest=latest)
+        .filter(latest__lte=EVENTS_SHOWN_PER_TYPE)
+    )
     if not show_restricted:
         events = events.defer("restricted_details", "seizure_value_hkd", "cases", "arrests")
     by_type: dict[str, list[DossierEvent]] = {}
@@ -124,7 +155,9 @@ def nomination_dossier(nomination: Nomination, *, show_restricted: bool) -> Doss
 
     # The types in the order of the scores (the cycle's rules), then any type without a rule.
     labels = dict(CooperationEvent.EventType.choices)
-    order = list(scored.category_points) + [t for t in by_type if t not in rules]
+    order = list(scored.category_points) + [
+        t for t in {**scored.counts, **by_type} if t not in rules
+    ]
     categories = [
         DossierCategory(
             event_type=event_type,
@@ -132,7 +165,8 @@ def nomination_dossier(nomination: Nomination, *, show_restricted: bool) -> Doss
             points_per_event=rules[event_type].points if event_type in rules else None,
             cap=rules[event_type].cap if event_type in rules else None,
             events=by_type.get(event_type, []),
-            earned=sum((e.points for e in by_type.get(event_type, [])), Decimal(0)),
+            count=sum(scored.counts.get(event_type, {}).values()),
+            earned=_earned(scored.counts.get(event_type, {}), rules.get(event_type), multipliers),
             points=scored.category_points.get(event_type, Decimal(0)),
         )
         for event_type in order

@@ -7,11 +7,12 @@ concern about it, dated inside the cycle's assessment window, that has not been 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from awards.querysets import in_window
+from awards.models import CooperationTally
 from partners.models import EnforcementFlag, Enterprise
 
 
@@ -60,9 +61,26 @@ def active_concerns_in_window(cycle, enterprise_ids) -> QuerySet:
     ).order_by("flagged_on", "pk")
 
 
+def ineligible(cycle, enterprise: str = "") -> Q:
+    """The condition of eligibility_of's rule, for counting in the database: the enterprise
+    (reached through the `enterprise` path prefix) is suspended or has a concern that makes it
+    ineligible for `cycle`."""
+    concerns = EnforcementFlag.objects.filter(
+        enterprise=OuterRef(f"{enterprise}pk"),
+        cleared_at__isnull=True,
+        flagged_on__gte=cycle.window_start,
+        flagged_on__lte=cycle.window_end,
+    )
+    return Q(**{f"{enterprise}status": Enterprise.Status.SUSPENDED}) | Q(Exists(concerns))
+
+
 def with_verified_events_in_window(enterprises: QuerySet, cycle) -> QuerySet:
     """`enterprises` annotated with `verified_in_window`: their verified events that occurred
-    inside the cycle's window, counted as the scores count them (Nomination.with_scores)."""
+    inside the cycle's window, as the kept tallies count them (awards.models.scores: the
+    count Nomination.with_scores makes from the events, read from one row)."""
+    counted = CooperationTally.objects.filter(cycle=cycle, enterprise=OuterRef("pk"))
     return enterprises.annotate(
-        verified_in_window=Count("events", filter=in_window(cycle, "events__"))
+        verified_in_window=Coalesce(
+            Subquery(counted.values("verified_events")[:1], output_field=IntegerField()), 0
+        )
     )

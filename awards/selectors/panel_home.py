@@ -10,7 +10,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from awards.models import (
@@ -24,6 +25,8 @@ from awards.models import (
 )
 from awards.querysets import counted_review
 from awards.scoring import round2
+from awards.statuses import ReviewStatus
+from portal.shortcuts import PAGE_SIZE
 
 Declaration = Assignment.Declaration
 SCORES = range(SCORE_MIN, SCORE_MAX + 1)
@@ -83,25 +86,32 @@ class CriterionDistribution:
 @dataclass(frozen=True)
 class PanelCycle:
     cycle: Cycle
-    assignments: list[Assignment]  # with their nominee, enterprise and review
+    counts: dict[str, int]  # assignments per state (assignment_state), of active nominations
     days_left: int | None  # to the scoring deadline; None without one
     scoring_closed: bool
     distributions: list[CriterionDistribution]  # only once the cycle is finalised
+    page: Page | None = None  # the member's nominees, for the cycle shown (one at a time)
 
-    def _count(self, state: str) -> int:
-        return sum(1 for assignment in self.assignments if assignment_state(assignment) == state)
+    @property
+    def assignments(self) -> list[Assignment]:
+        """The shown page of the member's nominees (none for the cycles not shown)."""
+        return list(self.page) if self.page is not None else []
+
+    @property
+    def nominees(self) -> int:
+        return sum(self.counts.values())
 
     @property
     def to_declare(self) -> int:
-        return self._count("declare")
+        return self.counts["declare"]
 
     @property
     def to_review(self) -> int:
-        return self._count("review")
+        return self.counts["review"]
 
     @property
     def submitted(self) -> int:
-        return self._count("submitted")
+        return self.counts["submitted"]
 
 
 def assignment_state(assignment: Assignment) -> str:
@@ -143,41 +153,92 @@ def score_distributions(user, cycles: list[Cycle]) -> dict[int, list[CriterionDi
     return distributions
 
 
-def panel_home(user, now: datetime.datetime | None = None) -> list[PanelCycle]:
-    """The member's cycles, the latest first (drafts excluded: nothing to do there yet). Four
-    queries whatever the number of cycles, assignments and reviews."""
+# What each state of assignment_state() is, as a condition on an assignment.
+STATE_CONDITIONS = {
+    "declare": Q(declaration=Declaration.PENDING),
+    "recused": Q(declaration=Declaration.CONFLICT),
+    "submitted": Q(declaration=Declaration.NO_CONFLICT, review__status=ReviewStatus.SUBMITTED),
+    "review": Q(declaration=Declaration.NO_CONFLICT)
+    & (Q(review__isnull=True) | ~Q(review__status=ReviewStatus.SUBMITTED)),
+}
+
+
+def _own_assignments(user, cycles):
+    return Assignment.objects.visible_to(user).filter(
+        member=user, nomination__cycle__in=cycles, nomination__status=Nomination.Status.ACTIVE
+    )
+
+
+def state_counts(user, cycles: list[Cycle]) -> dict[int, dict[str, int]]:
+    """Cycle pk → the member's assignments per state. One grouped query."""
+    rows = (
+        _own_assignments(user, cycles)
+        .values("nomination__cycle")
+        .annotate(**{state: Count("pk", filter=q) for state, q in STATE_CONDITIONS.items()})
+        .order_by()
+    )
+    counts = {cycle.pk: dict.fromkeys(STATE_CONDITIONS, 0) for cycle in cycles}
+    for row in rows:
+        counts[row["nomination__cycle"]] = {state: row[state] for state in STATE_CONDITIONS}
+    return counts
+
+
+def nominee_rows(user, cycle: Cycle, search: str = "", state: str = ""):
+    """The member's nominees in `cycle` by name, with their enterprise and review: those whose
+    English or Chinese name holds `search` (or whose BR number it is), in `state` if given."""
+    rows = _own_assignments(user, [cycle])
+    if search:
+        rows = rows.filter(
+            Q(nomination__enterprise__name_en__icontains=search)
+            | Q(nomination__enterprise__name_zh__icontains=search)
+            | Q(nomination__enterprise__br_number=search.strip())
+        )
+    if state in STATE_CONDITIONS:
+        rows = rows.filter(STATE_CONDITIONS[state])
+    return rows.select_related("nomination__enterprise", "review").order_by(
+        "nomination__enterprise__name_en", "pk"
+    )
+
+
+def panel_home(
+    user,
+    now: datetime.datetime | None = None,
+    *,
+    year: int | None = None,
+    search: str = "",
+    state: str = "",
+    page_number=None,
+) -> list[PanelCycle]:
+    """The member's cycles, the latest first (drafts excluded: nothing to do there yet), each
+    with its counts, and one of them (`year`, else the latest) with a page of the member's
+    nominees, searched and filtered. A fixed number of queries whatever the number of cycles,
+    assignments and reviews: the cycles, the counts, the page (its count and rows), and for
+    finalised cycles their score distributions (two)."""
     cycles = list(
         Cycle.objects.visible_to(user)
-        .filter(nominations__assignments__member=user)
+        # Exists, not a join: a join through nominations and assignments repeated the cycle
+        # once per assignment (and, with visible_to's own join, once per pair of them).
+        .filter(Exists(Assignment.objects.filter(member=user, nomination__cycle=OuterRef("pk"))))
         .exclude(status=Cycle.Status.DRAFT)
-        .distinct()
         .order_by("-year")
     )
     if not cycles:
         return []
-    cycle_of = {cycle.pk: cycle for cycle in cycles}
-    by_cycle: dict[int, list[Assignment]] = {cycle.pk: [] for cycle in cycles}
-    for assignment in (
-        Assignment.objects.visible_to(user)
-        .filter(
-            member=user,
-            nomination__cycle__in=cycles,
-            nomination__status=Nomination.Status.ACTIVE,
-        )
-        .select_related("nomination__enterprise", "review")
-        .order_by("nomination__enterprise__name_en", "pk")
-    ):
-        assignment.nomination.cycle = cycle_of[assignment.nomination.cycle_id]  # no query per row
-        by_cycle[assignment.nomination.cycle_id].append(assignment)
+    shown = next((cycle for cycle in cycles if cycle.year == year), cycles[0])
+    page = Paginator(nominee_rows(user, shown, search, state), PAGE_SIZE).get_page(page_number)
+    for assignment in page:
+        assignment.nomination.cycle = shown  # no query per row
+    counts = state_counts(user, cycles)
     distributions = score_distributions(user, cycles)
     return [
         PanelCycle(
             cycle=cycle,
-            assignments=by_cycle[cycle.pk],
+            counts=counts[cycle.pk],
             days_left=cycle.days_to_deadline(now),
             # Scoring is over once the cycle is finalised, whatever the deadline said.
             scoring_closed=cycle.is_frozen or cycle.scoring_closed(now),
             distributions=distributions.get(cycle.pk, []),
+            page=page if cycle is shown else None,
         )
         for cycle in cycles
     ]

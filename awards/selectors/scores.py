@@ -11,7 +11,7 @@ awards.services.scores with these same functions), which a test proves equal to 
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -36,6 +36,8 @@ class ScoredNomination:
     panel_score: Decimal | None
     final_score: Decimal | None
     pending: bool
+    # The verified events counted by type and significance, when read from the kept tallies.
+    counts: Counts = field(default_factory=dict, compare=False)
 
     def standing(self) -> scoring.Standing:
         return scoring.Standing(
@@ -203,6 +205,7 @@ def kept_scores(cycle: Cycle, nominations, rules=None) -> list[ScoredNomination]
                 panel_score=kept.panel_score,
                 final_score=kept.final_score,
                 pending=kept.pending,
+                counts=counts.get(nomination.enterprise_id, {}),
             )
         )
     return scored

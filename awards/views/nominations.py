@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,57 +10,84 @@ from awards.forms.nominations import (
     BulkConfirmForm,
     BulkNominationForm,
     NominateForm,
+    NominationSearchForm,
     WithdrawNominationForm,
 )
 from awards.models import Cycle, Nomination
 from awards.selectors.dossier import nomination_dossier
-from awards.selectors.eligibility import eligibility_of, with_verified_events_in_window
+from awards.selectors.eligibility import (
+    eligibility_of,
+    ineligible,
+    with_verified_events_in_window,
+)
 from awards.services import nominations as services
 from awards.views import cycle_from_url
+from partners.filters import EnterpriseFilter
 from partners.models import Enterprise
 from portal.models import AuditEntry
 from portal.roles import Role, role_required
-from portal.shortcuts import refusal_reported
+from portal.shortcuts import paginate, query_without_page, refusal_reported
 
 
 def _list_url(cycle: Cycle) -> str:
     return reverse("awards:nomination-list", args=[cycle.year])
 
 
+def _registry_rows(user, cycle: Cycle, filters: dict):
+    """The registry's enterprises the filters keep, by name, with their verified events in
+    the window (from the kept tallies)."""
+    enterprises = Enterprise.objects.visible_to(user)
+    if filters.get("q"):
+        enterprises = EnterpriseFilter.matching(enterprises, filters["q"])
+    if filters.get("sector"):
+        enterprises = enterprises.filter(sector=filters["sector"])
+    in_cycle = Nomination.objects.filter(cycle=cycle, enterprise=OuterRef("pk"))
+    if filters.get("status") == "none":
+        enterprises = enterprises.filter(~Exists(in_cycle))
+    elif filters.get("status"):
+        enterprises = enterprises.filter(Exists(in_cycle.filter(status=filters["status"])))
+    return with_verified_events_in_window(enterprises, cycle).order_by("name_en", "pk")
+
+
 @role_required(Role.SECRETARIAT)
 def nomination_list(request, year):
-    """Every enterprise of the registry with its eligibility, its verified events in the window
-    and its nomination in this cycle. A fixed number of queries."""
+    """The registry's enterprises, 50 a page, searched by name or BR number and filtered by
+    nomination and sector, each with its eligibility, its verified events in the window and
+    its nomination in this cycle (nominated from its row). A fixed number of queries."""
     cycle = cycle_from_url(request, year)
-    enterprises = list(
-        with_verified_events_in_window(Enterprise.objects.visible_to(request.user), cycle).order_by(
-            "name_en", "pk"
-        )
-    )
+    form = NominationSearchForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = paginate(request, _registry_rows(request.user, cycle, filters))
+    enterprises = list(page)
     eligibility = eligibility_of(cycle, enterprises)
     nominations = {}
-    for nomination in Nomination.objects.visible_to(request.user).filter(cycle=cycle):
+    for nomination in Nomination.objects.visible_to(request.user).filter(
+        cycle=cycle, enterprise__in=[enterprise.pk for enterprise in enterprises]
+    ):
         nomination.cycle = cycle  # for its address, without a query per row
         nominations[nomination.enterprise_id] = nomination
-    rows = [
-        (enterprise, eligibility[enterprise.pk], nominations.get(enterprise.pk))
-        for enterprise in enterprises
-    ]
-    active = sum(1 for n in nominations.values() if n.status == Nomination.Status.ACTIVE)
+    counts = (
+        Nomination.objects.visible_to(request.user)
+        .filter(cycle=cycle, status=Nomination.Status.ACTIVE)
+        .aggregate(
+            nominated=Count("pk"), ineligible=Count("pk", filter=ineligible(cycle, "enterprise__"))
+        )
+    )
     return render(
         request,
         "awards/nominations/list.html",
         {
             "cycle": cycle,
-            "rows": rows,
-            "nominated": active,
-            "ineligible_nominated": sum(
-                1
-                for enterprise, eligible, nomination in rows
-                if nomination
-                and nomination.status == Nomination.Status.ACTIVE
-                and not eligible.eligible
-            ),
+            "form": form,
+            "page": page,
+            "query": query_without_page(request),
+            "filtered": any(filters.values()),
+            "rows": [
+                (enterprise, eligibility[enterprise.pk], nominations.get(enterprise.pk))
+                for enterprise in enterprises
+            ],
+            "nominated": counts["nominated"],
+            "ineligible_nominated": counts["ineligible"],
             "bulk_form": BulkNominationForm(),
         },
     )

@@ -5,13 +5,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from awards import rules
 from awards.forms.panel import AssignmentForm, DeclarationForm, ReviewForm
 from awards.models import Assignment, Cycle, Review
 from awards.selectors.dossier import nomination_dossier
+from awards.selectors.panel_home import STATE_CONDITIONS
 from awards.selectors.panel_home import panel_home as panel_home_cycles
 from awards.selectors.progress import (
     DISAGREEMENT_RANGE,
@@ -26,9 +27,17 @@ from awards.services import panel as services
 from awards.views import cycle_from_url
 from portal.exports import export_table
 from portal.roles import Role, role_required
-from portal.shortcuts import refusal_reported, send_download
+from portal.shortcuts import query_without_page, refusal_reported, send_download
 
 Declaration = Assignment.Declaration
+
+# The panel home's filter of a member's nominees (awards.selectors.panel_home.STATE_CONDITIONS).
+NOMINEE_STATES = [
+    ("declare", gettext_lazy("To declare")),
+    ("review", gettext_lazy("To review")),
+    ("submitted", gettext_lazy("Submitted")),
+    ("recused", gettext_lazy("Recused")),
+]
 
 
 # The panel member's pages
@@ -36,13 +45,34 @@ Declaration = Assignment.Declaration
 
 @role_required(Role.PANEL)
 def panel_home(request):
-    """The member's assigned nominees by cycle (declaration, review, deadline, what is left to
-    do) and, once a cycle is finalised, how the panel scored each criterion."""
-    cycles = panel_home_cycles(request.user)
+    """The member's cycles (declaration, review, deadline, what is left to do) and, once a
+    cycle is finalised, how the panel scored each criterion; one cycle's nominees at a time
+    (?cycle=year, the latest by default), 50 a page, searched by name (?q=) and by state
+    (?state=)."""
+    try:
+        year = int(request.GET.get("cycle", ""))
+    except ValueError:
+        year = None
+    search = request.GET.get("q", "").strip()
+    state = request.GET.get("state", "")
+    cycles = panel_home_cycles(
+        request.user,
+        year=year,
+        search=search,
+        state=state,
+        page_number=request.GET.get("page"),
+    )
     return render(
         request,
         "awards/panel/home.html",
-        {"cycles": cycles, "charts": any(c.distributions for c in cycles)},
+        {
+            "cycles": cycles,
+            "charts": any(c.distributions for c in cycles),
+            "search": search,
+            "state": state if state in STATE_CONDITIONS else "",
+            "states": NOMINEE_STATES,
+            "query": query_without_page(request),
+        },
     )
 
 

@@ -9,9 +9,8 @@ events already recorded. The duplicate check and the write are the database's wo
 (`partners.services.import_store`).
 """
 
-import codecs
-import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,7 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.models import CooperationEvent, Enterprise
-from partners.services import counts, import_store
+from partners.services import counts, import_files, import_store
+from partners.services.import_files import (  # noqa: F401 (imported from here elsewhere)
+    CELL_MAX_CHARS,
+    ImportProblem,
+    ImportRejected,
+)
 from portal import clock
 from portal.roles import Role, has_role
 
@@ -43,24 +47,16 @@ IMPORT_COLUMNS = [
 REQUIRED_COLUMNS = IMPORT_COLUMNS  # every column must be present; optional ones may be empty
 TITLE_MAX = CooperationEvent._meta.get_field("title").max_length
 STRAY_CELLS = "__stray_cells__"  # marks a row with values under no import column
+PROBLEMS_LISTED = 1_000  # a longer list helps nobody, and costs its size on the page
+MULTILINE_COLUMNS = {"partner_summary", "restricted_details"}
+# C0 controls but tab and line breaks, and DEL: PostgreSQL refuses NUL, and none has a place in
+# a record.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CASES_MAX = 2_147_483_647  # the largest PositiveIntegerField value every database accepts
 # The codes as the rows keep them: one string object for all the rows that name it.
 EVENT_TYPES = {code: code for code in CooperationEvent.EventType.values}
 SIGNIFICANCES = {code: code for code in CooperationEvent.Significance.values}
 Status = CooperationEvent.Status
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    row: int | None  # None: the file as a whole
-    column: str
-    message: str
-
-
-class ImportRejected(Exception):
-    def __init__(self, problems: list[ImportProblem]):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -112,7 +108,7 @@ def events_import(
         with import_store.staged(rows) as staged:
             problems += _duplicates(rows, staged.recorded_rows())
             if problems:
-                raise ImportRejected(sorted(problems, key=_problem_order))
+                raise ImportRejected(_listed(problems))
             now = timezone.now()
             created = staged.write(
                 logged_by=user,
@@ -145,13 +141,9 @@ def _lock_enterprises(ids: set[int]) -> None:
 
 def read_table(source: BinaryIO, file_name: str) -> Iterator[tuple[int, dict[str, object]]]:
     """(spreadsheet row number, {column: raw value}) for each row that is not empty, read one
-    by one after checking the header; refused past the row limit, without reading further."""
-    start = source.read(4)
-    source.seek(0)
-    if file_name.lower().endswith(".xlsx") or start == b"PK\x03\x04":
-        header, records = _read_xlsx(source)
-    else:
-        header, records = _read_csv(source)
+    by one after checking the header; refused past the row limit, without reading further.
+    Reading the file is bounded whatever it holds (`partners.services.import_files`)."""
+    header, records = import_files.read_rows(source, file_name)
     _check_header(header)
     limit = settings.IMPORT_MAX_ROWS
     count = 0
@@ -173,8 +165,8 @@ def read_table(source: BinaryIO, file_name: str) -> Iterator[tuple[int, dict[str
                     )
                 ]
             )
-        padded = list(values) + [None] * (len(header) - len(values))
-        row = dict(zip(header, padded, strict=False))
+        padded = list(values[: len(header)]) + [None] * (len(header) - len(values))
+        row = dict(zip(header, padded, strict=True))
         # A value beyond the header or under a blank heading would vanish without a word. In a
         # CSV even an empty extra field counts: an unquoted comma shifted the row's columns.
         row[STRAY_CELLS] = any(value is not None for value in values[len(header) :]) or any(
@@ -185,76 +177,6 @@ def read_table(source: BinaryIO, file_name: str) -> Iterator[tuple[int, dict[str
         raise ImportRejected([ImportProblem(None, "", _("The file has no event rows."))])
 
 
-def _read_csv(source: BinaryIO):
-    text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
-    reader = csv.reader(text)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportRejected([ImportProblem(1, "", _("The file is empty."))]) from None
-    except UnicodeDecodeError:
-        _not_utf8(source)
-    return [h.strip().lower() for h in header], _csv_records(reader, source)
-
-
-def _csv_records(reader, source):
-    try:
-        yield from enumerate(reader, start=2)
-    except UnicodeDecodeError:
-        _not_utf8(source)
-
-
-def _not_utf8(source: BinaryIO):
-    """Refuse the file, naming the line of its first byte that is not UTF-8: found by reading
-    it again line by line (a line break is never inside a UTF-8 character)."""
-    source.seek(0)
-    line = 0
-    for line, data in enumerate(source, start=1):  # noqa: B007 (the last line is the answer)
-        try:
-            (data.removeprefix(codecs.BOM_UTF8) if line == 1 else data).decode("utf-8")
-        except UnicodeDecodeError:
-            break
-    raise ImportRejected(
-        [
-            ImportProblem(
-                line,
-                "",
-                _(
-                    "The file is not UTF-8 text (first bad byte on line %(line)d). "
-                    'Save it as "CSV UTF-8".'
-                )
-                % {"line": line},
-            )
-        ]
-    )
-
-
-def _read_xlsx(source: BinaryIO):
-    from openpyxl import load_workbook
-
-    try:
-        # Read-only: the sheet is parsed as it is read, not loaded whole.
-        workbook = load_workbook(source, read_only=True, data_only=True)
-        records = workbook.worksheets[0].iter_rows(values_only=True)
-        first = next(records, None)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ImportRejected(
-            [ImportProblem(None, "", _("The file is not a readable XLSX workbook."))]
-        ) from exc
-    if first is None:
-        workbook.close()
-        raise ImportRejected([ImportProblem(1, "", _("The file is empty."))])
-    header = [str(h).strip().lower() if h is not None else "" for h in first]
-    return header, _xlsx_records(workbook, records)
-
-
-def _xlsx_records(workbook, records):
-    try:
-        yield from enumerate(records, start=2)
-    finally:
-        workbook.close()
-
-
 def _check_header(header: list[str]) -> None:
     problems = []
     for column in REQUIRED_COLUMNS:
@@ -262,11 +184,15 @@ def _check_header(header: list[str]) -> None:
             problems.append(ImportProblem(1, column, _("Missing column.")))
     seen = set()
     for column in header:
+        # A heading is shown as the problem's column: the start of it is enough.
+        shown = column if len(column) <= 60 else f"{column[:60]}…"
         if column and column not in IMPORT_COLUMNS:
-            problems.append(ImportProblem(1, column, _("Unknown column.")))
+            problems.append(ImportProblem(1, shown, _("Unknown column.")))
         elif column and column in seen:
-            problems.append(ImportProblem(1, column, _("Column appears twice.")))
+            problems.append(ImportProblem(1, shown, _("Column appears twice.")))
         seen.add(column)
+    if len(problems) > PROBLEMS_LISTED:
+        problems = [more_problems(), *problems[:PROBLEMS_LISTED]]
     if problems:
         raise ImportRejected(problems)
 
@@ -284,8 +210,15 @@ def validate_rows(records, *, today: date) -> tuple[list[EventRow], list[ImportP
             rows.append(row)
         else:
             problems += row_problems
-            if br_number := _br_number(raw["br_number"]):
+            if not _unstorable(raw["br_number"], "br_number") and (
+                br_number := _br_number(raw["br_number"])
+            ):
                 named.append((number, br_number))
+            if len(problems) >= PROBLEMS_LISTED:
+                # The file is refused already: reading on would only make a longer list (a
+                # 1.7 MB file of bad rows made 700,000 problems, a page of 600 MB).
+                problems.append(more_problems())
+                break
     enterprises = _enterprise_ids({row.enterprise for row in rows} | {br for _, br in named})
 
     def unknown(number, br_number):
@@ -307,6 +240,27 @@ def _enterprise_ids(br_numbers: set[str]) -> dict[str, int]:
     for batch in import_store.chunked(sorted(br_numbers), 5_000):
         ids.update(Enterprise.objects.filter(br_number__in=batch).values_list("br_number", "pk"))
     return ids
+
+
+def more_problems() -> ImportProblem:
+    return ImportProblem(
+        None,
+        "",
+        _(
+            "Only the first %(n)s problems are listed (the file may have more). Fix them and "
+            "import the file again."
+        )
+        % {"n": f"{PROBLEMS_LISTED:,}"},
+    )
+
+
+def _listed(problems: list[ImportProblem]) -> list[ImportProblem]:
+    """The problems in row, then column order: the first PROBLEMS_LISTED of them."""
+    ordered = sorted(problems, key=_problem_order)
+    if len(ordered) <= PROBLEMS_LISTED + 1:
+        return ordered
+    note = more_problems()
+    return [note, *[problem for problem in ordered if problem != note][:PROBLEMS_LISTED]]
 
 
 def _problem_order(problem: ImportProblem):
@@ -331,6 +285,15 @@ def _parse_row(number, raw, today, dates) -> tuple[EventRow | None, list[ImportP
                 "Put a value that contains a comma in double quotes."
             ),
         )
+
+    unstorable = [(column, _unstorable(raw[column], column)) for column in IMPORT_COLUMNS]
+    for column, message in unstorable:
+        if message:
+            problem(column, message)
+    if problems and any(message for _column, message in unstorable):
+        # Nothing more is said of a row with a value that cannot be kept: what else is wrong
+        # with it may be the same missing quote.
+        return None, problems
 
     fields = {"row": number, "seizure_value_hkd": None, "cases": None}
     br_number = _br_number(raw["br_number"])
@@ -400,7 +363,11 @@ def _parse_row(number, raw, today, dates) -> tuple[EventRow | None, list[ImportP
     cases = _text(raw["cases"])
     if cases:
         try:
-            count = int(Decimal(cases)) if Decimal(cases) == int(Decimal(cases)) else None
+            whole = Decimal(cases)
+            # Size first: int() of 1E999999999 would build a number of a billion digits.
+            if whole.is_finite() and whole.adjusted() > 12:
+                whole = Decimal(CASES_MAX + 1)
+            count = int(whole) if whole == whole.to_integral_value() else None
         except (InvalidOperation, ValueError, OverflowError):
             count = None
         if count is None:
@@ -436,6 +403,31 @@ def _duplicates(rows: list[EventRow], recorded: set[int]) -> list[ImportProblem]
         else:
             first_row[key] = row.row
     return problems
+
+
+def _unstorable(value, column: str) -> str | None:
+    """Why `value` cannot be kept in `column` whatever it says, if it cannot."""
+    if not isinstance(value, str):
+        return None
+    if isinstance(value, import_files.TooLong) or len(value) > CELL_MAX_CHARS:
+        return _(
+            "At most %(n)s characters (the most a spreadsheet cell holds): is a quote missing "
+            "its closing quote?"
+        ) % {"n": f"{CELL_MAX_CHARS:,}"}
+    if control := CONTROL_CHARACTER.search(value):
+        return _("Contains a control character (U+%(code)04X), which cannot be stored.") % {
+            "code": ord(control.group())
+        }
+    text = value.strip()
+    if "\n" in text or "\r" in text:
+        if column not in MULTILINE_COLUMNS:
+            return _("A line break in a one-line value: is a quote missing its closing quote?")
+        if any(line.count(",") >= len(IMPORT_COLUMNS) - 1 for line in text.splitlines()[1:]):
+            return _(
+                "This value runs over lines that look like rows of the file: a quote is "
+                "probably missing its closing quote."
+            )
+    return None
 
 
 def _br_number(value) -> str:

@@ -25,7 +25,7 @@ from portal.roles import STAFF_ROLES, Role, role_required
 from portal.rules import allowed, forbid_unless
 from portal.shortcuts import (
     filtered_rows,
-    paginate,
+    paginate_capped,
     query_without_page,
     refusal_reported,
     send_download,
@@ -52,6 +52,15 @@ def _event_list_heading(filterset) -> str:
     return _("Cooperation events")
 
 
+# A search matching more events than this asks for more words rather than more pages.
+SEARCH_COUNT_CAP = 1_000
+
+
+def _count_cap(filterset) -> int | None:
+    searching = filterset.is_valid() and filterset.form.cleaned_data.get("q")
+    return SEARCH_COUNT_CAP if searching else None
+
+
 @role_required(*STAFF_ROLES)
 def event_list(request):
     filterset = _filtered_events(request)
@@ -61,7 +70,9 @@ def event_list(request):
         {
             "filter": filterset,
             "heading": _event_list_heading(filterset),
-            "page": paginate(request, filtered_rows(filterset)),
+            # Counted up to COUNT_CAP: a million events cost what ten thousand do; a search,
+            # whose matches are read from the table, up to SEARCH_COUNT_CAP.
+            "page": paginate_capped(request, filtered_rows(filterset), cap=_count_cap(filterset)),
             "query": query_without_page(request),
             "my_open_events": MY_OPEN_EVENTS,
             "my_events": MY_EVENTS,

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,8 +10,7 @@ from portal.notifications import services
 from portal.notifications.forms import PreferencesForm
 from portal.notifications.kinds import registered_kinds
 from portal.notifications.kinds import render as render_notification
-
-PAGE_SIZE = 50
+from portal.shortcuts import paginate_capped
 
 
 @login_required
@@ -21,7 +19,8 @@ def notification_list(request):
     notifications = Notification.objects.filter(recipient=request.user).order_by(
         F("read_at").asc(nulls_first=True), "-created_at", "-pk"
     )
-    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counted up to COUNT_CAP: a user who never reads them gets one every day for years.
+    page = paginate_capped(request, notifications)
     rows = [(n, *render_notification(n)) for n in page]
     return render(
         request,

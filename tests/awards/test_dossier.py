@@ -263,3 +263,39 @@ def test_the_award_history_costs_the_same_for_any_number_of_cycles(
     with django_assert_num_queries(4):
         award_history = enterprise_award_history(enterprise)
     assert award_history.streak == cycles
+
+
+def test_a_busy_year_lists_the_latest_events_of_each_type_and_counts_them_all(
+    cycle_in_review, enterprise, officer, verifier, secretariat
+):
+    """25 training events (1 point each, cap 4) and 2 tips: the dossier lists the latest 20
+    training events, oldest first, and counts and scores all 25."""
+    verified_events(
+        enterprise,
+        verifier,
+        officer,
+        *[("training", "notable", day(2024, 1, 1) + datetime.timedelta(days=d)) for d in range(25)],
+        ("intelligence_tip", "routine", day(2024, 3, 3)),
+        ("intelligence_tip", "routine", day(2024, 3, 4)),
+    )
+    nomination = NominationFactory(
+        cycle=cycle_in_review, enterprise=enterprise, nominated_by=secretariat
+    )
+    dossier = nomination_dossier(nomination, show_restricted=False)
+    training = _categories(dossier)["training"]
+    assert [event.occurred_on for event in training.events] == [
+        day(2024, 1, 1) + datetime.timedelta(days=d) for d in range(5, 25)
+    ]
+    assert (training.count, training.more, training.earned, training.points) == (
+        25,
+        5,
+        D(50),  # 25 × 1 point × 2 (notable)
+        D(4),
+    )
+    tips = _categories(dossier)["intelligence_tip"]
+    assert (len(tips.events), tips.count, tips.more) == (2, 2, 0)
+    html = render_to_string(
+        "awards/nominations/_dossier.html", {"dossier": dossier, "link_events": True}
+    )
+    assert "The latest 20 of 25 events are listed; the points are of them all." in html
+    assert f"?q={enterprise.br_number}&amp;event_type=training&amp;status=verified" in html

@@ -94,9 +94,7 @@ def test_a_past_deadline_or_a_finalised_cycle_shows_scoring_closed(client, panel
     assert response.text.count("Scoring has closed.") == 2
 
 
-def test_a_finalised_cycles_nominees_are_folded_away_and_an_open_cycles_are_not(
-    client, panel_member
-):
+def test_one_cycles_nominees_are_shown_and_the_others_are_a_link_away(client, panel_member):
     open_cycle = _cycle(2024, Cycle.Status.REVIEW)
     done = _cycle(2023, Cycle.Status.FINALISED)
     _draft_review(_nominee(open_cycle, "Open Ltd"), panel_member, [5, 5])
@@ -107,9 +105,75 @@ def test_a_finalised_cycles_nominees_are_folded_away_and_an_open_cycles_are_not(
     open_section = page[page.index('id="panel-cycle-2024"') : page.index('id="panel-cycle-2023"')]
     done_section = page[page.index('id="panel-cycle-2023"') :]
 
-    assert "<details" not in open_section and "Open Ltd" in open_section
-    assert "<summary>Your 2 nominees</summary>" in done_section
-    assert done_section.index("<details") < done_section.index("Also Done Ltd")
+    assert "Open Ltd" in open_section
+    assert "Show your 2 nominees" in done_section and "Done Ltd" not in done_section
+
+    client.force_login(panel_member)
+    response = client.get(reverse("awards:panel-home") + "?cycle=2023")
+    open_entry, done_entry = response.context["cycles"]
+    assert open_entry.assignments == [] and open_entry.nominees == 1
+    assert [a.nomination.enterprise.name_en for a in done_entry.assignments] == [
+        "Also Done Ltd",
+        "Done Ltd",
+    ]
+
+
+def _many_nominees(member, cycle, n):
+    for i in range(n):
+        nomination = _nominee(cycle, f"Nominee {i:03d}")
+        if i % 10 == 0:
+            AssignmentFactory(nomination=nomination, member=member, declaration="pending")
+        else:
+            submitted_review(nomination, member, [5, 5])
+
+
+def test_a_member_with_many_nominees_sees_fifty_a_page_with_the_counts_of_all(client, panel_member):
+    cycle = _cycle(2024, Cycle.Status.REVIEW)
+    _many_nominees(panel_member, cycle, 60)
+
+    response = _home(client, panel_member)
+    [entry] = response.context["cycles"]
+    assert [a.nomination.enterprise.name_en for a in entry.assignments][:2] == [
+        "Nominee 000",
+        "Nominee 001",
+    ]
+    assert len(entry.assignments) == 50
+    assert (entry.to_declare, entry.to_review, entry.submitted, entry.nominees) == (6, 0, 54, 60)
+    assert "Page 1 of 2" in response.text
+
+    second = client.get(reverse("awards:panel-home") + "?page=2").context["cycles"][0]
+    assert [a.nomination.enterprise.name_en for a in second.assignments][-1] == "Nominee 059"
+    assert len(second.assignments) == 10
+
+
+def test_a_member_finds_a_nominee_by_name_or_by_what_is_left_to_do(client, panel_member):
+    cycle = _cycle(2024, Cycle.Status.REVIEW)
+    _many_nominees(panel_member, cycle, 60)
+    client.force_login(panel_member)
+    url = reverse("awards:panel-home")
+
+    found = client.get(url + "?cycle=2024&q=nominee 04").context["cycles"][0]
+    assert [a.nomination.enterprise.name_en for a in found.assignments] == [
+        f"Nominee 04{i}" for i in range(10)
+    ]
+    to_declare = client.get(url + "?state=declare").context["cycles"][0]
+    assert [a.nomination.enterprise.name_en for a in to_declare.assignments] == [
+        f"Nominee {i:03d}" for i in range(0, 60, 10)
+    ]
+    response = client.get(url + "?q=nobody")
+    assert response.context["cycles"][0].assignments == []
+    assert "None of your nominees matches." in response.text
+
+
+def test_the_search_never_shows_another_members_nominees(client, panel_member, colleagues):
+    cycle = _cycle(2024, Cycle.Status.REVIEW)
+    submitted_review(_nominee(cycle, "Mine Ltd"), panel_member, [5, 5])
+    submitted_review(_nominee(cycle, "Theirs Ltd"), colleagues[0], [5, 5])
+    client.force_login(panel_member)
+    response = client.get(reverse("awards:panel-home") + "?q=Ltd")
+    assert [a.nomination.enterprise.name_en for a in response.context["cycles"][0].assignments] == [
+        "Mine Ltd"
+    ]
 
 
 def test_only_the_cycles_the_member_is_assigned_in_are_shown(client, panel_member, colleagues):
@@ -225,17 +289,19 @@ def _world(member, colleagues, cycles, nominees):
                 )
 
 
-# session, user, roles, the member's cycles, their assignments with nominee and review, the
-# finalised cycles' criteria, the grouped score counts
+# session, user, roles, the member's cycles, the shown cycle's page of assignments (its count,
+# its rows with nominee and review), the counts per cycle and state, the finalised cycles'
+# criteria, the grouped score counts
 @pytest.mark.parametrize(("cycles", "nominees"), [(1, 1), (4, 6)])
-def test_panel_home_costs_seven_queries_whatever_the_size(
+def test_panel_home_costs_nine_queries_whatever_the_size(
     client, panel_member, colleagues, cycles, nominees, django_assert_num_queries
 ):
     _world(panel_member, colleagues, cycles, nominees)
     client.force_login(panel_member)
     url = reverse("awards:panel-home")
     client.get(url)  # warm-up
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert len(response.context["cycles"]) == cycles
-    assert sum(len(e.assignments) for e in response.context["cycles"]) == cycles * nominees
+    assert len(response.context["cycles"][0].assignments) == nominees
+    assert sum(e.nominees for e in response.context["cycles"]) == cycles * nominees

@@ -579,3 +579,19 @@ def test_switching_the_portal_language_switches_the_emails_language(client, part
     client.logout()
     client.post(reverse("set_language"), {"language": "zh-hant", "next": "/"})
     assert UserPreference.objects.count() == 1
+
+
+@pytest.mark.parametrize(("unread", "shown"), [(99, "99"), (100, "99+"), (130, "99+")])
+def test_the_menu_counts_unread_notifications_up_to_a_hundred(client, partner_user, unread, shown):
+    from django.urls import reverse
+
+    Notification.objects.bulk_create(
+        Notification(recipient=partner_user, kind=AwardKind.RESULTS_PUBLISHED)
+        for _ in range(unread)
+    )
+    client.force_login(partner_user)
+    page = client.get(reverse("password_change"))
+    assert page.wsgi_request.user.unread_notification_count == min(unread, 100)
+    assert f'<span class="badge text-bg-danger">{shown}<span class="visually-hidden"> unread' in (
+        page.text
+    )

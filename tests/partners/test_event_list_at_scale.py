@@ -1,0 +1,116 @@
+"""The event list at a whole administration's volume (issue 12): it counts no further than
+COUNT_CAP rows, pages by the keys it read, and runs its search once."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from partners.models import CooperationEvent
+from partners.views.events import SEARCH_COUNT_CAP
+from portal import shortcuts
+from portal.shortcuts import CappedPaginator
+from tests.factories import EnterpriseFactory, EventFactory
+
+pytestmark = pytest.mark.django_db
+LIST_URL = reverse("partners:event-list")
+
+
+@pytest.fixture
+def seven_events(officer):
+    """Submitted events a week apart, the newest first in `events`."""
+    events = [
+        EventFactory(
+            logged_by=officer,
+            submitted=True,
+            occurred_on=datetime.date(2024, 1, 1) + datetime.timedelta(weeks=i),
+        )
+        for i in range(7)
+    ]
+    return events[::-1]
+
+
+def test_the_paginator_counts_up_to_its_cap_and_pages_in_the_lists_order(seven_events):
+    paginator = CappedPaginator(CooperationEvent.objects.all(), 2, cap=5)
+    assert (paginator.count, paginator.more, paginator.num_pages) == (5, True, 3)
+    assert list(paginator.page(1)) == seven_events[:2]
+    assert list(paginator.page(3)) == seven_events[4:5]  # the last counted row, not beyond
+
+
+def test_under_its_cap_the_paginator_counts_exactly(seven_events):
+    paginator = CappedPaginator(CooperationEvent.objects.all(), 5, cap=7)
+    assert (paginator.count, paginator.more) == (7, False)
+    assert list(paginator.page(2)) == seven_events[5:]
+
+
+def test_the_list_says_more_than_the_cap_when_more_events_match(
+    client, officer, seven_events, monkeypatch
+):
+    monkeypatch.setattr(shortcuts, "COUNT_CAP", 5)
+    client.force_login(officer)
+    response = client.get(LIST_URL)
+    page = response.context["page"]
+    assert (page.paginator.count, page.paginator.more) == (5, True)
+    assert "More than 5 events: the first 5 are shown." in response.text
+    assert "7 events" not in response.text
+
+
+def test_a_page_past_the_cap_shows_the_last_counted_page(
+    client, officer, seven_events, monkeypatch
+):
+    monkeypatch.setattr(shortcuts, "PAGE_SIZE", 2)
+    monkeypatch.setattr(shortcuts, "COUNT_CAP", 5)
+    client.force_login(officer)
+    response = client.get(LIST_URL + "?page=9")
+    assert response.context["page"].number == 3
+    assert list(response.context["page"]) == seven_events[4:5]
+    assert "Page 3 of more than 3" in response.text
+
+
+def test_the_search_finds_titles_enterprise_names_and_br_numbers(client, officer):
+    harbour = EnterpriseFactory(
+        name_en="Harbour Freight Ltd", name_zh="海港貨運", br_number="12345678"
+    )
+    other = EnterpriseFactory(name_en="Inland Depot Ltd", name_zh="內陸倉庫", br_number="87654321")
+    by_title = EventFactory(
+        enterprise=other, logged_by=officer, title="Reefer seizure at Kwai Chung"
+    )
+    of_harbour = EventFactory(enterprise=harbour, logged_by=officer, title="Training day")
+    EventFactory(enterprise=other, logged_by=officer, title="Unrelated")
+    client.force_login(officer)
+
+    def found(text):
+        response = client.get(LIST_URL, {"q": text})
+        return {event.pk for event in response.context["page"]}
+
+    assert found("reefer SEIZURE") == {by_title.pk}
+    assert found("harbour") == {of_harbour.pk}
+    assert found("海港") == {of_harbour.pk}
+    assert found(" 12345678 ") == {of_harbour.pk}
+    assert found("1234") == set()  # a BR number is matched whole
+    assert found("nothing like it") == set()
+
+
+def test_the_search_runs_once_per_page(client, officer, seven_events):
+    client.force_login(officer)
+    client.get(LIST_URL, {"q": "Harbour"})  # warm-up
+    with CaptureQueriesContext(connection) as queries:
+        client.get(LIST_URL, {"q": "Harbour"})
+    limit = f"LIMIT {SEARCH_COUNT_CAP + 1}"
+    searching = [q["sql"] for q in queries if "LIKE" in q["sql"] and "cooperationevent" in q["sql"]]
+    # The keys query; the page's rows are then read by key (the condition repeated on 50 rows).
+    assert len([sql for sql in searching if limit in sql]) == 1
+    assert all(limit in sql or '"id" IN (' in sql for sql in searching)
+
+
+def test_a_search_counts_up_to_its_own_smaller_cap(client, officer, seven_events, monkeypatch):
+    from partners.views import events
+
+    monkeypatch.setattr(events, "SEARCH_COUNT_CAP", 3)
+    client.force_login(officer)
+    searched = client.get(LIST_URL, {"q": "container"}).context["page"].paginator
+    assert (searched.count, searched.more) == (3, True)
+    listed = client.get(LIST_URL).context["page"].paginator
+    assert (listed.count, listed.more) == (7, False)
