@@ -58,13 +58,22 @@ class AwardsConfig(AppConfig):
     def ready(self):
         # The app's notification kinds and audit codes, registered with the core.
         from awards import notifications  # noqa: F401
+        from awards.models import Certificate
         from awards.services.scores import on_verified_events_changed
         from partners.signals import verified_events_changed
         from portal.audit_labels import register_audit_labels
+        from portal.backups import register_stored_files
 
         # The kept cooperation tallies follow the verified events (awards.services.scores).
         verified_events_changed.connect(on_verified_events_changed, dispatch_uid="awards.tallies")
 
+        # A restore checks every certificate's file against the SHA-256 kept with it.
+        register_stored_files(
+            "certificates",
+            lambda: (
+                Certificate.objects.exclude(pdf="").exclude(sha256="").values_list("pdf", "sha256")
+            ),
+        )
         register_audit_labels(
             actions=AUDIT_ACTIONS,
             changes=AUDIT_CHANGES,

@@ -43,16 +43,25 @@ class PartnersConfig(AppConfig):
         from django.db.models.signals import post_save, pre_save
 
         from partners import notifications  # noqa: F401
-        from partners.models import CooperationEvent
+        from partners.models import CooperationEvent, EvidenceFile, ReportAttachment
         from partners.services.colleagues import two_factor_required_by_enterprise
         from partners.services.counts import on_event_saved, on_event_saving
         from portal.audit_labels import register_audit_labels
+        from portal.backups import register_stored_files
         from portal.two_factor.policy import register_requirement
 
         # The kept counts follow every saved event, whatever saved it.
         pre_save.connect(on_event_saving, sender=CooperationEvent, dispatch_uid="partners.counts")
         post_save.connect(on_event_saved, sender=CooperationEvent, dispatch_uid="partners.counts")
 
+        # A restore checks every uploaded file against the SHA-256 kept with it.
+        for name, model in (
+            ("evidence files", EvidenceFile),
+            ("report attachments", ReportAttachment),
+        ):
+            register_stored_files(
+                name, lambda model=model: model.objects.values_list("file", "sha256")
+            )
         register_audit_labels(actions=AUDIT_ACTIONS, notes=AUDIT_NOTES)
         # A manager may require a second factor of all the enterprise's users.
         register_requirement(two_factor_required_by_enterprise)

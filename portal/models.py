@@ -147,3 +147,39 @@ class UserPreference(models.Model):
 
     def wants_email(self, kind: str) -> bool:
         return kind not in self.emails_off
+
+
+class FormSubmission(models.Model):
+    """A create form sent once (portal/submissions.py): the one-time token of the form as it
+    was shown, claimed in the transaction that creates the object, and what it created. The
+    unique constraint makes a second claim of the same token, even at the same moment, wait
+    for the first transaction and fail: a double-clicked form creates one object."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    token = models.CharField(_("token"), max_length=64)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True)
+    object_id = models.PositiveBigIntegerField(null=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("form sent")
+        verbose_name_plural = _("forms sent")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="form_token_used_once"),
+        ]
+        indexes = [models.Index(fields=["user", "created_at"], name="form_submission_age")]
+
+    def __str__(self):
+        return self.token
+
+    @property
+    def created(self):
+        """The object the form created, or None if it is gone."""
+        if self.content_type is None:
+            return None
+        return self.content_type.model_class()._default_manager.filter(pk=self.object_id).first()

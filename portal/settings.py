@@ -84,9 +84,13 @@ DEMO = _env("DEMO", _bool, False)
 DEMO_ENABLED = DEBUG or DEMO
 if DEMO_ENABLED:
     INSTALLED_APPS.append("seeds")
+# seed_demo creates users with a published password: it runs only with DEBUG on in the
+# environment of the command (the test runner turns settings.DEBUG off, not this).
+DEMO_SEEDING_ALLOWED = DEBUG
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -166,6 +170,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # How many reverse proxies stand in front of the portal (0: clients connect directly).
 TRUSTED_PROXY_COUNT = _env("TRUSTED_PROXY_COUNT", env.int, 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 AXES_CLIENT_IP_CALLABLE = "portal.http.client_ip"
 
 # Second factor at login (portal/two_factor/, django-otp: an authenticator app's TOTP codes and
@@ -303,10 +309,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# The request came over HTTPS if the proxy says so in X-Forwarded-Proto: believed only behind a
+# trusted proxy (which must overwrite the header), since a client reaching the portal directly
+# could write it itself.
+if TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
     # Production is served over HTTPS, usually behind a reverse proxy that sets X-Forwarded-Proto.
     SECURE_SSL_REDIRECT = _env("SECURE_SSL_REDIRECT", _bool, True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = _env("SECURE_HSTS_SECONDS", env.int, 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

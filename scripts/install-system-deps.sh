@@ -4,8 +4,9 @@
 #   fonts-noto-cjk: Chinese glyphs in PDFs; fonts-dejavu-core: the certificates' verification code;
 #    poppler-utils: pdftoppm to check PDFs as images
 #   chromium: browser tests;  gettext: compiling the translation catalogues
+#   postgresql-client: pg_dump and pg_restore for manage.py backup / restore
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-dejavu-core poppler-utils chromium gettext)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-dejavu-core poppler-utils chromium gettext postgresql-client)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

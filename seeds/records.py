@@ -237,13 +237,19 @@ def read_csv(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]
 
 
 def seed_users() -> tuple[dict, int]:
-    """The demo users with their role, names and the demo password; returns (users, changed)."""
+    """The demo users with their role and names, and the demo password for those created now;
+    returns (users, changed)."""
     user_model = get_user_model()
-    groups = {group.name: group for group in Group.objects.all()}
+    # The role groups come with a migration; made again if gone (a test's flush removes them).
+    groups = {
+        spec.role: Group.objects.get_or_create(name=spec.role)[0]
+        for spec in DEMO_USERS
+        if not spec.is_superuser
+    }
     users, changed = {}, 0
-    # Password hashing is slow on purpose (a quarter of a second each); the demo users share
-    # one hash, so a run hashes or checks the password once rather than once per user.
-    good_hashes: set[str] = set()
+    # Password hashing is slow on purpose (a quarter of a second each): the users created share
+    # one hash.
+    demo_hash = None
     for spec in DEMO_USERS:
         wanted = {
             "first_name": spec.first_name,
@@ -255,15 +261,13 @@ def seed_users() -> tuple[dict, int]:
         }
         user, created = user_model.objects.get_or_create(username=spec.username, defaults=wanted)
         stale = {name: value for name, value in wanted.items() if getattr(user, name) != value}
-        # Someone may have changed a demo password while trying the portal: put it back.
-        wrong_password = created or not (
-            user.password in good_hashes or user.check_password(DEMO_PASSWORD)
-        )
-        if wrong_password:
-            good_hashes = good_hashes or {make_password(DEMO_PASSWORD)}
-            user.password = next(iter(good_hashes))
-        good_hashes.add(user.password)
-        if stale or wrong_password:
+        # Only a user created now gets the demo password: an existing account keeps its own,
+        # whoever set it (an account of that name on a real database must not get a published
+        # password).
+        if created:
+            demo_hash = demo_hash or make_password(DEMO_PASSWORD)
+            user.password = demo_hash
+        if stale or created:
             for name, value in stale.items():
                 setattr(user, name, value)
             user.save()
@@ -271,7 +275,7 @@ def seed_users() -> tuple[dict, int]:
         wrong_groups = set(user.groups.all()) != role_groups
         if wrong_groups:
             user.groups.set(role_groups)
-        changed += bool(stale or wrong_password or wrong_groups)
+        changed += bool(stale or created or wrong_groups)
         users[spec.username] = user_model.objects.get(pk=user.pk)  # no stale role cache
     return users, changed
 

@@ -108,7 +108,7 @@ def django_db_setup(request, django_db_setup, django_db_blocker):
     it made now, while it is empty and nobody else is connected to it, to seed the demo into
     later (`demo_template`)."""
     if not _on_postgresql() or not any(
-        "seeded" in getattr(item, "fixturenames", ()) for item in request.session.items
+        "demo_template" in getattr(item, "fixturenames", ()) for item in request.session.items
     ):
         yield
         return

@@ -260,7 +260,7 @@ def test_running_it_twice_changes_nothing(seeded):
     assert f"0 of {len(seed_rows('events.csv'))} in seeds created" in output
 
 
-def test_it_puts_back_a_demo_password_changed_during_a_demo(seeded):
+def test_it_never_changes_the_password_of_a_user_that_exists(seeded):
     partner = User.objects.get(username="partner1")
     partner.set_password("something-else")
     partner.save()
@@ -268,7 +268,8 @@ def test_it_puts_back_a_demo_password_changed_during_a_demo(seeded):
     seed_demo()
 
     partner.refresh_from_db()
-    assert partner.check_password(DEMO_PASSWORD)
+    assert partner.check_password("something-else")
+    assert not partner.check_password(DEMO_PASSWORD)
 
 
 def test_the_outcomes_agree_with_the_restricted_details(seeded):

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
+from portal.submissions import submission_token_add
 from portal.text import validate_single_line
 
 User = get_user_model()
@@ -20,6 +21,7 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout("email", Submit("invite", _("Send the invitation")))
+        submission_token_add(self)  # one invitation per form shown, however often it is sent
 
 
 class AcceptInvitationForm(forms.Form):

@@ -8,6 +8,7 @@ from partners.models import CooperationEvent, Enterprise
 from partners.services.events import EVENT_CONTENT_FIELDS
 from partners.services.uploads import validate_upload
 from portal.clock import today
+from portal.submissions import submission_token_add
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -74,6 +75,8 @@ class EventForm(forms.ModelForm):
             "evidence",
             Submit("save", _("Save draft")),
         )
+        if self.instance.pk is None:
+            submission_token_add(self)  # a new event is created once per form shown
 
     def clean_occurred_on(self):
 

@@ -9,6 +9,7 @@ from partners.filters import ANY
 from partners.forms.events import MultipleEvidenceField
 from partners.models import PartnerReport
 from partners.shipments import MAX_REFERENCES, parse_references
+from portal.submissions import submission_token_add
 
 
 class ReportForm(forms.Form):
@@ -52,6 +53,7 @@ class ReportForm(forms.Form):
             "attachments",
             Submit("send", _("Send the report")),
         )
+        submission_token_add(self)  # one report per form shown, however often it is sent
 
     def clean_shipment_references(self) -> list[str]:
         return parse_references(self.cleaned_data["shipment_references"])

@@ -16,6 +16,7 @@ from partners.services import colleagues
 from portal.auth import person_name
 from portal.roles import Role, role_required
 from portal.shortcuts import refusal_reported
+from portal.submissions import ALREADY_SENT, AlreadySubmitted, submitted_once
 from portal.two_factor.login import begin_login
 from portal.two_factor.policy import enrolled, mode
 
@@ -57,9 +58,15 @@ def colleague_invite(request):
     if form.is_valid():
         email = form.cleaned_data["email"]
         try:
-            colleagues.invitation_send(
-                user=request.user, email=email, language=request.LANGUAGE_CODE
-            )
+            with submitted_once(form, user=request.user) as submission:
+                submission.record(
+                    colleagues.invitation_send(
+                        user=request.user, email=email, language=request.LANGUAGE_CODE
+                    )
+                )
+        except AlreadySubmitted:
+            messages.info(request, ALREADY_SENT)
+            return redirect("partners:colleagues")
         except ValidationError as exc:
             form.add_error("email", exc)
         else:

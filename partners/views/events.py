@@ -31,6 +31,7 @@ from portal.shortcuts import (
     refusal_reported,
     send_download,
 )
+from portal.submissions import ALREADY_SENT, AlreadySubmitted, submitted_once
 
 
 def _filtered_events(request):
@@ -131,9 +132,16 @@ def event_create(request):
         initial={"enterprise": request.GET.get("enterprise")},
     )
     if form.is_valid():
-        event = services.event_create(
-            user=request.user, evidence=form.cleaned_data["evidence"], **form.content()
-        )
+        try:
+            with submitted_once(form, user=request.user) as submission:
+                event = submission.record(
+                    services.event_create(
+                        user=request.user, evidence=form.cleaned_data["evidence"], **form.content()
+                    )
+                )
+        except AlreadySubmitted as sent:
+            messages.info(request, ALREADY_SENT)
+            return redirect(sent.created or "partners:event-list")
         messages.success(request, _("Draft saved. Submit it when it is ready for verification."))
         return redirect(event)
     return render(request, "partners/event_form.html", {"form": form})

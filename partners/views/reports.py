@@ -14,6 +14,7 @@ from partners.services import reports
 from portal.models import AuditEntry
 from portal.roles import STAFF_ROLES, Role, role_required
 from portal.shortcuts import paginate, query_without_page, refusal_reported, send_download
+from portal.submissions import ALREADY_SENT, AlreadySubmitted, submitted_once
 
 # The partner's side
 
@@ -62,13 +63,20 @@ def report_submit(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            report = reports.report_submit(
-                user=request.user,
-                category=data["category"],
-                description=data["description"],
-                shipment_references=data["shipment_references"],
-                attachments=data["attachments"],
-            )
+            with submitted_once(form, user=request.user) as submission:
+                report = submission.record(
+                    reports.report_submit(
+                        user=request.user,
+                        category=data["category"],
+                        description=data["description"],
+                        shipment_references=data["shipment_references"],
+                        attachments=data["attachments"],
+                    )
+                )
+        except AlreadySubmitted as sent:
+            messages.info(request, ALREADY_SENT)
+            first = sent.created
+            return redirect(first.get_partner_url() if first else "partners:my-reports")
         except reports.RateLimited as limited:
             minutes = max(round(limited.retry_after / 60), 1)
             form.add_error(

@@ -291,7 +291,7 @@ def test_a_client_over_the_limit_is_asked_to_try_again_later(client, certificate
     assert [t.name for t in response.templates][0] == "429.html"
     assert "Please try again in a minute." in response.text
     assert "Pacific Gateway" not in response.text
-    assert 1 <= int(response["Retry-After"]) <= 60
+    assert 1 <= int(response["Retry-After"]) <= 66  # a minute and one slice of it at most
     assert _headers(response) == PRIVATE_HEADERS
 
 
@@ -334,16 +334,53 @@ def test_behind_a_proxy_the_client_is_read_from_x_forwarded_for(
     assert _verify(client, CODE, HTTP_X_FORWARDED_FOR=forged, **proxy).status_code == 429
 
 
-def test_the_count_starts_again_in_the_next_window(monkeypatch):
-    now = [1_700_000_080.0]  # 40 seconds into a minute
-    monkeypatch.setattr("portal.ratelimit.time.time", lambda: now[0])
+def _hit(now, limit=2, window=60):
+    return rate_limit_hit(scope="test", client="203.0.113.7", limit=limit, window=window, now=now)
 
-    def hit():
-        return rate_limit_hit(scope="test", client="203.0.113.7", limit=2, window=60)
 
-    assert [hit(), hit(), hit()] == [None, None, 20]
-    now[0] += 20
-    assert hit() is None
+MINUTE = 1_700_000_040.0  # a multiple of 60: the start of a fixed minute
+
+
+def test_twice_the_limit_cannot_pass_across_a_minute_boundary():
+    """A fixed one-minute window let 2 requests at 0:59 and 2 more at 1:00: four within two
+    seconds. The sliding window refuses the second pair until the first pair is a minute old."""
+    assert [_hit(MINUTE - 1), _hit(MINUTE - 0.5)] == [None, None]
+
+    assert _hit(MINUTE) is not None
+    assert _hit(MINUTE + 30) is not None
+    assert _hit(MINUTE + 58) is not None
+
+
+def test_a_refused_client_is_told_when_a_place_frees_up_and_gets_it_then():
+    assert [_hit(MINUTE + 3), _hit(MINUTE + 4)] == [None, None]
+
+    retry_after = _hit(MINUTE + 20)
+
+    # Counted in slices of 6 s: the first pair leaves the window with its slice, at 0:66.
+    assert retry_after == 46
+    assert _hit(MINUTE + 20 + retry_after - 1) is not None
+    assert _hit(MINUTE + 20 + retry_after) is None
+
+
+def test_no_stretch_of_a_minute_serves_more_than_the_limit():
+    """Requests every 1.5 s for five minutes: whatever the phase, no 60 s window holds more
+    than the limit, and the client is served about the limit per minute."""
+    served = [
+        at
+        for at in (MINUTE + 0.7 + 1.5 * step for step in range(200))
+        if _hit(at, limit=10) is None
+    ]
+
+    assert max(sum(1 for t in served if start <= t < start + 60) for start in served) == 10
+    assert 40 <= len(served) <= 50
+
+
+def test_refused_requests_do_not_take_a_place():
+    assert [_hit(MINUTE), _hit(MINUTE + 1)] == [None, None]
+    for second in range(2, 60):
+        assert _hit(MINUTE + second) is not None
+
+    assert _hit(MINUTE + 66) is None
 
 
 def test_an_expired_count_is_started_again():
@@ -359,10 +396,11 @@ def test_an_expired_count_is_started_again():
 def test_the_cache_is_local_memory_unless_cache_url_names_one():
     expression = "settings.CACHES['default']['BACKEND']"
 
-    assert print_setting(expression, **PRODUCTION) == (
+    defaults = {name: value for name, value in PRODUCTION.items() if name != "CACHE_URL"}
+    assert print_setting(expression, **defaults) == (
         "'django.core.cache.backends.locmem.LocMemCache'"
     )
-    assert print_setting(expression, CACHE_URL="rediscache://127.0.0.1:6379/1", **PRODUCTION) == (
+    assert print_setting(expression, CACHE_URL="rediscache://127.0.0.1:6379/1", **defaults) == (
         "'django.core.cache.backends.redis.RedisCache'"
     )
 

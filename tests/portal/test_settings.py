@@ -19,6 +19,9 @@ PRODUCTION = {
     "SECRET_KEY": STRONG_SECRET_KEY,
     "ALLOWED_HOSTS": "eepa.customs.example.org",
     "PUBLIC_BASE_URL": "https://eepa.customs.example.org",
+    # A cache every worker shares and a mail server: check --deploy warns about the defaults.
+    "CACHE_URL": "rediscache://127.0.0.1:6379/1",
+    "EMAIL_URL": "smtp+tls://portal:secret@mail.customs.example.org:587",
 }
 
 

@@ -2,8 +2,10 @@
 cycles of seeds/data/cycles.json (seeds/cycles.py), the reports from partners (seeds/reports.py)
 and the recent activity up to today (seeds/recent.py).
 
-Idempotent: a second run finds everything in place and writes nothing. Enterprises and events
-go through the services, so the audit trail and the workflow states are the real thing.
+Idempotent: a second run finds everything in place and writes nothing. Runs only with DEBUG on
+(seeds.commands.require_debug), and never changes the password of a user that exists.
+Enterprises and events go through the services, so the audit trail and the workflow states are
+the real thing.
 """
 
 import time
@@ -19,7 +21,7 @@ from partners.models import CooperationEvent, Enterprise, PartnerReport
 from partners.services.enterprises import ENTERPRISE_FIELDS
 from portal.models import Notification
 from seeds import DATA_DIR
-from seeds.commands import require_demo
+from seeds.commands import require_debug, require_demo
 from seeds.cycles import backdate_seeded_records, seed_award_cycles
 from seeds.recent import seed_recent_events, seed_scoring_deadline
 from seeds.records import (
@@ -46,6 +48,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         require_demo()
+        require_debug()
         started = time.monotonic()
         if Cycle.objects.exists() and not CooperationTally.objects.exists():
             # A demo database seeded before the portal kept its scores: count them once.
@@ -80,7 +83,7 @@ class Command(BaseCommand):
 
         by_status = Counter(CooperationEvent.objects.values_list("status", flat=True))
         self.stdout.write(
-            f"Demo users: {len(users)} ({users_changed} created or reset), "
+            f"Demo users: {len(users)} ({users_changed} created or updated), "
             f"memberships changed: {memberships_changed}, "
             f"authenticator apps enrolled: {apps_enrolled}\n"
             f"Enterprises: {Enterprise.objects.count()} "
