@@ -88,7 +88,8 @@ def refuse(request, lockout: Lockout) -> None:
 
 class LoginThrottleBackend:
     """First of AUTHENTICATION_BACKENDS: refuses, before any password is checked, a login from
-    a locked-out address or for a locked-out username. It never logs anybody in."""
+    a locked-out address or for a locked-out username. It never logs anybody in (and has no get_user, so that no session
+names it)."""
 
     def authenticate(self, request, **credentials):
         username = credentials.get(get_user_model().USERNAME_FIELD)
@@ -98,9 +99,6 @@ class LoginThrottleBackend:
             refuse(request, lockout)
             # Stops authenticate(), which then sends user_login_failed (recorded, counted).
             raise PermissionDenied
-        return None
-
-    def get_user(self, user_id):
         return None
 
 
