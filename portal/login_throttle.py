@@ -96,7 +96,8 @@ names it)."""
         if request is None or username is None:
             return None
         if lockout := current_lockout(request, str(username)):
-            refuse(request, lockout)
+            # This attempt is recorded as one more refused one: the wait starts again.
+            refuse(request, Lockout.starting_now(lockout.note))
             # Stops authenticate(), which then sends user_login_failed (recorded, counted).
             raise PermissionDenied
         return None
