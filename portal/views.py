@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
-from django.utils.decorators import method_decorator
 from django.utils.translation import check_for_language
 from django.views import i18n
 
@@ -57,11 +56,16 @@ class PasswordResetView(auth_views.PasswordResetView):
         return redirect(self.get_success_url())
 
 
-@method_decorator(no_referrer, name="dispatch")
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Django's: the link's token is checked, kept in the session, and the browser redirected
     at once to an address without it (…/set-password/), so the token is in no later request's
-    address; no Referer is sent from either page."""
+    address; the response to the link's own address sends no Referer on. Not the form's page:
+    under no-referrer a browser posts a form with `Origin: null`, which the CSRF check refuses."""
+
+    def dispatch(self, *args, **kwargs):
+        if kwargs.get("token") == self.reset_url_token:
+            return super().dispatch(*args, **kwargs)
+        return no_referrer(super().dispatch)(*args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)

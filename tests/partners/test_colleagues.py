@@ -447,6 +447,7 @@ def test_the_links_token_is_in_the_address_of_its_first_request_only(client, man
     later = [first["Location"]]
     form = client.get(later[-1])
     assert token not in form.text
+    assert form["Referrer-Policy"] == "same-origin"  # no-referrer would break its CSRF check
     accepted = client.post(later[-1], _accept_data())
     later.append(accepted["Location"])
     assert client.get(later[-1]).status_code == 200
