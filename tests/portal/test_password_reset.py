@@ -116,7 +116,7 @@ def test_the_email_is_in_the_users_saved_language(
     (message,) = mail.outbox
     assert message.extra_headers["Content-Language"] == "zh-hant"
     assert "重設密碼" in message.subject
-    assert "60 分鐘內有效" in message.body
+    assert "連結於 60 分鐘內有效" in message.body
     assert "Reset your password" not in message.subject
 
 
