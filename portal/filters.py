@@ -22,7 +22,9 @@ class AddressFilter(django_filters.Filter):
 
 
 class SecurityLogFilter(django_filters.FilterSet):
-    action = django_filters.ChoiceFilter(label=_("Event"), choices=auth_action_choices, empty_label=_("Any"))
+    action = django_filters.ChoiceFilter(
+        label=_("Event"), choices=auth_action_choices, empty_label=_("Any")
+    )
     username = django_filters.CharFilter(
         label=_("Username or email tried"), field_name="object_repr", lookup_expr="iexact"
     )

@@ -27,7 +27,9 @@ def _printable(text: str, length: int) -> str:
     return "".join(c if c.isprintable() else "\ufffd" for c in str(text)[:length])
 
 
-def audit_auth(request, action: str, *, user=None, username: str = "", note: str = "") -> AuditEntry:
+def audit_auth(
+    request, action: str, *, user=None, username: str = "", note: str = ""
+) -> AuditEntry:
     """One security-log entry for `request`. Its object is `user` when the account is known,
     otherwise the `username` (or email address) as typed; its actor is the signed-in user, if
     any. Second-factor events are written through here too, with their own `auth.` codes."""

@@ -69,8 +69,10 @@ def lockout_after_failure(request, username: str) -> Lockout | None:
     since = timezone.now() - cooloff()
     address = client_address(request)
     address_limit = settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS
-    if address and address_limit and _failures(since).filter(client_address=address).count() >= (
-        address_limit
+    if (
+        address
+        and address_limit
+        and _failures(since).filter(client_address=address).count() >= (address_limit)
     ):
         return Lockout.starting_now(LockoutNote.ADDRESS)
     username_limit = settings.LOGIN_FAILURE_LIMIT_PER_USERNAME
@@ -88,8 +90,8 @@ def refuse(request, lockout: Lockout) -> None:
 
 class LoginThrottleBackend:
     """First of AUTHENTICATION_BACKENDS: refuses, before any password is checked, a login from
-    a locked-out address or for a locked-out username. It never logs anybody in (and has no get_user, so that no session
-names it)."""
+    a locked-out address or for a locked-out username. It never logs anybody in, and has no
+    get_user, so that no session names it."""
 
     def authenticate(self, request, **credentials):
         username = credentials.get(get_user_model().USERNAME_FIELD)

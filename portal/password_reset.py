@@ -69,7 +69,10 @@ def reset_link(user) -> str:
     (it stops working when the password or the last login changes)."""
     path = reverse(
         "password_reset_confirm",
-        args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)],
+        args=[
+            urlsafe_base64_encode(force_bytes(user.pk)),
+            default_token_generator.make_token(user),
+        ],
     )
     return settings.PUBLIC_BASE_URL + path
 

@@ -22,7 +22,9 @@ def test_a_partner_resets_a_forgotten_password(page, live_server, settings):
     enterprise = EnterpriseFactory(name_en="Stonecutters Gateway Terminals Limited")
     MembershipFactory(
         enterprise=enterprise,
-        user=UserFactory(username="partner1", email="ops@stonecutters.example", roles=[Role.PARTNER]),
+        user=UserFactory(
+            username="partner1", email="ops@stonecutters.example", roles=[Role.PARTNER]
+        ),
     )
 
     page.goto(f"{live_server.url}/accounts/login/")

@@ -47,7 +47,11 @@ def test_a_login_is_recorded_with_the_users_address_and_browser(client, officer)
 
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action=AuthEvent.LOGIN)
-    assert (entry.actor, entry.object_id, entry.object_repr) == (officer, str(officer.pk), "officer")
+    assert (entry.actor, entry.object_id, entry.object_repr) == (
+        officer,
+        str(officer.pk),
+        "officer",
+    )
     assert (entry.client_address, entry.user_agent, entry.note) == ("203.0.113.7", BROWSER, "")
     assert entry.action_label == "Logged in"
 
@@ -145,9 +149,12 @@ def test_axes_lock_out_is_recorded_as_a_lock_out(client, settings, officer):
     assert response.status_code == 429
     assert log_in(client, "officer").status_code == 429
 
-    assert trail() == [(AuthEvent.LOGIN_FAILED, "officer", "203.0.113.7", "")] * (
-        settings.AXES_FAILURE_LIMIT - 1
-    ) + [(AuthEvent.LOCKED_OUT, "officer", "203.0.113.7", LockoutNote.PAIR)] * 2
+    assert (
+        trail()
+        == [(AuthEvent.LOGIN_FAILED, "officer", "203.0.113.7", "")]
+        * (settings.AXES_FAILURE_LIMIT - 1)
+        + [(AuthEvent.LOCKED_OUT, "officer", "203.0.113.7", LockoutNote.PAIR)] * 2
+    )
     entry = AuditEntry.objects.filter(action=AuthEvent.LOCKED_OUT).first()
     assert entry.note_for_display == "too many failed logins for this username from this address"
 
@@ -176,9 +183,10 @@ def test_password_spraying_from_one_address_locks_that_address(client, settings,
     assert "_auth_user_id" not in client.session
     # ...from that address only.
     assert log_in(client, "sprayed3", address="198.51.100.20").status_code == 302
-    assert AuditEntry.objects.filter(
-        action=AuthEvent.LOCKED_OUT, note=LockoutNote.ADDRESS
-    ).count() == 22
+    assert (
+        AuditEntry.objects.filter(action=AuthEvent.LOCKED_OUT, note=LockoutNote.ADDRESS).count()
+        == 22
+    )
 
 
 def test_one_username_guessed_at_from_many_addresses_is_locked_everywhere(
@@ -259,7 +267,9 @@ def test_an_address_lock_out_lasts_the_cool_off_from_its_last_attempt(
     assert "Try again in 15 minutes." in response.text
 
 
-def test_the_lock_out_page_is_translated_with_its_minutes(client, settings, officer, compiled_catalogue):
+def test_the_lock_out_page_is_translated_with_its_minutes(
+    client, settings, officer, compiled_catalogue
+):
     settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=20)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hant"
     for _ in range(settings.AXES_FAILURE_LIMIT):

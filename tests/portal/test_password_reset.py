@@ -36,7 +36,9 @@ def test_a_partner_resets_their_password_by_email(
         response = ask(client, "PARTNER1@example.org")
 
     assert (response.status_code, response["Location"]) == (302, "/accounts/password/reset/sent/")
-    assert "If a portal account has the address you entered" in client.get(response["Location"]).text
+    assert (
+        "If a portal account has the address you entered" in client.get(response["Location"]).text
+    )
     (message,) = mail.outbox
     assert message.to == [partner_user.email]
     assert message.subject == "[EEPA] Reset your password"
@@ -48,8 +50,16 @@ def test_a_partner_resets_their_password_by_email(
 
     assert (response.status_code, response["Location"]) == (302, "/accounts/reset/done/")
     assert "Your new password is set." in client.get("/accounts/reset/done/").text
-    assert client.post("/accounts/login/", {"username": "partner1", "password": PASSWORD}).status_code == 200
-    assert client.post("/accounts/login/", {"username": "partner1", "password": NEW_PASSWORD}).status_code == 302
+    assert (
+        client.post("/accounts/login/", {"username": "partner1", "password": PASSWORD}).status_code
+        == 200
+    )
+    assert (
+        client.post(
+            "/accounts/login/", {"username": "partner1", "password": NEW_PASSWORD}
+        ).status_code
+        == 302
+    )
     assert list(
         AuditEntry.objects.security_log().order_by("pk").values_list("action", "object_repr")
     ) == [
