@@ -2,7 +2,7 @@
 (partners/services/colleagues.py); the invitation link's page, which needs no login."""
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -197,10 +197,9 @@ def invitation_accept(request, token=None):
             form.add_error("username" if exc.code == "username" else None, exc)
         else:
             request.session.pop(INVITATION_TOKEN_KEY, None)
-            # Through the configured backends, so that the session names one of them.
-            login(
-                request, authenticate(request, username=user.username, password=data["password1"])
-            )
+            # The account was just made by the link's holder: logged in without authenticate(),
+            # which a login lock-out of their address (a shared office address) would refuse.
+            login(request, user, backend="portal.auth.PortalBackend")
             messages.success(
                 request,
                 _("Welcome, %(name)s. Your account is ready.") % {"name": person_name(user)},

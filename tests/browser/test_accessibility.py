@@ -164,6 +164,8 @@ def main_pages(world) -> dict[str | None, list[str]]:
     return {
         None: [
             reverse("login"),
+            reverse("password_reset"),
+            reverse("password_reset_done"),
             reverse("certificate-verify-form"),
             reverse("certificate-verify", args=[world["certificate"].verification_code]),
         ],
@@ -190,6 +192,7 @@ def main_pages(world) -> dict[str | None, list[str]]:
             reverse("awards:panel-progress", args=[review.year]),
             reverse("awards:certificate-list", args=[published.year]),
             reverse("awards:ceremony-list", args=[published.year]),
+            reverse("security-log"),
         ],
         "panel1": [
             "/",

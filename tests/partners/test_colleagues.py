@@ -466,3 +466,18 @@ def test_a_link_that_no_longer_works_also_sends_no_referrer(client, manager):
 
     assert response.status_code == 410
     assert response["Referrer-Policy"] == "no-referrer"
+
+
+def test_accepting_works_from_an_address_locked_out_of_logins(client, manager, settings):
+    """The new account is logged in without a password check, which the address's lock-out
+    (a shared office address) would refuse."""
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 2
+    for username in ("someone", "someone-else"):
+        client.post("/accounts/login/", {"username": username, "password": "guess"})
+    _invitation, token = _invite(user=manager)
+
+    client.get(reverse("partners:invitation-accept", args=[token]))
+    response = client.post(reverse("partners:invitation-form"), _accept_data())
+
+    assert (response.status_code, response["Location"]) == (302, reverse("my-enterprise"))
+    assert client.session["_auth_user_id"] == str(User.objects.get(username="ada").pk)
