@@ -1,7 +1,8 @@
 """Tabular exports shared by every list and export command: CSV or XLSX from rows of values.
 
 The rows are written as they come, so that an export never holds them all in memory: CSV as an
-iterator of chunks of bytes, XLSX (a ZIP, written at the end) through a temporary file on disk.
+iterator of chunks of bytes, XLSX (a ZIP, deflated as the rows come, `portal.xlsx`) through a
+temporary file on disk.
 `portal.shortcuts.send_download` streams either; `portal.commands.write_export` writes either.
 """
 
@@ -13,6 +14,8 @@ from typing import BinaryIO
 
 from django.utils import translation
 from django.utils.translation import pgettext
+
+from portal.xlsx import write_workbook
 
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
@@ -97,35 +100,11 @@ def _write_csv_chunk(writer, buffer: io.StringIO, rows: Iterator[Sequence]) -> b
 def xlsx_file(
     columns: Sequence[str], rows: Iterable[Sequence], *, sheet_rows: int = XLSX_SHEET_ROWS
 ) -> BinaryIO:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    # Write-only: openpyxl streams each sheet's rows to a temporary file of its own, and
-    # writes strings inline (no shared-strings table growing with the rows).
-    workbook = Workbook(write_only=True)
-    # The tab's name, else openpyxl's English "Sheet" (at most 31 characters).
-    title = pgettext("spreadsheet tab", "Data")
-    sheet, written, sheets = None, sheet_rows, 0
-    for row in rows:
-        if written >= sheet_rows:
-            sheets += 1
-            sheet = workbook.create_sheet(title=title if sheets == 1 else f"{title} {sheets}")
-            sheet.append(list(columns))
-            written = 1
-        cells = list(row)
-        for index, value in enumerate(cells):
-            if isinstance(value, str) and value.startswith("="):
-                # Stored as text, never as a formula (openpyxl takes "=..." for a formula).
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"
-                cells[index] = cell
-        sheet.append(cells)
-        written += 1
-    if sheet is None:
-        workbook.create_sheet(title=title).append(list(columns))
+    # The tab's name (at most 31 characters), in the language of the export.
+    title = pgettext("spreadsheet tab", "Data")[:28]
     file = tempfile.TemporaryFile()  # noqa: SIM115 (the caller closes it; closing deletes it)
     try:
-        workbook.save(file)
+        write_workbook(file, columns, rows, title=title, sheet_rows=sheet_rows)
     except BaseException:
         file.close()
         raise

@@ -1,5 +1,6 @@
 import csv
 import io
+import zipfile
 
 import pytest
 from openpyxl import load_workbook
@@ -86,3 +87,51 @@ def test_an_xlsx_export_of_no_rows_is_its_header():
     with export_table(COLUMNS, [], "xlsx") as file:
         sheet = load_workbook(file).worksheets[0]
     assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [COLUMNS]
+
+
+def test_an_xlsx_export_keeps_each_type_of_value():
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    moment = timezone.make_aware(datetime.datetime(2024, 10, 3, 15, 30, 45))
+    row = [
+        "  padded ",
+        "a < b & c > d",
+        "bell\x07 and nul\x00 dropped",
+        "二〇二四 年",
+        Decimal("1500000000.50"),
+        2.25,
+        True,
+        datetime.date(2024, 2, 29),
+        moment,
+        None,
+        "",
+        -3,
+    ]
+    with export_table([f"c{n}" for n in range(len(row))], [row], "xlsx") as file:
+        sheet = load_workbook(file).worksheets[0]
+    values = [cell.value for cell in next(sheet.iter_rows(min_row=2, max_row=2))]
+    assert values == [
+        "  padded ",
+        "a < b & c > d",
+        "bell and nul dropped",
+        "二〇二四 年",
+        1500000000.5,
+        2.25,
+        True,
+        datetime.datetime(2024, 2, 29),
+        timezone.localtime(moment).replace(tzinfo=None),
+        None,
+        None,
+        -3,
+    ]
+
+
+def test_an_xlsx_export_has_no_formula_whatever_its_text_starts_with():
+    with export_table(["=1+1"], [["=1+1"], ["+SUM(A1)"], ["@x"]], "xlsx") as file:
+        package = zipfile.ZipFile(file)
+        sheet = package.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet and "<f " not in sheet
+    assert sheet.count('t="inlineStr"') == 4
