@@ -95,5 +95,7 @@ urlpatterns += [
         colleagues.invitation_revoke,
         name="invitation-revoke",
     ),
-    path("invitations/<str:token>/", colleagues.invitation_accept, name="invitation-accept"),
+    # The form's own address holds no token (kept in the session by the link's view).
+    path("invitations/accept/", colleagues.invitation_accept, name="invitation-form"),
+    path("invitations/<str:token>/", colleagues.invitation_open, name="invitation-accept"),
 ]

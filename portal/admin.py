@@ -31,7 +31,7 @@ def _recorded(value) -> str:
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "object_repr"]
+    list_display = ["created_at", "actor", "action", "object_repr", "client_address"]
     list_filter = ["action"]
     search_fields = ["object_repr", "action"]
 

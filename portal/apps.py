@@ -3,12 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 # The second factor's events in the audit trail (portal/two_factor/services.py).
 AUDIT_ACTIONS = {
-    "portal.second_factor.enrolled": _("Second factor set up"),
-    "portal.second_factor.verified": _("Second factor accepted"),
-    "portal.second_factor.failed": _("Wrong second-factor code"),
-    "portal.second_factor.recovery_code_used": _("Recovery code used"),
-    "portal.second_factor.recovery_codes_renewed": _("New recovery codes made"),
-    "portal.second_factor.reset": _("Second factor reset"),
+    "auth.second_factor.enrolled": _("Second factor set up"),
+    "auth.second_factor.verified": _("Second factor accepted"),
+    "auth.second_factor.failed": _("Wrong second-factor code"),
+    "auth.second_factor.recovery_code_used": _("Recovery code used"),
+    "auth.second_factor.recovery_codes_renewed": _("New recovery codes made"),
+    "auth.second_factor.reset": _("Second factor reset"),
 }
 AUDIT_NOTES = {
     "login": _("at login"),
@@ -25,9 +25,14 @@ class PortalConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from portal import checks  # noqa: F401  (registers the deployment checks)
+        from portal import (
+            checks,  # noqa: F401  (registers the deployment checks)
+            login_audit,
+        )
         from portal.audit_labels import register_audit_labels
         from portal.sessions import on_login
 
         user_logged_in.connect(on_login, dispatch_uid="portal.sessions.on_login")
         register_audit_labels(actions=AUDIT_ACTIONS, notes=AUDIT_NOTES)
+        # The security log's entries, from Django's auth signals and axes' lock-out signal.
+        login_audit.connect_axes()

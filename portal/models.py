@@ -4,7 +4,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.audit_labels import action_label, change_label, note_label
+from portal.audit_labels import AUTH_PREFIX, LOGIN_FAILURES, action_label, change_label, note_label
 from portal.notifications.kinds import kind_choices
 from portal.querysets import AuditEntryQuerySet
 
@@ -30,6 +30,10 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # Where a request came from: kept for the security log (logins, password resets, second
+    # factors; portal/login_audit.py), empty on entries written by a command or a task.
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True, db_default="")
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -37,7 +41,28 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            # The security log, newest first (portal.views.security_log).
+            models.Index(
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                condition=models.Q(action__startswith=AUTH_PREFIX),
+                name="audit_auth_newest_first",
+            ),
+            # The login throttle counts recent failures per address and per username
+            # (portal/login_throttle.py); object_repr is the username tried.
+            models.Index(
+                fields=["client_address", "created_at"],
+                condition=models.Q(action__in=LOGIN_FAILURES),
+                name="audit_login_failures_address",
+            ),
+            models.Index(
+                fields=["object_repr", "created_at"],
+                condition=models.Q(action__in=LOGIN_FAILURES),
+                name="audit_login_failures_username",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.action} {self.object_repr}"

@@ -153,6 +153,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out address or username before any password is checked.
+    "portal.login_throttle.LoginThrottleBackend",
     "axes.backends.AxesStandaloneBackend",
     "portal.auth.PortalBackend",  # Django's ModelBackend, plus the unread notifications
 ]
@@ -165,8 +167,16 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = _env("AXES_FAILURE_LIMIT", env.int, 5)
 AXES_COOLOFF_TIME = timedelta(minutes=_env("AXES_COOLOFF_MINUTES", env.int, 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A successful login clears axes' count for that username and address only, so that someone who
+# mistyped is not one slip from a lock-out. Every failure stays in the audit trail all the same,
+# and the limits below count from the trail, which no login resets (portal/login_throttle.py).
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Failures within AXES_COOLOFF_MINUTES that lock out one client address from every account
+# (password spraying) and one username from every address; 0 turns the limit off.
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = _env("LOGIN_FAILURE_LIMIT_PER_ADDRESS", env.int, 20)
+LOGIN_FAILURE_LIMIT_PER_USERNAME = _env("LOGIN_FAILURE_LIMIT_PER_USERNAME", env.int, 10)
+# Every lock-out page says which limit was reached and for how many minutes.
+AXES_LOCKOUT_CALLABLE = "portal.login_throttle.lockout_response"
 AXES_VERBOSE = False
 # How many reverse proxies stand in front of the portal (0: clients connect directly).
 TRUSTED_PROXY_COUNT = _env("TRUSTED_PROXY_COUNT", env.int, 0)
@@ -265,6 +275,11 @@ CACHES = {"default": _env("CACHE_URL", env.cache_url, "locmemcache://")}
 VERIFY_RATE_LIMIT = _env("VERIFY_RATE_LIMIT", env.int, 30)
 # Reports a partner enterprise may send per hour (all its users together).
 REPORT_RATE_LIMIT = _env("REPORT_RATE_LIMIT", env.int, 10)
+# Password reset by email: minutes the link stays valid; requests per hour from one client
+# address, and emails per hour to one address (more requests get the same answer, no email).
+PASSWORD_RESET_TIMEOUT = 60 * _env("PASSWORD_RESET_VALID_MINUTES", env.int, 60)
+PASSWORD_RESET_RATE_LIMIT = _env("PASSWORD_RESET_RATE_LIMIT", env.int, 10)
+PASSWORD_RESET_EMAIL_RATE_LIMIT = _env("PASSWORD_RESET_EMAIL_RATE_LIMIT", env.int, 3)
 # Days an invitation link to join a partner enterprise stays valid.
 INVITATION_VALID_DAYS = _env("INVITATION_VALID_DAYS", env.int, 7)
 # Invitations one partner enterprise may send within any 24 hours (all its managers together).

@@ -7,6 +7,7 @@ import logging
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 
+from portal import password_reset
 from portal.notifications import services
 
 logger = logging.getLogger(__name__)
@@ -31,4 +32,18 @@ def send_notification_email(self, notification_id: int):
             logger.warning("Notification email %s failed, retrying: %s", notification_id, error)
             return self.retry(exc=error, countdown=retry_delay(self.request.retries), throw=False)
         logger.exception("Notification email %s failed for good", notification_id)
+        return False
+
+
+@shared_task(
+    bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3, ignore_result=True
+)
+def send_password_reset_email(self, user_id: int):
+    try:
+        return password_reset.password_reset_email_send(user_id)
+    except Exception as error:
+        if self.request.retries < self.max_retries:
+            logger.warning("Password reset email to user %s failed, retrying: %s", user_id, error)
+            return self.retry(exc=error, countdown=retry_delay(self.request.retries), throw=False)
+        logger.exception("Password reset email to user %s failed for good", user_id)
         return False

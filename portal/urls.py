@@ -14,7 +14,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -43,6 +43,25 @@ urlpatterns = [
         two_factor.second_factor_reset,
         name="second-factor-reset",
     ),
+    # Password reset by email (portal/password_reset.py).
+    path("accounts/password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    # Logins, lock-outs and password events, for the secretariat.
+    path("security-log/", views.security_log, name="security-log"),
     # Django's switch, also remembering a signed-in user's choice for their emails.
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -2,7 +2,6 @@
 (partners/services/colleagues.py); the invitation link's page, which needs no login."""
 
 from django.contrib import messages
-from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from partners.forms.colleagues import AcceptInvitationForm, InvitationForm
 from partners.models import Invitation, Membership
 from partners.services import colleagues
 from portal.auth import person_name
+from portal.http import no_referrer
 from portal.roles import Role, role_required
 from portal.shortcuts import refusal_reported
 from portal.submissions import ALREADY_SENT, AlreadySubmitted, submitted_once
@@ -174,8 +174,31 @@ def _unusable(request, state: str | None):
     )
 
 
-def invitation_accept(request, token):
+# The token of the link being accepted, kept in the session once checked.
+INVITATION_TOKEN_KEY = "_invitation_token"
+
+
+@no_referrer
+def invitation_open(request, token):
+    """The link in the email. A pending invitation's token is kept in the session and the
+    browser sent on at once to the form's address, which holds no token: the token appears in
+    the access log's line of this one request only, and (no Referer) in no other."""
+    if request.method == "POST":
+        return invitation_accept(request, token=token)
     invitation = colleagues.invitation_for_token(token)
+    if invitation is None:
+        return _unusable(request, None)
+    if invitation.state() != Invitation.State.PENDING:
+        return _unusable(request, invitation.state())
+    request.session[INVITATION_TOKEN_KEY] = token
+    return redirect("partners:invitation-form")
+
+
+def invitation_accept(request, token=None):
+    """The form of the invitation whose token the session holds (or, posted straight to the
+    link, the link's)."""
+    token = token or request.session.get(INVITATION_TOKEN_KEY, "")
+    invitation = colleagues.invitation_for_token(token) if token else None
     if invitation is None:
         return _unusable(request, None)
     if invitation.state() != Invitation.State.PENDING:
@@ -198,14 +221,16 @@ def invitation_accept(request, token):
         except ValidationError as exc:
             form.add_error("username" if exc.code == "username" else None, exc)
         else:
+            request.session.pop(INVITATION_TOKEN_KEY, None)
             messages.success(
                 request,
                 _("Welcome, %(name)s. Your account is ready.") % {"name": person_name(user)},
             )
-            # Through the configured backends, so that the session names one of them; on to
+            # The account was just made by the link's holder: not through authenticate(), which
+            # a login lock-out of their address (a shared office address) would refuse; on to
             # setting up a second factor first if the enterprise requires one.
-            checked = authenticate(request, username=user.username, password=data["password1"])
-            return begin_login(request, checked, reverse("my-enterprise"))
+            user.backend = "portal.auth.PortalBackend"
+            return begin_login(request, user, reverse("my-enterprise"))
     return render(
         request,
         "partners/colleagues/accept.html",

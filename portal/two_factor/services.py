@@ -92,13 +92,13 @@ def _totp_enrol(*, user, device: TOTPDevice, code: str) -> list[str] | TooSoon |
         # Raised after the block: the throttling's count is kept.
         return TooSoon(details["locked_until"])
     if not device.verify_token(_digits(code)):
-        audit(user, "portal.second_factor.failed", user, note=AT_ENROLMENT)
+        audit(user, "auth.second_factor.failed", user, note=AT_ENROLMENT)
         return None
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     codes = _new_recovery_codes(user)
-    audit(user, "portal.second_factor.enrolled", user)
+    audit(user, "auth.second_factor.enrolled", user)
     return codes
 
 
@@ -120,17 +120,17 @@ def second_factor_check(*, user, code: str, at: str = AT_LOGIN) -> Accepted | No
             allowed, details = device.verify_is_allowed()
             if not allowed:
                 locked_until = details["locked_until"]
-                audit(user, "portal.second_factor.failed", user, note=TOO_SOON)
+                audit(user, "auth.second_factor.failed", user, note=TOO_SOON)
                 break
             if device.verify_token(code):
                 if isinstance(device, StaticDevice):
                     left = device.token_set.count()
-                    audit(user, "portal.second_factor.recovery_code_used", user, note=at)
+                    audit(user, "auth.second_factor.recovery_code_used", user, note=at)
                     return Accepted(device, recovery_codes_left=left)
-                audit(user, "portal.second_factor.verified", user, note=at)
+                audit(user, "auth.second_factor.verified", user, note=at)
                 return Accepted(device)
         else:
-            audit(user, "portal.second_factor.failed", user, note=at)
+            audit(user, "auth.second_factor.failed", user, note=at)
     if locked_until is not None:
         raise TooSoon(locked_until)
     return None
@@ -142,7 +142,7 @@ def recovery_codes_renew(*, user) -> list[str]:
     if not has_second_factor(user):
         raise ValueError("no second factor to renew the recovery codes of")
     codes = _new_recovery_codes(user)
-    audit(user, "portal.second_factor.recovery_codes_renewed", user)
+    audit(user, "auth.second_factor.recovery_codes_renewed", user)
     return codes
 
 
@@ -157,4 +157,4 @@ def second_factor_reset(*, user, actor) -> None:
     require(may_reset_second_factor(actor, user))
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    audit(actor, "portal.second_factor.reset", user)
+    audit(actor, "auth.second_factor.reset", user)

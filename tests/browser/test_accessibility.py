@@ -164,6 +164,8 @@ def main_pages(world) -> dict[str | None, list[str]]:
     return {
         None: [
             reverse("login"),
+            reverse("password_reset"),
+            reverse("password_reset_done"),
             reverse("certificate-verify-form"),
             reverse("certificate-verify", args=[world["certificate"].verification_code]),
         ],
@@ -194,6 +196,7 @@ def main_pages(world) -> dict[str | None, list[str]]:
             reverse("two-factor"),
             reverse("second-factor-users"),
             reverse("reauthenticate"),
+            reverse("security-log"),
         ],
         "panel1": [
             "/",

@@ -56,7 +56,11 @@ ACCESS = [
     Access("partners:invitation-revoke", "get", ALL_405, lambda w: [w.invitation.pk]),
     Access("partners:invitation-revoke", "post", PARTNER1S, lambda w: [w.invitation.pk]),
     # The link works for whoever holds it, signed in or not.
-    Access("partners:invitation-accept", "get", (200,) * len(ROLES), lambda w: [w.token]),
+    # The link keeps its token in the session and sends the browser on to the form's address.
+    Access("partners:invitation-accept", "get", (to("/invitations/accept/"),) * len(ROLES), lambda w: [w.token]),  # noqa: E501
+    # The form's address, without a token in the session (the link not opened first).
+    Access("partners:invitation-form", "get", (404,) * len(ROLES)),
+    Access("partners:invitation-form", "post", (404,) * len(ROLES), data=ACCEPT),
     Access("partners:invitation-accept", "post", (to("/my-enterprise/"),) * len(ROLES), lambda w: [w.token], data=ACCEPT),  # noqa: E501
     Access("partners:invitation-accept", "get", (404,) * len(ROLES), lambda w: ["x" * 43], case="unknown"),  # noqa: E501
     Access("partners:invitation-accept", "get", (410,) * len(ROLES), lambda w: [w.expired_token], case="expired"),  # noqa: E501

@@ -126,8 +126,8 @@ def test_a_staff_user_enrols_at_the_first_login_and_sees_the_recovery_codes_once
     assert client.get("/events/").status_code == 200
     assert TOTPDevice.objects.get(user=officer).confirmed
     assert actions(officer) == [
-        ("portal.second_factor.failed", "enrolment"),
-        ("portal.second_factor.enrolled", ""),
+        ("auth.second_factor.failed", "enrolment"),
+        ("auth.second_factor.enrolled", ""),
     ]
 
 
@@ -170,7 +170,7 @@ def test_an_enrolled_user_logs_in_with_the_code_of_their_app(client, required, o
     response = client.post(reverse("login-second-factor"), {"code": code_for(device)})
     assert response["Location"] == "/events/"
     assert client.get("/events/").status_code == 200
-    assert actions(officer) == [("portal.second_factor.verified", "login")]
+    assert actions(officer) == [("auth.second_factor.verified", "login")]
 
 
 def test_a_wrong_code_is_refused_recorded_and_makes_the_next_try_wait(client, required, officer):
@@ -182,8 +182,8 @@ def test_a_wrong_code_is_refused_recorded_and_makes_the_next_try_wait(client, re
     assert "Too many wrong codes. Wait 1 second before trying again." in response.text
     assert client.get("/dashboard/").status_code == 302
     assert actions(officer) == [
-        ("portal.second_factor.failed", "login"),
-        ("portal.second_factor.failed", "too soon"),
+        ("auth.second_factor.failed", "login"),
+        ("auth.second_factor.failed", "too soon"),
     ]
 
 
@@ -200,8 +200,8 @@ def test_a_recovery_code_works_once(client, required, officer):
     assert "That code is not valid." in response.text
     assert list(StaticToken.objects.values_list("token", flat=True)) == ["bbbb3333"]
     assert actions(officer) == [
-        ("portal.second_factor.recovery_code_used", "login"),
-        ("portal.second_factor.failed", "login"),
+        ("auth.second_factor.recovery_code_used", "login"),
+        ("auth.second_factor.failed", "login"),
     ]
 
 
@@ -288,7 +288,7 @@ def test_new_recovery_codes_replace_the_old_ones(client, required, officer):
     codes = client.get(response["Location"]).context["codes"]
     assert sorted(StaticToken.objects.values_list("token", flat=True)) == sorted(codes)
     assert "aaaa2222" not in codes
-    assert actions(officer)[-1] == ("portal.second_factor.recovery_codes_renewed", "")
+    assert actions(officer)[-1] == ("auth.second_factor.recovery_codes_renewed", "")
 
 
 # Reset by the secretariat
@@ -305,7 +305,7 @@ def test_the_secretariat_resets_a_lost_factor_after_confirming_who_they_are(
     response = client.post(url)
     assert response["Location"] == reverse("second-factor-users")
     assert not TOTPDevice.objects.filter(user=officer).exists()
-    entry = AuditEntry.objects.get(action="portal.second_factor.reset")
+    entry = AuditEntry.objects.get(action="auth.second_factor.reset")
     assert (entry.actor, entry.object_id) == (secretariat, str(officer.pk))
     # At the next login, the officer sets up an app again.
     client.logout()
@@ -337,7 +337,7 @@ def test_a_reset_asks_for_the_password_and_code_again_after_ten_minutes(
     assert client.get(url).status_code == 200
     assert client.post(url)["Location"] == users_page
     assert not TOTPDevice.objects.filter(user=officer).exists()
-    assert ("portal.second_factor.verified", "reauthentication") in actions(secretariat)
+    assert ("auth.second_factor.verified", "reauthentication") in actions(secretariat)
 
 
 @pytest.mark.parametrize(
