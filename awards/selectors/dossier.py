@@ -31,7 +31,7 @@ from awards.selectors.scores import kept_scores
 from partners.models import CooperationEvent, Enterprise
 
 # The dossier lists the latest events of each type; the counts and points are of them all.
-EVENTS_SHOWN_PER_TYPE = 20
+EVENTS_SHOWN_PER_TYPE = 10
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,11 @@ from awards.models import (
 from awards.querysets import counted_review
 from awards.scoring import round2
 from awards.statuses import ReviewStatus
-from portal.shortcuts import PAGE_SIZE
 
 Declaration = Assignment.Declaration
 SCORES = range(SCORE_MIN, SCORE_MAX + 1)
+# Nominees of a page of the panel home: a member with thousands finds one by ?q= or the state.
+NOMINEES_PAGE = 25
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,7 @@ def panel_home(
     if not cycles:
         return []
     shown = next((cycle for cycle in cycles if cycle.year == year), cycles[0])
-    page = Paginator(nominee_rows(user, shown, search, state), PAGE_SIZE).get_page(page_number)
+    page = Paginator(nominee_rows(user, shown, search, state), NOMINEES_PAGE).get_page(page_number)
     for assignment in page:
         assignment.nomination.cycle = shown  # no query per row
     counts = state_counts(user, cycles)

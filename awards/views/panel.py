@@ -47,8 +47,8 @@ NOMINEE_STATES = [
 def panel_home(request):
     """The member's cycles (declaration, review, deadline, what is left to do) and, once a
     cycle is finalised, how the panel scored each criterion; one cycle's nominees at a time
-    (?cycle=year, the latest by default), 50 a page, searched by name (?q=) and by state
-    (?state=)."""
+    (?cycle=year, the latest by default), 25 a page (NOMINEES_PAGE), searched by name (?q=)
+    and by state (?state=)."""
     try:
         year = int(request.GET.get("cycle", ""))
     except ValueError:

@@ -268,8 +268,8 @@ def test_the_award_history_costs_the_same_for_any_number_of_cycles(
 def test_a_busy_year_lists_the_latest_events_of_each_type_and_counts_them_all(
     cycle_in_review, enterprise, officer, verifier, secretariat
 ):
-    """25 training events (1 point each, cap 4) and 2 tips: the dossier lists the latest 20
-    training events, oldest first, and counts and scores all 25."""
+    """25 training events (1 point each, cap 4) and 2 tips: the dossier lists the latest
+    EVENTS_SHOWN_PER_TYPE (10) training events, oldest first, and counts and scores all 25."""
     verified_events(
         enterprise,
         verifier,
@@ -284,11 +284,11 @@ def test_a_busy_year_lists_the_latest_events_of_each_type_and_counts_them_all(
     dossier = nomination_dossier(nomination, show_restricted=False)
     training = _categories(dossier)["training"]
     assert [event.occurred_on for event in training.events] == [
-        day(2024, 1, 1) + datetime.timedelta(days=d) for d in range(5, 25)
+        day(2024, 1, 1) + datetime.timedelta(days=d) for d in range(15, 25)
     ]
     assert (training.count, training.more, training.earned, training.points) == (
         25,
-        5,
+        15,
         D(50),  # 25 × 1 point × 2 (notable)
         D(4),
     )
@@ -297,5 +297,5 @@ def test_a_busy_year_lists_the_latest_events_of_each_type_and_counts_them_all(
     html = render_to_string(
         "awards/nominations/_dossier.html", {"dossier": dossier, "link_events": True}
     )
-    assert "The latest 20 of 25 events are listed; the points are of them all." in html
+    assert "The latest 10 of 25 events are listed; the points are of them all." in html
     assert f"?q={enterprise.br_number}&amp;event_type=training&amp;status=verified" in html
