@@ -36,7 +36,7 @@ def optional(settings):
 
 def actions(user) -> list[str]:
     return list(
-        AuditEntry.objects.filter(object_id=str(user.pk), action__startswith="portal.second")
+        AuditEntry.objects.filter(object_id=str(user.pk), action__startswith="auth.second")
         .order_by("pk")
         .values_list("action", "note")
     )
