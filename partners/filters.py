@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -138,9 +139,49 @@ class EventFilter(django_filters.FilterSet):
         the events' condition is one PostgreSQL answers from two indexes (the titles'
         trigram index, partners.migrations.0009, and the enterprise's) rather than by reading
         every event joined to its enterprise."""
-        visible = Enterprise.objects.visible_to(self.request.user)
-        enterprises = list(EnterpriseFilter.matching(visible, value).values_list("pk", flat=True))
-        return queryset.filter(Q(title__icontains=value) | Q(enterprise_id__in=enterprises))
+        title, enterprise = self.search_conditions(value)
+        return queryset.filter(title | enterprise)
+
+    def search_conditions(self, value) -> tuple[Q, Q]:
+        """The search's two conditions (it is either): the title holds the text; the event is
+        of an enterprise whose name holds it (read once, in its own small query)."""
+        if getattr(self, "_searched", None) != value:
+            visible = Enterprise.objects.visible_to(self.request.user)
+            matching = EnterpriseFilter.matching(visible, value).values_list("pk", flat=True)
+            self._searched, self._enterprises = value, list(matching)
+        return Q(title__icontains=value), Q(enterprise_id__in=self._enterprises)
+
+    def _union_ordering(self) -> str | None:
+        ordering = (self.form.cleaned_data.get("ordering") or ["-occurred_on"])[0]
+        return ordering if ordering in ("-occurred_on", "occurred_on") else None
+
+    def searches_by_union(self) -> bool:
+        """Whether search_keys reads this list's search: its order is the date occurred, and
+        the database orders and limits each part of a UNION (PostgreSQL; not SQLite)."""
+        return (
+            connection.features.supports_slicing_ordering_in_compound
+            and self.is_valid()
+            and self._union_ordering() is not None
+        )
+
+    def search_keys(self, events, value, count: int) -> list | None:
+        """The keys of the first `count` events of `events` (the list without its search) that
+        the search finds, in the list's order, when that order is the date occurred: the union
+        of the first `count` by title and the first `count` by enterprise, each read from its own
+        index (the enterprise's from its timeline index alone), then ordered again. Both
+        conditions ORed in one scan make PostgreSQL walk the newest-first index and test every
+        event until `count` match (200 ms at 1,000,000 events for a large enterprise's name;
+        4 ms so). None for the other orders."""
+        ordering = self._union_ordering()
+        if ordering is None:
+            return None
+        order = EventOrderingFilter.ORDER_BY[ordering]
+        names = ("-occurred_on", "-pk") if ordering.startswith("-") else ("occurred_on", "pk")
+        first, *others = (
+            events.filter(condition).order_by(*order).values_list("pk", "occurred_on")[:count]
+            for condition in self.search_conditions(value)
+        )
+        return [pk for pk, _occurred in first.union(*others).order_by(*names)[:count]]
 
     def logged_by_me(self, queryset, name, value):
         return queryset.filter(logged_by=self.request.user) if value else queryset

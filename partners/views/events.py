@@ -34,11 +34,25 @@ from portal.shortcuts import (
 from portal.submissions import ALREADY_SENT, AlreadySubmitted, submitted_once
 
 
-def _filtered_events(request):
+def _filtered_events(request, data=None):
     events = CooperationEvent.objects.visible_to(request.user).select_related(
         "enterprise", "logged_by"
     )
-    return EventFilter(request.GET, queryset=events, request=request)
+    return EventFilter(request.GET if data is None else data, queryset=events, request=request)
+
+
+def _search_keys(request, filterset):
+    """How a page of a search reads its keys (EventFilter.search_keys): from the list with
+    every filter but the search, or None to read them from the list itself."""
+    search = filterset.form.cleaned_data.get("q") if filterset.is_valid() else ""
+    if not search:
+        return None
+    unsearched = request.GET.copy()
+    unsearched.pop("q")
+    others = _filtered_events(request, unsearched)
+    if not others.is_valid() or not filterset.searches_by_union():
+        return None
+    return lambda count: filterset.search_keys(others.qs, search, count)
 
 
 def _event_list_heading(filterset) -> str:
@@ -73,7 +87,12 @@ def event_list(request):
             "heading": _event_list_heading(filterset),
             # Counted up to COUNT_CAP: a million events cost what ten thousand do; a search,
             # whose matches are read from the table, up to SEARCH_COUNT_CAP.
-            "page": paginate_capped(request, filtered_rows(filterset), cap=_count_cap(filterset)),
+            "page": paginate_capped(
+                request,
+                filtered_rows(filterset),
+                cap=_count_cap(filterset),
+                keys=_search_keys(request, filterset),
+            ),
             "query": query_without_page(request),
             "my_open_events": MY_OPEN_EVENTS,
             "my_events": MY_EVENTS,

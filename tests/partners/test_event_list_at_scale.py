@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from partners.filters import EventFilter
 from partners.models import CooperationEvent
 from partners.views.events import SEARCH_COUNT_CAP
 from portal import shortcuts
@@ -114,3 +115,65 @@ def test_a_search_counts_up_to_its_own_smaller_cap(client, officer, seven_events
     assert (searched.count, searched.more) == (3, True)
     listed = client.get(LIST_URL).context["page"].paginator
     assert (listed.count, listed.more) == (7, False)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"ordering": "occurred_on"},
+        {"ordering": "submitted_at"},  # not read by the union: the list's own query
+        {"event_type": "training"},
+        {"status": "submitted", "ordering": "occurred_on"},
+    ],
+)
+def test_a_search_reads_by_the_union_of_its_two_conditions_what_the_either_finds(
+    client, officer, monkeypatch, filters
+):
+    """The keys of a search come from the union of the newest by title and the newest by
+    enterprise (EventFilter.search_keys): the same events, in the same order, counted the same,
+    as the list's own query with both conditions ORed, with other filters and past the cap."""
+    monkeypatch.setattr(shortcuts, "PAGE_SIZE", 3)
+    monkeypatch.setattr("partners.views.events.SEARCH_COUNT_CAP", 7)
+    harbour = EnterpriseFactory(name_en="Harbour Freight Ltd")
+    other = EnterpriseFactory(name_en="Inland Depot Ltd")
+    day = datetime.date(2024, 1, 1)
+    for i in range(12):
+        EventFactory(
+            enterprise=harbour if i % 2 else other,
+            logged_by=officer,
+            submitted=i % 3 != 0,
+            event_type="training" if i % 4 < 2 else "facilitation",
+            title=f"Harbour patrol {i}" if i % 3 == 0 else f"Inspection {i}",
+            occurred_on=day + datetime.timedelta(days=(i * 5) % 12),
+        )
+    client.force_login(officer)
+    query = {"q": "harbour", **filters}
+    expected = list(
+        EventFilter(
+            query, queryset=CooperationEvent.objects.visible_to(officer), request=_req(officer)
+        ).qs.values_list("pk", flat=True)
+    )
+    assert len(expected) > 7 or filters
+    pages, number = [], 1
+    while True:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(LIST_URL, {**query, "page": number})
+        unions = [q for q in queries.captured_queries if " UNION " in q["sql"]]
+        by_union = connection.features.supports_slicing_ordering_in_compound  # not SQLite
+        assert len(unions) == (1 if by_union and filters.get("ordering") != "submitted_at" else 0)
+        page = response.context["page"]
+        pages += [event.pk for event in page]
+        if not page.has_next():
+            break
+        number += 1
+    assert pages == expected[:7]
+    assert page.paginator.more == (len(expected) > 7)
+
+
+def _req(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get(LIST_URL)
+    request.user = user
+    return request
