@@ -349,3 +349,7 @@ LOGGING = {
     # WeasyPrint logs each step of each page at INFO: seven lines per certificate.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Without a broker the tasks run in the request or command that queued them: a line per
+    # task ("Task ... succeeded") would only bury that command's own output (seed_demo).
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
