@@ -467,8 +467,9 @@ def _world(size: str, open_cycle: bool, officer, verifier, secretariat, partner_
 
 # session, user (with the unread notifications), roles; events per month; backlog (the
 # submitted events, then the user's own open ones: each from its own index); triage; current
-# cycle, top enterprises (kept tallies); open cycle (none for the officer: no query).
-QUERIES = {"secretariat": 10, "officer": 9}
+# cycle, top enterprises (kept tallies); open cycle and what awaits approval (none for the
+# officer: no query).
+QUERIES = {"secretariat": 11, "officer": 9}
 
 
 @pytest.mark.parametrize("open_cycle", [True, False], ids=["open-cycle", "no-open-cycle"])
