@@ -36,8 +36,8 @@ from partners.models import (
     ShipmentReference,
 )
 from partners.notifications import Kind as PartnerKind
-from partners.services import events as partner_services
 from partners.services import alerts, reports
+from partners.services import events as partner_services
 from partners.services.manifests import MANIFEST_COLUMNS, manifest_import
 from portal.models import Notification
 from portal.notifications.services import notification_email

@@ -18,7 +18,6 @@ from tests.partners.manifest_data import (
     HEADER,
     LINE,
     OTHER_LINE,
-    manifest_csv,
     manifest_file,
     manifest_of,
 )
