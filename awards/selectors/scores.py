@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db import connections
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from awards import scoring
 from awards.models import CooperationTally, Cycle, Nomination, Review, ReviewScore
@@ -24,6 +25,7 @@ from partners.models import CooperationEvent
 
 ZERO = Decimal(0)
 Counts = dict[str, dict[str, int]]  # event type -> significance -> verified events
+SIGNIFICANCES = CooperationEvent.Significance.values
 
 
 @dataclass(frozen=True)
@@ -110,14 +112,28 @@ def event_counts(cycle: Cycle, enterprise_ids=None) -> dict[int, Counts]:
     if enterprise_ids is not None:
         events = events.filter(enterprise_id__in=enterprise_ids)
     counts: dict[int, Counts] = defaultdict(dict)
-    rows = (
-        events.values("enterprise_id", "event_type", "significance")
-        .annotate(n=Count("pk"))
+    # One row per enterprise and type with a count per significance: a third of the rows of
+    # grouping by significance too (at 2,000 nominees, 14,000 rows to read, not 42,000).
+    per_significance = {
+        f"n_{significance}": Count("pk", filter=Q(significance=significance))
+        for significance in SIGNIFICANCES
+    }
+    grouped = (
+        events.values("enterprise_id", "event_type")
+        .annotate(**per_significance)
         .order_by()
-        .values_list("enterprise_id", "event_type", "significance", "n")
+        .values_list("enterprise_id", "event_type", *per_significance)
     )
-    for enterprise_id, event_type, significance, n in rows:
-        counts[enterprise_id].setdefault(event_type, {})[significance] = n
+    # Read with the database cursor: the counts are integers already, and the ORM's converter
+    # per value is a third of the Python time at 14,000 rows.
+    sql, params = grouped.query.sql_with_params()
+    with connections[grouped.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for enterprise_id, event_type, *numbers in rows:
+        counts[enterprise_id][event_type] = {
+            significance: n for significance, n in zip(SIGNIFICANCES, numbers, strict=True) if n
+        }
     return dict(counts)
 
 

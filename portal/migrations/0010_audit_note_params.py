@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0008_audit_entry_client_and_security_indexes'),
+        ('portal', '0009_form_submission_fingerprint'),
     ]
 
     operations = [
