@@ -15,18 +15,25 @@ class AuditNote:
     CEREMONY_SWAPPED = "awards.note.swapped_with"  # enterprise, enterprise_zh
 
 
-def _count(singular: str, plural: str, count: str = "n"):
-    # ngettext at reading time, in the reader's language.
-    return lambda values: ngettext(singular, plural, values[count]) % values
-
-
+# Counted notes: ngettext at reading time, in the reader's language (written out in each, so
+# that makemessages finds both forms).
 NOTES = {
     AuditNote.CYCLE_COPIED: _("Settings copied from %(year)s."),
     AuditNote.SUGGESTION_APPLIED: _("Suggestion applied"),
-    AuditNote.DECISIONS_CHANGED: _count("%(n)d decision changed", "%(n)d decisions changed"),
-    AuditNote.FINALISED: _count(
-        "%(awarded)d awarded of %(n)d nominee", "%(awarded)d awarded of %(n)d nominees"
+    AuditNote.DECISIONS_CHANGED: lambda values: (
+        ngettext("%(n)d decision changed", "%(n)d decisions changed", values["n"]) % values
     ),
-    AuditNote.CEREMONY_RESET: _count("%(n)d awardee changed place", "%(n)d awardees changed place"),
+    AuditNote.FINALISED: lambda values: (
+        ngettext(
+            "%(awarded)d awarded of %(n)d nominee",
+            "%(awarded)d awarded of %(n)d nominees",
+            values["n"],
+        )
+        % values
+    ),
+    AuditNote.CEREMONY_RESET: lambda values: (
+        ngettext("%(n)d awardee changed place", "%(n)d awardees changed place", values["n"])
+        % values
+    ),
     AuditNote.CEREMONY_SWAPPED: _("Swapped with %(enterprise)s"),
 }
