@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Assignment, Cycle, Nomination, Review
+from awards.selectors.approvals import Approvals, awaiting_approval
 from awards.selectors.scores import TopEnterprise, top_enterprises
 from partners.filters import AWAITING_VERIFICATION, MY_OPEN_EVENTS, ON_RECORD_STATUSES
 from partners.models import CooperationEvent, Enterprise, EventMonthCount, PartnerReport
@@ -336,6 +337,7 @@ class Dashboard:
     triage: Triage
     top: TopOfWindow | None
     open_cycle: OpenCycle | None
+    approvals: Approvals  # what awaits the user's approval, or their own awaiting another's
 
 
 def staff_dashboard(user, today: datetime.date | None = None) -> Dashboard:
@@ -348,4 +350,5 @@ def staff_dashboard(user, today: datetime.date | None = None) -> Dashboard:
         triage=triage(user, today),
         top=top_of_window(user),
         open_cycle=open_cycle(user, today),
+        approvals=awaiting_approval(user),
     )

