@@ -81,7 +81,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("awards", "0007_single_line_text_fields"),
-        ("partners", "0013_invitation_language"),
+        ("partners", "0014_invitation_language"),
         ("portal", "0010_audit_note_params"),
     ]
 

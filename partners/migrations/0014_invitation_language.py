@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0012_enterprise_two_factor_required'),
+        ('partners', '0013_manifests_and_alerts'),
     ]
 
     operations = [
