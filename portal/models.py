@@ -218,3 +218,7 @@ class FormSubmission(models.Model):
         if self.content_type is None:
             return None
         return self.content_type.model_class()._default_manager.filter(pk=self.object_id).first()
+
+
+# API keys live with the rest of the API machinery (portal/api/).
+from portal.api.models import ApiKey  # noqa: E402, F401

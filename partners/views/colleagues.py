@@ -26,7 +26,9 @@ from portal.two_factor.policy import enrolled, mode
 
 def _colleague(request, pk) -> Membership:
     own = colleagues.managed_membership(request.user)
-    return get_object_or_404(Membership.objects.filter(enterprise_id=own.enterprise_id), pk=pk)
+    return get_object_or_404(
+        Membership.objects.people().filter(enterprise_id=own.enterprise_id), pk=pk
+    )
 
 
 def _page_context(own: Membership, form) -> dict:
@@ -35,7 +37,8 @@ def _page_context(own: Membership, form) -> dict:
         "enterprise": enterprise,
         "own": own,
         "form": form,
-        "members": enterprise.memberships.select_related("user")
+        "members": enterprise.memberships.people()
+        .select_related("user")
         .annotate(two_factor=enrolled("user"))
         .order_by("-is_active", "user__first_name", "user__last_name", "user__username"),
         "two_factor_mode": mode(),
