@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Assignment, Cycle, Nomination, Review
+from awards.selectors.approvals import Approvals, awaiting_approval
 from awards.selectors.scores import TopEnterprise, top_enterprises
 from partners.filters import AWAITING_VERIFICATION, MY_OPEN_EVENTS, ON_RECORD_STATUSES
 from partners.models import CooperationEvent, Enterprise, EventMonthCount, PartnerReport
@@ -150,7 +151,8 @@ def _capped_count(queryset) -> tuple[int, bool]:
     """How many rows, up to BACKLOG_CAP, and whether there are more: at most cap + 1 keys are
     read, so a backlog of 60,000 costs what one of 1,000 does."""
     cap = BACKLOG_CAP
-    counted = queryset.values("pk")[: cap + 1].count()
+    # order_by(): any cap + 1 rows will do; the list's order would sort the whole backlog.
+    counted = queryset.order_by().values("pk")[: cap + 1].count()
     return min(counted, cap), counted > cap
 
 
@@ -336,6 +338,7 @@ class Dashboard:
     triage: Triage
     top: TopOfWindow | None
     open_cycle: OpenCycle | None
+    approvals: Approvals  # what awaits the user's approval, or their own awaiting another's
 
 
 def staff_dashboard(user, today: datetime.date | None = None) -> Dashboard:
@@ -348,4 +351,5 @@ def staff_dashboard(user, today: datetime.date | None = None) -> Dashboard:
         triage=triage(user, today),
         top=top_of_window(user),
         open_cycle=open_cycle(user, today),
+        approvals=awaiting_approval(user),
     )

@@ -61,6 +61,13 @@ class PanelNumbers(NamedTuple):
 NO_REVIEWS = PanelNumbers(0, ZERO)
 
 
+def in_event_type_order(codes) -> list[str]:
+    """`codes` in the order of CooperationEvent.EventType, the order of every table of
+    categories (the ranking's columns, the cycle's rules); a code no longer a type last."""
+    order = {code: index for index, code in enumerate(CooperationEvent.EventType.values)}
+    return sorted(codes, key=lambda code: (order.get(code, len(order)), code))
+
+
 def cycle_rules(cycle: Cycle, rules=None) -> dict[str, scoring.Rule]:
     """The cycle's event-type rules; `rules` (EventTypeRule objects, possibly unsaved) replace
     them, for a what-if that is never saved."""
@@ -256,17 +263,28 @@ def _scored(cycle, nominations, counts, panel, rules) -> list[ScoredNomination]:
 def awarded_streaks(cycle: Cycle, enterprise_ids) -> dict[int, int]:
     """Streak per enterprise (docs/scoring.md): consecutive cycles, ending with `cycle`, in
     which it was awarded. Earlier cycles count by their frozen results; `cycle` itself by its
-    frozen result once finalised, else by the secretariat's current decision. One query."""
+    frozen result once finalised, else by the secretariat's current decision; while that is
+    not taken yet, the streak is the one it comes into `cycle` with (a three-time winner not
+    decided yet reads 3, not 0). One query."""
     enterprise_ids = list(enterprise_ids)
     cycles = list(Cycle.objects.filter(year__lte=cycle.year).order_by("year"))
-    awarded = {
-        (cycle_id, enterprise_id): bool(result_awarded if result_awarded is not None else decision)
-        for cycle_id, enterprise_id, result_awarded, decision in Nomination.objects.filter(
-            cycle__in=cycles, enterprise_id__in=enterprise_ids, status=Nomination.Status.ACTIVE
-        ).values_list("cycle_id", "enterprise_id", "result__awarded", "awarded")
-    }
+    awarded, undecided = {}, set()
+    for cycle_id, enterprise_id, result_awarded, decision in Nomination.objects.filter(
+        cycle__in=cycles, enterprise_id__in=enterprise_ids, status=Nomination.Status.ACTIVE
+    ).values_list("cycle_id", "enterprise_id", "result__awarded", "awarded"):
+        awarded[(cycle_id, enterprise_id)] = bool(
+            result_awarded if result_awarded is not None else decision
+        )
+        if cycle_id == cycle.pk and result_awarded is None and decision is None:
+            undecided.add(enterprise_id)
     return {
-        enterprise_id: scoring.streak([awarded.get((c.pk, enterprise_id), False) for c in cycles])
+        enterprise_id: scoring.streak(
+            [
+                awarded.get((c.pk, enterprise_id), False)
+                for c in cycles
+                if not (c.pk == cycle.pk and enterprise_id in undecided)
+            ]
+        )
         for enterprise_id in enterprise_ids
     }
 

@@ -481,9 +481,9 @@ def _world(size: str, open_cycle: bool, officer, verifier, secretariat, partner_
 
 # session, user (with the unread notifications), roles; events per month; backlog (three
 # capped counts of the submitted events and the oldest, then the user's own open ones: each
-# from its own index); triage; current cycle, top enterprises (kept tallies); open cycle (none
-# for the officer: no query).
-QUERIES = {"secretariat": 13, "officer": 12}
+# from its own index); triage; current cycle, top enterprises (kept tallies); open cycle and
+# what awaits approval (none for the officer: no query).
+QUERIES = {"secretariat": 14, "officer": 12}
 
 
 @pytest.mark.parametrize("open_cycle", [True, False], ids=["open-cycle", "no-open-cycle"])
