@@ -51,21 +51,24 @@ def _page_context(own: Membership, form) -> dict:
 @role_required(Role.PARTNER)
 def colleague_list(request):
     own = colleagues.managed_membership(request.user)
-    return render(request, "partners/colleagues/list.html", _page_context(own, InvitationForm()))
+    return render(
+        request,
+        "partners/colleagues/list.html",
+        _page_context(own, InvitationForm(language=request.LANGUAGE_CODE)),
+    )
 
 
 @role_required(Role.PARTNER)
 def colleague_invite(request):
     own = colleagues.managed_membership(request.user)
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST or None, language=request.LANGUAGE_CODE)
     if form.is_valid():
         email = form.cleaned_data["email"]
+        language = form.cleaned_data["language"] or request.LANGUAGE_CODE
         try:
             with submitted_once(form, user=request.user) as submission:
                 submission.record(
-                    colleagues.invitation_send(
-                        user=request.user, email=email, language=request.LANGUAGE_CODE
-                    )
+                    colleagues.invitation_send(user=request.user, email=email, language=language)
                 )
         except AlreadySubmitted:
             messages.info(request, ALREADY_SENT)
