@@ -29,6 +29,8 @@ ENTERPRISE_FIELDS = [
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
+    contact_email = serializers.CharField(read_only=True, help_text="An email address, or blank")
+
     class Meta:
         model = Enterprise
         fields = ENTERPRISE_FIELDS

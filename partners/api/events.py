@@ -8,6 +8,7 @@ from rest_framework import generics, serializers
 
 from partners.models import CooperationEvent
 from partners.selectors import PARTNER_EVENT_FIELDS
+from portal.api.filters import ApiFilterSet
 from portal.api.pagination import ApiCursorPagination
 from portal.api.permissions import HasScope
 from portal.api.scopes import Scope
@@ -36,7 +37,7 @@ class PartnerEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(ApiFilterSet):
     event_type = django_filters.MultipleChoiceFilter(choices=CooperationEvent.EventType.choices)
     occurred_from = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte")
     occurred_to = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte")

@@ -6,6 +6,7 @@ import django_filters
 from rest_framework import generics, serializers
 
 from partners.models import PartnerReport
+from portal.api.filters import ApiFilterSet
 from portal.api.permissions import HasScope
 from portal.api.scopes import Scope
 
@@ -33,6 +34,10 @@ PARTNER_REPORT_FIELDS = [
 
 class PartnerReportSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    # Blank for a report from the web form, which asks none of it.
+    concern = serializers.ChoiceField(
+        choices=PartnerReport.Concern.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = PartnerReport
@@ -40,7 +45,7 @@ class PartnerReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PartnerReportFilter(django_filters.FilterSet):
+class PartnerReportFilter(ApiFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=PartnerReport.Status.choices)
     source = django_filters.ChoiceFilter(choices=PartnerReport.Source.choices)
     sent_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
