@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from awards import notifications, rules
+from awards import notifications, rules, webhooks
 from awards.models import Cycle, Nomination, NominationResult
 from awards.scoring import round2
 from awards.selectors.ranking import (
@@ -217,4 +217,5 @@ def cycle_publish(*, cycle: Cycle, user) -> Cycle:
     cycle.save(update_fields=["status", "published_at", "published_by"])
     audit(user, "awards.cycle.published", cycle, diff(before, cycle))
     notifications.results_published(cycle=cycle)
+    webhooks.results_published(cycle=cycle)
     return cycle

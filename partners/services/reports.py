@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners import notifications, rules
+from partners import notifications, rules, webhooks
 from partners.models import (
     CooperationEvent,
     Enterprise,
@@ -107,6 +107,7 @@ def report_submit(
     for upload in attachments:
         _attach(report, upload)
     notifications.report_status_changed(report=report)
+    webhooks.report_status_changed(report=report)
     return report
 
 
@@ -132,6 +133,7 @@ def _move(report: PartnerReport, status: str, user, action: str, note: str = "")
     report.save(update_fields=["status", "handled_by", "event", "updated_at"])
     audit(user, action, report, {"status": [old_status, status]}, note)
     notifications.report_status_changed(report=report)
+    webhooks.report_status_changed(report=report)
 
 
 @transaction.atomic
