@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.choices import StatusChoices, badges
 from portal.text import SingleLineCharField
+from portal.webhooks.crypto import SECRET_PREFIX
 from portal.webhooks.events import event_label
 from portal.webhooks.querysets import DeliveryQuerySet, EndpointQuerySet
 from portal.webhooks.transport import Failure
@@ -67,6 +68,10 @@ class Endpoint(models.Model):
     @property
     def event_labels(self) -> list[str]:
         return [event_label(code) for code in self.event_types]
+
+    @property
+    def secret_preview(self) -> str:
+        return f"{SECRET_PREFIX}…{self.secret_hint}"
 
     @property
     def is_paused(self) -> bool:

@@ -73,7 +73,8 @@ def test_a_test_delivery_is_signed_and_logged(
     }
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.DELIVERED
-    assert (delivery.attempts, delivery.response_status, delivery.response_excerpt) == (1, 200, "ok")
+    assert (delivery.attempts, delivery.response_status) == (1, 200)
+    assert delivery.response_excerpt == "ok"
     assert delivery.duration_ms is not None and delivery.failure == ""
 
 
@@ -302,7 +303,12 @@ def test_a_success_ends_the_streak(endpoint, manager, django_capture_on_commit_c
 
 
 def test_a_day_of_failures_pauses_the_endpoint_and_tells_its_managers(
-    endpoint, manager, colleague, webhook_receiver, django_capture_on_commit_callbacks
+    endpoint,
+    manager,
+    colleague,
+    webhook_receiver,
+    django_capture_on_commit_callbacks,
+    compiled_catalogue,
 ):
     second_manager = MembershipFactory(
         user=UserFactory(username="partner1c", email="c@example.com", roles=["Partner"]),
@@ -330,7 +336,7 @@ def test_a_day_of_failures_pauses_the_endpoint_and_tells_its_managers(
     # Nothing more goes to it: new events make no delivery; the test waiting is still sent.
     with django_capture_on_commit_callbacks(execute=True):
         report_services.report_submit(user=manager, category="other", description="More.")
-    assert Delivery.objects.filter(endpoint=endpoint).count() == 3
+    assert Delivery.objects.filter(endpoint=endpoint).count() == 2
     assert Delivery.objects.get(pk=waiting.pk).status == Delivery.Status.PENDING
 
 
