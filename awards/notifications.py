@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from awards.models import Assignment, Certificate, Cycle, Nomination, Review
 from partners.notifications import partner_memberships, partner_users
+from portal.auth import person_name
 from portal.clock import today
 from portal.notifications.kinds import notification_kind, readable_date
 from portal.notifications.services import notify, users_with_role
@@ -22,6 +23,10 @@ class Kind(TextChoices):
     PANEL_ASSIGNED = "panel_assigned", gettext_lazy("You are assigned nominees to review")
     SCORING_DEADLINE = "scoring_deadline", gettext_lazy("The scoring deadline is two days away")
     REVIEWS_COMPLETE = "reviews_complete", gettext_lazy("All reviews of a cycle are in")
+    APPROVAL_AWAITED = (
+        "approval_awaited",
+        gettext_lazy("A finalised cycle awaits your approval of its publication"),
+    )
 
 
 # How each kind reads
@@ -85,6 +90,21 @@ def _reviews_complete(p):
     return title, body
 
 
+@notification_kind(Kind.APPROVAL_AWAITED, roles=(Role.SECRETARIAT,))
+def _approval_awaited(p):
+    title = _("The %(year)s results await your approval") % {"year": p["year"]}
+    body = ngettext(
+        "%(name)s finalised the %(year)s award cycle (%(awarded)s awardee). Another member of "
+        "the secretariat must check the results and approve their publication (four eyes): "
+        "you can.",
+        "%(name)s finalised the %(year)s award cycle (%(awarded)s awardees). Another member of "
+        "the secretariat must check the results and approve their publication (four eyes): "
+        "you can.",
+        p["awarded"],
+    ) % {"name": p["finalised_by"], "year": p["year"], "awarded": p["awarded"]}
+    return title, body
+
+
 # Triggers
 
 
@@ -104,6 +124,19 @@ def results_published(*, cycle: Cycle) -> None:
         certificates=Certificate.objects.filter(
             result__nomination__cycle=cycle, status=Certificate.Status.ISSUED
         ).select_related("result__nomination"),
+    )
+
+
+def approval_awaited(*, cycle: Cycle, awarded: int) -> None:
+    """Every other active member of the secretariat, when `cycle` has just been finalised:
+    one of them must approve its publication. Keyed by the finalisation, so a cycle reopened
+    and finalised again asks again."""
+    notify(
+        Kind.APPROVAL_AWAITED,
+        users_with_role(Role.SECRETARIAT).exclude(pk=cycle.finalised_by_id),
+        {"year": cycle.year, "awarded": awarded, "finalised_by": person_name(cycle.finalised_by)},
+        link=reverse("awards:cycle-publish", args=[cycle.year]),
+        key=f"approval_awaited:{cycle.pk}:{cycle.finalised_at.isoformat()}",
     )
 
 

@@ -81,6 +81,7 @@ class CycleQuerySet(models.QuerySet):
 
         active = (
             Nomination.objects.filter(cycle=OuterRef("pk"), status=NominationStatus.ACTIVE)
+            .order_by()  # the default order joins the enterprise for nothing
             .values("cycle")
             .annotate(n=Count("pk"))
             .values("n")

@@ -48,9 +48,10 @@ def category_points_of_counts(
     ({event type: {significance: n}}), as the kept tallies hold them: the same arithmetic."""
     raw = {event_type: Decimal(0) for event_type in rules}
     for event_type, by_significance in counts.items():
-        if event_type in rules:
+        rule = rules.get(event_type)
+        if rule is not None:
             for significance, n in by_significance.items():
-                raw[event_type] += n * rules[event_type].points * multipliers[significance]
+                raw[event_type] += n * rule.points * multipliers[significance]
     return {event_type: min(rules[event_type].cap, total) for event_type, total in raw.items()}
 
 

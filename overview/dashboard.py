@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Assignment, Cycle, Nomination, Review
+from awards.selectors.approvals import Approvals, awaiting_approval
 from awards.selectors.scores import TopEnterprise, top_enterprises
 from partners.filters import AWAITING_VERIFICATION, MY_OPEN_EVENTS, ON_RECORD_STATUSES
 from partners.models import CooperationEvent, Enterprise, EventMonthCount, PartnerReport
@@ -21,6 +22,8 @@ from portal import clock
 
 MONTHS = 24
 TOP_ENTERPRISES = 10
+# The backlog's buckets are counted up to this many events each ("over 1,000").
+BACKLOG_CAP = 1_000
 Status = CooperationEvent.Status
 EDITABLE = CooperationEvent.EDITABLE_STATUSES
 
@@ -47,6 +50,7 @@ def add_months(month: datetime.date, months: int) -> datetime.date:
 class Figure:
     count: int
     url: str
+    more: bool = False  # more than `count` (a capped count): "over 1,000"
 
 
 @dataclass(frozen=True)
@@ -139,22 +143,34 @@ class Backlog:
     my_open: Figure  # the user's own drafts and returned events
 
 
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _capped_count(queryset) -> tuple[int, bool]:
+    """How many rows, up to BACKLOG_CAP, and whether there are more: at most cap + 1 keys are
+    read, so a backlog of 60,000 costs what one of 1,000 does."""
+    cap = BACKLOG_CAP
+    counted = queryset.values("pk")[: cap + 1].count()
+    return min(counted, cap), counted > cap
+
+
 def backlog(user, today: datetime.date) -> Backlog:
     """Submitted events by days since their submission (Hong Kong dates): under 7, 7 to 30,
-    over 30. One aggregate query, and one count of the user's own drafts and returned events.
-    Each bucket's link filters the list by the same submission dates."""
-    submitted = Q(status=Status.SUBMITTED)
+    over 30, each counted up to BACKLOG_CAP; the oldest submission; the user's own drafts and
+    returned events. Each bucket's link filters the list by the same submission dates."""
     week, month = today - datetime.timedelta(days=6), today - datetime.timedelta(days=30)
+    week_start, month_start = _local_midnight(week), _local_midnight(month)
     buckets = [
-        # (label, condition, list filters)
+        # (label, condition, list filters): ranges of submitted_at, the index's key
         (
             _("Under 7 days"),
-            Q(submitted_at__date__gte=week),
+            Q(submitted_at__gte=week_start),
             {"submitted_from": week.isoformat()},
         ),
         (
             _("7 to 30 days"),
-            Q(submitted_at__date__gte=month, submitted_at__date__lt=week),
+            Q(submitted_at__gte=month_start, submitted_at__lt=week_start),
             {
                 "submitted_from": month.isoformat(),
                 "submitted_to": (week - datetime.timedelta(days=1)).isoformat(),
@@ -162,36 +178,42 @@ def backlog(user, today: datetime.date) -> Backlog:
         ),
         (
             _("Over 30 days"),
-            Q(submitted_at__date__lt=month),
+            Q(submitted_at__lt=month_start),
             {"submitted_to": (month - datetime.timedelta(days=1)).isoformat()},
         ),
     ]
     # Each figure from an index alone, not from the history: the submitted events from
-    # event_awaiting_verification, the user's open ones from event_open_by_logger.
+    # event_awaiting_verification (a range of it per bucket), the user's open ones from
+    # event_open_by_logger.
     events = CooperationEvent.objects.visible_to(user)
-    figures = events.filter(submitted).aggregate(
-        submitted=Count("*"),
-        oldest=Min("submitted_at"),
-        **{
-            f"bucket_{index}": Count("submitted_at", filter=condition)
-            for index, (_label, condition, _query) in enumerate(buckets)
-        },
-    )
-    figures["my_open"] = events.filter(logged_by=user, status__in=EDITABLE).count()
+    submitted = events.filter(status=Status.SUBMITTED)
+    counted = [
+        (label, *_capped_count(submitted.filter(condition)), query)
+        for label, condition, query in buckets
+    ]
+    oldest = submitted.order_by("submitted_at").values_list("submitted_at", flat=True).first()
     return Backlog(
-        submitted=Figure(figures["submitted"], _event_list(AWAITING_VERIFICATION)),
+        submitted=Figure(
+            sum(count for _label, count, _more, _query in counted),
+            _event_list(AWAITING_VERIFICATION),
+            more=any(more for _label, _count, more, _query in counted),
+        ),
         buckets=[
             Bucket(
                 label,
                 Figure(
-                    figures[f"bucket_{index}"],
+                    count,
                     _event_list({"status": Status.SUBMITTED, "ordering": "submitted_at", **query}),
+                    more=more,
                 ),
             )
-            for index, (label, _condition, query) in enumerate(buckets)
+            for label, count, more, query in counted
         ],
-        oldest_days=_days_since(figures["oldest"], today),
-        my_open=Figure(figures["my_open"], _event_list(MY_OPEN_EVENTS)),
+        oldest_days=_days_since(oldest, today),
+        my_open=Figure(
+            events.filter(logged_by=user, status__in=EDITABLE).count(),
+            _event_list(MY_OPEN_EVENTS),
+        ),
     )
 
 
@@ -260,7 +282,9 @@ class OpenCycle:
 def _count(queryset, group_by: str) -> Subquery:
     return Coalesce(
         Subquery(
-            queryset.values(group_by).annotate(n=Count("pk")).values("n"),
+            # order_by(): without the models' default orders, which join the enterprise and
+            # the cycle for nothing.
+            queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n"),
             output_field=IntegerField(),
         ),
         0,
@@ -313,6 +337,7 @@ class Dashboard:
     triage: Triage
     top: TopOfWindow | None
     open_cycle: OpenCycle | None
+    approvals: Approvals  # what awaits the user's approval, or their own awaiting another's
 
 
 def staff_dashboard(user, today: datetime.date | None = None) -> Dashboard:
@@ -325,4 +350,5 @@ def staff_dashboard(user, today: datetime.date | None = None) -> Dashboard:
         triage=triage(user, today),
         top=top_of_window(user),
         open_cycle=open_cycle(user, today),
+        approvals=awaiting_approval(user),
     )

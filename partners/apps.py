@@ -22,6 +22,8 @@ AUDIT_ACTIONS = {
     "partners.report.note_added": _("Internal note added"),
     "partners.report.converted": _("Report turned into a cooperation event"),
     "partners.report.closed": _("Report closed"),
+    "partners.report.received_from_system": _("Alert received from a partner's system"),
+    "partners.manifest.imported": _("Manifest imported"),
     "partners.invitation.sent": _("Invitation sent"),
     "partners.invitation.revoked": _("Invitation withdrawn"),
     "partners.invitation.accepted": _("Invitation accepted"),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partners.models import CooperationEvent
+from portal.exports import database_rows
 
 # The columns in order: the key that heads the command's file (issue 1, docs/import.md) and the
 # heading of a download, in the language of the person who asked. The cells keep their codes and
@@ -57,7 +58,7 @@ def event_export_rows(events):
         title,
         value,
         verified_on,
-    ) in events.iterator(chunk_size=5000):
+    ) in database_rows(events):
         yield [
             pk,
             br,
@@ -90,5 +91,6 @@ def import_template_rows():
             _("Case reference and officer notes (staff only)."),
             "1500000.00",
             "1",
+            "2",
         ]
     ]

@@ -46,6 +46,22 @@ class EnterpriseFilter(django_filters.FilterSet):
             Q(name_en__icontains=value) | Q(name_zh__icontains=value) | Q(br_number=value.strip())
         )
 
+    @staticmethod
+    def matching_keys(queryset, value: str):
+        """The keys of `matching`, read as the union of its three conditions: each answered by
+        its own index, where their OR is read by scanning every enterprise (PostgreSQL's
+        estimate for a long name's trigrams prefers it: 13 ms at 10,000 enterprises against
+        under 1 ms)."""
+        keys = [
+            queryset.filter(condition).order_by().values_list("pk", flat=True)
+            for condition in (
+                Q(name_en__icontains=value),
+                Q(name_zh__icontains=value),
+                Q(br_number=value.strip()),
+            )
+        ]
+        return keys[0].union(*keys[1:])
+
 
 class EventOrderingFilter(django_filters.OrderingFilter):
     """One ordering at a time, each ending on the primary key so that pages never overlap.
@@ -78,6 +94,24 @@ class EventOrderingFilter(django_filters.OrderingFilter):
         if not value:
             return qs
         return qs.order_by(*self.ORDER_BY[value[0]])
+
+
+class EventFilterForm(forms.Form):
+    """The event filters' form: a range whose end comes before its start is an error on the
+    end, not a list of "0 events" that looks like an answer."""
+
+    RANGES = (("occurred_from", "occurred_to"), ("submitted_from", "submitted_to"))
+
+    def clean(self):
+        cleaned = super().clean()
+        for start, end in self.RANGES:
+            if cleaned.get(start) and cleaned.get(end) and cleaned[end] < cleaned[start]:
+                self.add_error(
+                    end,
+                    _("This date is before the start of the range (%(start)s).")
+                    % {"start": cleaned[start].isoformat()},
+                )
+        return cleaned
 
 
 class EventFilter(django_filters.FilterSet):
@@ -132,6 +166,7 @@ class EventFilter(django_filters.FilterSet):
     class Meta:
         model = CooperationEvent
         fields = ["q", "event_type", "status", "significance"]
+        form = EventFilterForm
 
     def search(self, queryset, name, value):
         """Events whose title holds the text, or whose enterprise's name does (or is the BR
@@ -147,7 +182,7 @@ class EventFilter(django_filters.FilterSet):
         of an enterprise whose name holds it (read once, in its own small query)."""
         if getattr(self, "_searched", None) != value:
             visible = Enterprise.objects.visible_to(self.request.user)
-            matching = EnterpriseFilter.matching(visible, value).values_list("pk", flat=True)
+            matching = EnterpriseFilter.matching_keys(visible, value)
             self._searched, self._enterprises = value, list(matching)
         return Q(title__icontains=value), Q(enterprise_id__in=self._enterprises)
 

@@ -160,6 +160,12 @@ def may_triage_reports(user, report: PartnerReport | None = None) -> Verdict:
     return never(_("Only officers handle reports from partners."))
 
 
+def may_import_manifests(user) -> Verdict:
+    if has_role(user, Role.OFFICER):
+        return ALLOWED
+    return never(_("Only officers import manifests."))
+
+
 # Colleagues
 
 

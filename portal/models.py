@@ -178,7 +178,9 @@ class FormSubmission(models.Model):
     """A create form sent once (portal/submissions.py): the one-time token of the form as it
     was shown, claimed in the transaction that creates the object, and what it created. The
     unique constraint makes a second claim of the same token, even at the same moment, wait
-    for the first transaction and fail: a double-clicked form creates one object."""
+    for the first transaction and fail: a double-clicked form creates one object. The
+    fingerprint of what was sent catches the same form sent again from a page shown anew
+    (Back, then send again), which carries a new token."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -187,6 +189,7 @@ class FormSubmission(models.Model):
         related_name="+",
     )
     token = models.CharField(_("token"), max_length=64)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True, default="")
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True)
     object_id = models.PositiveBigIntegerField(null=True)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
@@ -197,7 +200,10 @@ class FormSubmission(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "token"], name="form_token_used_once"),
         ]
-        indexes = [models.Index(fields=["user", "created_at"], name="form_submission_age")]
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="form_submission_age"),
+            models.Index(fields=["user", "fingerprint"], name="form_submission_content"),
+        ]
 
     def __str__(self):
         return self.token

@@ -144,21 +144,32 @@ def _cell(value) -> str:
 
 
 def _row(number: int, values: Sequence) -> str:
-    # Text, most of an export, is written here without a call per cell; characters XML cannot
-    # carry are looked for once in the whole row (the markup around the values has none).
+    # Text and whole numbers, most of an export, are written here without a call per cell.
+    # Characters XML cannot carry are looked for in the sheet's buffer, not here (_clean).
     parts = [f'<row r="{number}">']
     for value in values:
-        if type(value) is str and value:
+        kind = type(value)
+        if kind is str:
+            if not value:
+                parts.append("<c/>")
+                continue
             if "&" in value or "<" in value or ">" in value:
                 value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             parts.append(f'<c t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>')
+        elif kind is int:
+            parts.append(f"<c><v>{value}</v></c>")
         else:
             parts.append(_cell(value))
     parts.append("</row>")
-    row = "".join(parts)
-    if _ILLEGAL_XML.search(row):
-        row = _ILLEGAL_XML.sub("", row)
-    return row
+    return "".join(parts)
+
+
+def _clean(xml: str) -> str:
+    """The sheet's XML without the characters XML 1.0 cannot carry (the markup around the
+    values has none): one search per buffer of rows, not one per row."""
+    if _ILLEGAL_XML.search(xml):
+        return _ILLEGAL_XML.sub("", xml)
+    return xml
 
 
 def write_workbook(
@@ -188,11 +199,11 @@ def write_workbook(
                     buffer.append(line)
                     size += len(line)
                     if size >= _FLUSH_CHARS:
-                        part.write("".join(buffer).encode("utf-8"))
+                        part.write(_clean("".join(buffer)).encode("utf-8"))
                         buffer, size = [], 0
                     pending = next(rows, None)
                 buffer.append(_SHEET_END)
-                part.write("".join(buffer).encode("utf-8"))
+                part.write(_clean("".join(buffer)).encode("utf-8"))
         numbers = range(1, sheets + 1)
         names = [title if n == 1 else f"{title} {n}" for n in numbers]
         package.writestr(

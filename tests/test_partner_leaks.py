@@ -28,13 +28,17 @@ from partners.models import (
     EnforcementFlag,
     Enterprise,
     EvidenceFile,
+    Manifest,
+    ManifestLine,
     PartnerReport,
     ReportAttachment,
     ReportNote,
+    ShipmentReference,
 )
 from partners.notifications import Kind as PartnerKind
+from partners.services import alerts, reports
 from partners.services import events as partner_services
-from partners.services import reports
+from partners.services.manifests import MANIFEST_COLUMNS, manifest_import
 from portal.models import Notification
 from portal.notifications.services import notification_email
 from portal.roles import Role, has_role
@@ -166,6 +170,33 @@ def _plant_markers() -> dict:
     _mark(
         ReportAttachment, "original_name", ReportAttachment.objects.exclude(report__enterprise=own)
     )
+
+    # Manifests: customs intelligence, never shown to a partner, not even that its own
+    # reports and alerts matched one. A manifest whose lines match partner1's references
+    # (a web report and an alert from its system), every field of it marked.
+    alerts.alerts_receive(
+        enterprise=own,
+        submitted_by=partner1,
+        system_name="Gate monitor",
+        alerts=[alerts.Alert(description="Seal changed.", containers=["MSCU1234566"])],
+    )
+    references = sorted(
+        set(
+            ShipmentReference.objects.filter(report__enterprise=own).values_list(
+                "reference", flat=True
+            )
+        )
+    )
+    rows = [f"{reference},V,1,CNSHA,HKHKG,goods,consignee" for reference in references]
+    manifest = manifest_import(
+        data=io.BytesIO(("\n".join([",".join(MANIFEST_COLUMNS), *rows]) + "\n").encode()),
+        file_name="manifest.csv",
+        user=officer,
+    )
+    counts["manifest.matched"] = manifest.matched
+    _mark(Manifest, "file_name")
+    for field in ("declared_goods", "consignee", "vessel_or_flight"):
+        counts[f"manifest_line.{field}"] = _mark(ManifestLine, field)
 
     # The award side: the panel's comments, the secretariat's reasons and rationales.
     counts["review.comment"] = _mark(Review, "comment")
@@ -395,6 +426,17 @@ def test_no_marker_nor_other_enterprise_appears_on_any_page_or_download(crawl, m
     forbidden = _other_enterprises_names(marked["enterprise"])
     leaks = [leak for label, text in crawl.texts for leak in _leaks(label, text, forbidden)]
     assert leaks == []
+
+
+def test_no_page_says_that_partner1s_reports_matched_a_manifest(crawl, marked):
+    assert marked["counts"]["manifest.matched"] >= 2  # its web report(s) and its alert
+    said = [
+        label
+        for label, text in crawl.texts
+        for words in ("Matches a manifest", "與艙單相符", "Matches in manifests", "與艙單不符")
+        if words in text
+    ]
+    assert said == []
 
 
 def test_no_marker_appears_in_any_email_to_partner1(marked, django_capture_on_commit_callbacks):

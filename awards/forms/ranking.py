@@ -101,11 +101,22 @@ class DecisionForm(forms.Form):
     )
 
     @classmethod
-    def for_nomination(cls, nomination, data=None, *, pending=False) -> "DecisionForm":
+    def for_nomination(
+        cls, nomination, data=None, *, pending=False, draft: dict | None = None
+    ) -> "DecisionForm":
+        """`draft`: what the secretariat sent for this nominee when it was refused (its
+        "awarded" and "rationale"), shown again in place of the saved decision."""
         initial = {"rationale": nomination.decision_rationale}
         if nomination.awarded is not None:
             initial["awarded"] = "yes" if nomination.awarded else "no"
+        if draft is not None:
+            initial["rationale"] = draft.get("rationale", "")
+            if draft.get("awarded") in ("yes", "no"):
+                initial["awarded"] = draft["awarded"]
+            else:
+                initial.pop("awarded", None)
         form = cls(data, initial=initial, prefix=f"n{nomination.pk}")
+        form.refusal = draft.get("refusal", "") if draft else ""
         if pending:
             # Below the quorum a nominee is not ranked, so it cannot be awarded.
             form.fields["awarded"].choices = [("no", _("Not awarded"))]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext as _
 
 from awards.models import (
@@ -184,9 +184,16 @@ def state_counts(user, cycles: list[Cycle]) -> dict[int, dict[str, int]]:
     return counts
 
 
+# Done: nothing left for the member to do on the nominee (submitted, or recused).
+DONE = STATE_CONDITIONS["submitted"] | STATE_CONDITIONS["recused"]
+
+
 def nominee_rows(user, cycle: Cycle, search: str = "", state: str = ""):
-    """The member's nominees in `cycle` by name, with their enterprise and review: those whose
-    English or Chinese name holds `search` (or whose BR number it is), in `state` if given."""
+    """The member's nominees in `cycle`, with their enterprise and review: what is left to do
+    (to declare, to review) first, then the done ones, each part by name (a member with a
+    hundred nominees finds their to-do on the first page, not after the alphabet). Those whose
+    English or Chinese name holds `search` (or whose BR number it is), in `state` if given.
+    Each row has `is_done`."""
     rows = _own_assignments(user, [cycle])
     if search:
         rows = rows.filter(
@@ -196,8 +203,14 @@ def nominee_rows(user, cycle: Cycle, search: str = "", state: str = ""):
         )
     if state in STATE_CONDITIONS:
         rows = rows.filter(STATE_CONDITIONS[state])
-    return rows.select_related("nomination__enterprise", "review").order_by(
-        "nomination__enterprise__name_en", "pk"
+    return (
+        rows.select_related("nomination__enterprise", "review")
+        .annotate(
+            is_done=Case(
+                When(DONE, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+        .order_by("is_done", "nomination__enterprise__name_en", "pk")
     )
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db import connections
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from awards import scoring
 from awards.models import CooperationTally, Cycle, Nomination, Review, ReviewScore
@@ -24,6 +25,7 @@ from partners.models import CooperationEvent
 
 ZERO = Decimal(0)
 Counts = dict[str, dict[str, int]]  # event type -> significance -> verified events
+SIGNIFICANCES = CooperationEvent.Significance.values
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,13 @@ class PanelNumbers(NamedTuple):
 
 
 NO_REVIEWS = PanelNumbers(0, ZERO)
+
+
+def in_event_type_order(codes) -> list[str]:
+    """`codes` in the order of CooperationEvent.EventType, the order of every table of
+    categories (the ranking's columns, the cycle's rules); a code no longer a type last."""
+    order = {code: index for index, code in enumerate(CooperationEvent.EventType.values)}
+    return sorted(codes, key=lambda code: (order.get(code, len(order)), code))
 
 
 def cycle_rules(cycle: Cycle, rules=None) -> dict[str, scoring.Rule]:
@@ -110,14 +119,28 @@ def event_counts(cycle: Cycle, enterprise_ids=None) -> dict[int, Counts]:
     if enterprise_ids is not None:
         events = events.filter(enterprise_id__in=enterprise_ids)
     counts: dict[int, Counts] = defaultdict(dict)
-    rows = (
-        events.values("enterprise_id", "event_type", "significance")
-        .annotate(n=Count("pk"))
+    # One row per enterprise and type with a count per significance: a third of the rows of
+    # grouping by significance too (at 2,000 nominees, 14,000 rows to read, not 42,000).
+    per_significance = {
+        f"n_{significance}": Count("pk", filter=Q(significance=significance))
+        for significance in SIGNIFICANCES
+    }
+    grouped = (
+        events.values("enterprise_id", "event_type")
+        .annotate(**per_significance)
         .order_by()
-        .values_list("enterprise_id", "event_type", "significance", "n")
+        .values_list("enterprise_id", "event_type", *per_significance)
     )
-    for enterprise_id, event_type, significance, n in rows:
-        counts[enterprise_id].setdefault(event_type, {})[significance] = n
+    # Read with the database cursor: the counts are integers already, and the ORM's converter
+    # per value is a third of the Python time at 14,000 rows.
+    sql, params = grouped.query.sql_with_params()
+    with connections[grouped.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for enterprise_id, event_type, *numbers in rows:
+        counts[enterprise_id][event_type] = {
+            significance: n for significance, n in zip(SIGNIFICANCES, numbers, strict=True) if n
+        }
     return dict(counts)
 
 
@@ -240,17 +263,28 @@ def _scored(cycle, nominations, counts, panel, rules) -> list[ScoredNomination]:
 def awarded_streaks(cycle: Cycle, enterprise_ids) -> dict[int, int]:
     """Streak per enterprise (docs/scoring.md): consecutive cycles, ending with `cycle`, in
     which it was awarded. Earlier cycles count by their frozen results; `cycle` itself by its
-    frozen result once finalised, else by the secretariat's current decision. One query."""
+    frozen result once finalised, else by the secretariat's current decision; while that is
+    not taken yet, the streak is the one it comes into `cycle` with (a three-time winner not
+    decided yet reads 3, not 0). One query."""
     enterprise_ids = list(enterprise_ids)
     cycles = list(Cycle.objects.filter(year__lte=cycle.year).order_by("year"))
-    awarded = {
-        (cycle_id, enterprise_id): bool(result_awarded if result_awarded is not None else decision)
-        for cycle_id, enterprise_id, result_awarded, decision in Nomination.objects.filter(
-            cycle__in=cycles, enterprise_id__in=enterprise_ids, status=Nomination.Status.ACTIVE
-        ).values_list("cycle_id", "enterprise_id", "result__awarded", "awarded")
-    }
+    awarded, undecided = {}, set()
+    for cycle_id, enterprise_id, result_awarded, decision in Nomination.objects.filter(
+        cycle__in=cycles, enterprise_id__in=enterprise_ids, status=Nomination.Status.ACTIVE
+    ).values_list("cycle_id", "enterprise_id", "result__awarded", "awarded"):
+        awarded[(cycle_id, enterprise_id)] = bool(
+            result_awarded if result_awarded is not None else decision
+        )
+        if cycle_id == cycle.pk and result_awarded is None and decision is None:
+            undecided.add(enterprise_id)
     return {
-        enterprise_id: scoring.streak([awarded.get((c.pk, enterprise_id), False) for c in cycles])
+        enterprise_id: scoring.streak(
+            [
+                awarded.get((c.pk, enterprise_id), False)
+                for c in cycles
+                if not (c.pk == cycle.pk and enterprise_id in undecided)
+            ]
+        )
         for enterprise_id in enterprise_ids
     }
 

@@ -204,6 +204,7 @@ def cycle_finalise(*, cycle: Cycle, user) -> Cycle:
         )
         % {"awarded": awarded, "n": len(ranking.rows)},
     )
+    notifications.approval_awaited(cycle=cycle, awarded=awarded)
     return cycle
 
 

@@ -30,14 +30,17 @@ VERIFICATION_CODE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 def _private(view):
     """The verification code in the address is a secret: keep these pages out of search
-    engines, caches and other sites' Referer headers."""
+    engines, caches and other sites' Referer headers. `same-origin`, not `no-referrer`: under
+    no-referrer a browser posts the page's forms (the serial and code, the language switch)
+    with `Origin: null`, which the CSRF check refuses; same-origin sends the address only to
+    this site, which has it already."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex"
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return wrapper
@@ -198,12 +201,11 @@ def certificate_generate(request, year):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        # A started run says nothing here: its panel on the page tells how far it is, where a
+        # message written now would still say "being generated" once the run is over (without
+        # a broker it is over before the page loads).
         if run is None:
             messages.info(request, _("Every award of this cycle has its certificate."))
-        else:
-            messages.success(
-                request, _("Certificates are being generated; this page follows their progress.")
-            )
     return redirect("awards:certificate-list", year=cycle.year)
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -29,7 +29,13 @@ from awards.views import cycle_from_url
 from portal.auth import recent_auth_required
 from portal.exports import FORMATS, export_table
 from portal.roles import Role, role_required
-from portal.shortcuts import paginate, query_without_page, refusal_reported, send_download
+from portal.shortcuts import (
+    paginate,
+    query_without_page,
+    refusal_message,
+    refusal_reported,
+    send_download,
+)
 
 User = get_user_model()
 
@@ -129,16 +135,37 @@ def ranking_export(request, year):
 # Decisions
 
 
+# A refused decision's choice and rationale, kept in the session for the page the refusal
+# redirects to (one at a time, read once): the secretariat corrects it instead of starting over.
+DECISION_DRAFT = "awards.decision_draft"
+
+
+def _keep_draft(request, nomination, form, refusal: str) -> None:
+    request.session[DECISION_DRAFT] = {
+        "pk": nomination.pk,
+        "awarded": form.data.get(form.add_prefix("awarded"), ""),
+        "rationale": form.data.get(form.add_prefix("rationale"), "")[:2000],
+        "refusal": refusal,
+    }
+
+
 @role_required(Role.SECRETARIAT)
 def decision_list(request, year):
     cycle = cycle_from_url(request, year)
     shown = _ranking_page(request, cycle)
     ranking = shown["ranking"]
     editable = cycle.status == Cycle.Status.REVIEW
+    draft = request.session.pop(DECISION_DRAFT, None) or {}
     rows = [
         (
             row,
-            DecisionForm.for_nomination(row.nomination, pending=row.pending) if editable else None,
+            DecisionForm.for_nomination(
+                row.nomination,
+                pending=row.pending,
+                draft=draft if draft.get("pk") == row.nomination.pk else None,
+            )
+            if editable
+            else None,
         )
         for row in ranking.rows
     ]
@@ -168,20 +195,24 @@ def decision_update(request, year, pk):
     )
     form = DecisionForm.for_nomination(nomination, request.POST)
     if not form.is_valid():
-        messages.error(
-            request,
-            _("Choose awarded or not awarded for %(enterprise)s.")
-            % {"enterprise": nomination.enterprise.name},
-        )
+        refusal = _("Choose awarded or not awarded for %(enterprise)s.") % {
+            "enterprise": nomination.enterprise.name
+        }
+        messages.error(request, refusal)
+        _keep_draft(request, nomination, form, refusal)
         return redirect(_decisions_url(cycle, nomination, request))
-    with refusal_reported(request) as outcome:
+    try:
         services.nomination_decide(
             nomination=nomination,
             user=request.user,
             awarded=form.cleaned_data["awarded"],
             rationale=form.cleaned_data["rationale"],
         )
-    if outcome.ok:
+    except ValidationError as error:
+        refusal = refusal_message(error)
+        messages.error(request, refusal)
+        _keep_draft(request, nomination, form, refusal)
+    else:
         messages.success(
             request,
             _("Decision on %(enterprise)s saved.") % {"enterprise": nomination.enterprise.name},

@@ -30,6 +30,7 @@ from portal.audit import audit
 from portal.auth import person_name
 from portal.roles import Role
 from portal.rules import require
+from portal.submissions import submission_forget
 from portal.text import one_line
 
 User = get_user_model()
@@ -153,6 +154,8 @@ def invitation_revoke(*, user, invitation: Invitation) -> Invitation:
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     audit(user, "partners.invitation.revoked", invitation)
+    # Withdrawn, the invitation may be sent again to the same address at once.
+    submission_forget(created=invitation)
     return invitation
 
 

@@ -127,6 +127,30 @@ def test_generating_from_the_page_issues_the_missing_certificates(
     assert 'hx-trigger="every 2s"' not in page.text
 
 
+def test_a_finished_generation_is_not_said_to_be_under_way(
+    secretariat_client, world, django_capture_on_commit_callbacks
+):
+    """Issue 14, item 8: "Certificates are being generated…" stood beside "Finished: every
+    certificate is ready." The panel alone tells how far a run is."""
+    with django_capture_on_commit_callbacks(execute=True):
+        secretariat_client.post(reverse("awards:certificate-generate", args=[2024]))
+    response = secretariat_client.get(list_url())
+
+    statuses = [str(message) for message in response.context["messages"]]
+    assert statuses == []
+    assert "being generated" not in response.text
+    assert "Finished: every certificate is ready." in response.text
+
+
+def test_a_generation_under_way_is_followed_by_its_panel(secretariat_client, world):
+    response = secretariat_client.post(
+        reverse("awards:certificate-generate", args=[2024]), follow=True
+    )
+
+    assert [str(message) for message in response.context["messages"]] == []
+    assert "Generating… this panel updates itself." in response.text
+
+
 def test_the_progress_panel_polls_while_jobs_are_queued(secretariat_client, world):
     response = secretariat_client.post(reverse("awards:certificate-generate", args=[2024]))
     run = CertificateRun.objects.exclude(pk=world.run.pk).get()  # queued: nothing committed

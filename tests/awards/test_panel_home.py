@@ -67,8 +67,8 @@ def test_each_cycle_lists_the_members_nominees_with_counts_and_days_left(client,
     [entry] = response.context["cycles"]
     assert [(a.nomination.enterprise.name_en, a.declaration) for a in entry.assignments] == [
         ("Alpha Cargo", "pending"),
-        ("Beta Freight", "conflict"),
-        ("Delta Sea", "no_conflict"),
+        ("Delta Sea", "no_conflict"),  # to do first: to declare, to review
+        ("Beta Freight", "conflict"),  # then done: recused, submitted
         ("Gamma Air", "no_conflict"),
     ]
     assert (entry.to_declare, entry.to_review, entry.submitted) == (1, 1, 1)
@@ -134,9 +134,16 @@ def test_a_member_with_many_nominees_sees_a_page_with_the_counts_of_all(client, 
 
     response = _home(client, panel_member)
     [entry] = response.context["cycles"]
-    assert [a.nomination.enterprise.name_en for a in entry.assignments][:2] == [
+    # The six left to declare first, then the 54 submitted, each part by name.
+    assert [a.nomination.enterprise.name_en for a in entry.assignments][:8] == [
         "Nominee 000",
+        "Nominee 010",
+        "Nominee 020",
+        "Nominee 030",
+        "Nominee 040",
+        "Nominee 050",
         "Nominee 001",
+        "Nominee 002",
     ]
     assert len(entry.assignments) == NOMINEES_PAGE == 25
     assert (entry.to_declare, entry.to_review, entry.submitted, entry.nominees) == (6, 0, 54, 60)
@@ -145,6 +152,38 @@ def test_a_member_with_many_nominees_sees_a_page_with_the_counts_of_all(client, 
     last = client.get(reverse("awards:panel-home") + "?page=3").context["cycles"][0]
     assert [a.nomination.enterprise.name_en for a in last.assignments][-1] == "Nominee 059"
     assert len(last.assignments) == 10
+
+
+def test_the_members_to_do_comes_first_then_what_is_done(client, panel_member):
+    cycle = _cycle(2024, Cycle.Status.REVIEW)
+    submitted_review(_nominee(cycle, "Alpha Submitted"), panel_member, [5, 5])
+    AssignmentFactory(
+        nomination=_nominee(cycle, "Beta Recused"),
+        member=panel_member,
+        declaration="conflict",
+        conflict_reason="Kin.",
+    )
+    AssignmentFactory(nomination=_nominee(cycle, "Gamma To Declare"), member=panel_member)
+    _draft_review(_nominee(cycle, "Delta Draft"), panel_member, [4, 4])
+    AssignmentFactory(
+        nomination=_nominee(cycle, "Epsilon Not Started"),
+        member=panel_member,
+        declaration="no_conflict",
+    )
+
+    response = _home(client, panel_member)
+    [entry] = response.context["cycles"]
+    assert [(a.nomination.enterprise.name_en, a.is_done) for a in entry.assignments] == [
+        ("Delta Draft", False),
+        ("Epsilon Not Started", False),
+        ("Gamma To Declare", False),
+        ("Alpha Submitted", True),
+        ("Beta Recused", True),
+    ]
+    page = response.text
+    assert page.index("Left to do") < page.index("Delta Draft") < page.index(">Done<")
+    assert page.index(">Done<") < page.index("Alpha Submitted")
+    assert page.count('class="table-light nominee-group"') == 2
 
 
 def test_a_member_finds_a_nominee_by_name_or_by_what_is_left_to_do(client, panel_member):

@@ -25,7 +25,9 @@ REASON = "The Chinese name was misspelt on the first issue."
 PRIVATE_HEADERS = {
     "X-Robots-Tag": "noindex",
     "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
+    # Not no-referrer: under it a browser posts the forms with `Origin: null`, refused by the
+    # CSRF check (tests/browser/test_verification.py).
+    "Referrer-Policy": "same-origin",
 }
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from awards.models import Cycle, Nomination, Review
 from awards.selectors.scores import score_nominations
+from overview import dashboard as dashboard_module
 from overview.dashboard import add_months
 from partners.models import CooperationEvent, Enterprise, PartnerReport
 from tests.awards.factories import (
@@ -201,6 +202,19 @@ def test_the_officer_sees_their_own_drafts_and_returned_events_only(
     # The verifier logs nothing: no such figure on their dashboard.
     response, _dashboard_ = _dashboard(client, verifier)
     assert 'id="my-open"' not in response.text
+
+
+def test_a_backlog_over_the_cap_says_over_and_reads_no_more(
+    client, verifier, backlog_world, monkeypatch
+):
+    # 2 events in each bucket: capped at 1, each says "over 1", and so does the total.
+    monkeypatch.setattr(dashboard_module, "BACKLOG_CAP", 1)
+    response, dashboard = _dashboard(client, verifier)
+    backlog = dashboard.backlog
+    assert [(b.figure.count, b.figure.more) for b in backlog.buckets] == [(1, True)] * 3
+    assert (backlog.submitted.count, backlog.submitted.more) == (3, True)
+    assert backlog.oldest_days == 45
+    assert '<span class="fs-2 fw-bold">over 3</span>' in response.text
 
 
 def test_an_empty_backlog_has_no_oldest(client, verifier):
@@ -465,10 +479,11 @@ def _world(size: str, open_cycle: bool, officer, verifier, secretariat, partner_
             submitted_review(NominationFactory(cycle=cycle, enterprise=firm), member, [5, 6])
 
 
-# session, user (with the unread notifications), roles; events per month; backlog (the
-# submitted events, then the user's own open ones: each from its own index); triage; current
-# cycle, top enterprises (kept tallies); open cycle (none for the officer: no query).
-QUERIES = {"secretariat": 10, "officer": 9}
+# session, user (with the unread notifications), roles; events per month; backlog (three
+# capped counts of the submitted events and the oldest, then the user's own open ones: each
+# from its own index); triage; current cycle, top enterprises (kept tallies); open cycle and
+# what awaits approval (none for the officer: no query).
+QUERIES = {"secretariat": 14, "officer": 12}
 
 
 @pytest.mark.parametrize("open_cycle", [True, False], ids=["open-cycle", "no-open-cycle"])

@@ -1,19 +1,24 @@
 """A create form sent twice creates one object (portal/submissions.py): a new event, a
 partner's report, an invitation to a colleague. Sent twice in a row, the second sending is
 taken to what the first created; sent twice at the same moment (two threads, two database
-connections, PostgreSQL), one object all the same."""
+connections, PostgreSQL), one object all the same; sent again from the page shown anew (Back,
+then send: a new token, the same content), one object too."""
 
+import datetime
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from partners.models import CooperationEvent, Invitation, Membership, PartnerReport
 from portal.models import FormSubmission
 from portal.submissions import ALREADY_SENT
 from tests.concurrency import run_at_once
 from tests.factories import UserFactory
+from tests.upload_files import pdf
 
 NEW_EVENT = reverse("partners:event-create")
 NEW_REPORT = reverse("partners:report-submit")
@@ -80,12 +85,103 @@ def test_a_new_event_form_sent_twice_makes_one_draft_and_shows_it(client, office
 
 
 @pytest.mark.django_db
-def test_two_new_event_forms_make_two_drafts(client, officer, enterprise):
+def test_two_new_event_forms_with_different_content_make_two_drafts(client, officer, enterprise):
     client.force_login(officer)
     client.post(NEW_EVENT, _event(enterprise, _token(client, NEW_EVENT)))
-    client.post(NEW_EVENT, _event(enterprise, _token(client, NEW_EVENT)))
+    client.post(NEW_EVENT, {**_event(enterprise, _token(client, NEW_EVENT)), "title": "Another"})
 
     assert CooperationEvent.objects.count() == 2
+
+
+# Sent again from the page shown anew: Back shows the form again with what was typed in it
+# (the browser restores the fields) but a new token (browsers do not restore hidden fields).
+
+
+@pytest.mark.django_db
+def test_a_report_sent_again_after_going_back_is_received_once(client, partner_user):
+    client.force_login(partner_user)
+    client.post(NEW_REPORT, _report(_token(client, NEW_REPORT)))
+
+    again = client.post(NEW_REPORT, _report(_token(client, NEW_REPORT)), follow=True)
+
+    report = PartnerReport.objects.get()
+    assert again.redirect_chain == [(report.get_partner_url(), 302)]
+    assert _messages(again)[-1] == str(ALREADY_SENT)
+    assert FormSubmission.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_report_sent_again_after_going_back_without_its_attachment_is_received_once(
+    client, partner_user
+):
+    """The file input is not restored by the browser: the same text is the same report."""
+    client.force_login(partner_user)
+    with_file = {
+        **_report(_token(client, NEW_REPORT)),
+        "attachments": SimpleUploadedFile("ticket.pdf", pdf(), "application/pdf"),
+    }
+    client.post(NEW_REPORT, with_file)
+
+    client.post(NEW_REPORT, _report(_token(client, NEW_REPORT)))
+
+    assert PartnerReport.objects.get().attachments.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_report_with_other_words_is_another_report(client, partner_user):
+    client.force_login(partner_user)
+    client.post(NEW_REPORT, _report(_token(client, NEW_REPORT)))
+    other = {**_report(_token(client, NEW_REPORT)), "description": "A fourth container."}
+    client.post(NEW_REPORT, other)
+
+    assert PartnerReport.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_same_report_an_hour_later_is_another_report(client, partner_user):
+    client.force_login(partner_user)
+    client.post(NEW_REPORT, _report(_token(client, NEW_REPORT)))
+    FormSubmission.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=61))
+
+    client.post(NEW_REPORT, _report(_token(client, NEW_REPORT)))
+
+    assert PartnerReport.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_new_event_sent_again_after_going_back_makes_one_draft(client, officer, enterprise):
+    client.force_login(officer)
+    client.post(NEW_EVENT, _event(enterprise, _token(client, NEW_EVENT)))
+
+    again = client.post(NEW_EVENT, _event(enterprise, _token(client, NEW_EVENT)), follow=True)
+
+    event = CooperationEvent.objects.get()
+    assert again.redirect_chain == [(event.get_absolute_url(), 302)]
+    assert _messages(again)[-1] == str(ALREADY_SENT)
+
+
+@pytest.mark.django_db
+def test_an_invitation_sent_again_after_going_back_is_sent_once(client, manager, mailoutbox):
+    client.force_login(manager)
+    client.post(INVITE, _invitation(_token(client, INVITE)))
+
+    again = client.post(INVITE, _invitation(_token(client, INVITE)), follow=True)
+
+    assert Invitation.objects.count() == 1
+    assert len(mailoutbox) == 1
+    assert _messages(again)[-1] == str(ALREADY_SENT)
+
+
+@pytest.mark.django_db
+def test_an_invitation_withdrawn_may_be_sent_again_at_once(client, manager, mailoutbox):
+    client.force_login(manager)
+    client.post(INVITE, _invitation(_token(client, INVITE)))
+    client.post(reverse("partners:invitation-revoke", args=[Invitation.objects.get().pk]))
+
+    client.post(INVITE, _invitation(_token(client, INVITE)))
+
+    assert Invitation.objects.count() == 2
+    assert len(mailoutbox) == 2
 
 
 @pytest.mark.django_db

@@ -546,6 +546,8 @@ def test_every_kind_renders_in_both_languages(kind, partner_user):
         "oldest": "2025-10-01",
         "url": "https://hooks.example.com/eepa",
         "failing_since": "2025-10-02",
+        "awarded": 18,
+        "finalised_by": "Mei-ling Chan",
     }
     notification = Notification(recipient=partner_user, kind=kind, params=params)
     for language in ("en", "zh-hant"):
