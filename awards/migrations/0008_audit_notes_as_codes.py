@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("awards", "0007_single_line_text_fields"),
         ("partners", "0014_invitation_language"),
-        ("portal", "0010_audit_note_params"),
+        ("portal", "0011_audit_note_params"),
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0009_form_submission_fingerprint'),
+        ('portal', '0010_api_keys'),
     ]
 
     operations = [
