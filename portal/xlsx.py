@@ -13,8 +13,8 @@ evaluates it as a formula, whatever it starts with. Characters that XML 1.0 cann
 import datetime
 import re
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import BinaryIO
 from xml.sax.saxutils import quoteattr
