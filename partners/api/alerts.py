@@ -59,7 +59,8 @@ class Line(Text):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("allow_blank", True)
-        kwargs.setdefault("default", "")
+        if not kwargs["required"]:
+            kwargs.setdefault("default", "")
         super().__init__(validators=[validate_single_line], **kwargs)
 
 
@@ -209,6 +210,8 @@ def _item_errors(detail) -> list[dict]:
     """The batch's errors, each with the index of its alert ("alerts.3.port": index 3)."""
     errors = field_errors(detail)
     for error in errors:
+        # A list's or an alert's own error is the list's or the alert's ("alerts.4").
+        error["field"] = error["field"].removesuffix(".non_field_errors")
         parts = error["field"].split(".")
         if len(parts) > 1 and parts[0] == "alerts" and parts[1].isdigit():
             error["index"] = int(parts[1])

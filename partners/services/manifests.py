@@ -148,7 +148,8 @@ def _parse_row(number: int, row: dict) -> tuple[ManifestLine | None, list[Import
             try:
                 values["reference"] = normalise_reference(values["reference"])
             except ValidationError as error:
-                problem("reference", error.messages[0])
+                for message in error.messages:
+                    problem("reference", message)
     for column in ("port_of_loading", "port_of_discharge"):
         if values.get(column):
             try:
