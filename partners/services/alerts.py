@@ -69,8 +69,9 @@ def alerts_receive(
             port=alert.port,
             observed_at=alert.observed_at,
         )
-        # The fields' own validators (one line, UN/LOCODE); no query is made.
-        report.clean_fields()
+        # The fields' own validators (one line, UN/LOCODE), without a query: the related rows
+        # are the request's own (a query each made a batch of 500 take 6 s more).
+        report.clean_fields(exclude=["enterprise", "submitted_by", "handled_by", "event"])
         reports.append(report)
     PartnerReport.objects.bulk_create(reports, batch_size=manifests.WRITE_BATCH)
     for report, alert in zip(reports, alerts, strict=True):

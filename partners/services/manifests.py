@@ -226,7 +226,7 @@ def match_reports(references: dict[int, list[str]]) -> int:
 def lines_matching(references: list[str]):
     """The manifest lines of these normalised references (the matching's one query, in
     EXPLAIN by the benchmark: an index scan on manifest_line_reference_idx)."""
-    return ManifestLine.objects.filter(reference__in=references)
+    return ManifestLine.objects.filter(reference__in=references).order_by()
 
 
 def references_record(reports: Iterable[PartnerReport]) -> dict[int, list[str]]:

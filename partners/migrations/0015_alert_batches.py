@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0013_manifests_and_alerts'),
+        ('partners', '0014_invitation_language'),
         ('portal', '0010_api_keys'),
     ]
 
