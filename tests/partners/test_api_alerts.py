@@ -200,7 +200,8 @@ def test_errors_are_in_the_language_asked_for(client):
         400,
     )
     assert [e["detail"] for e in body["errors"]] == [
-        "CSQU3054384 不是有效的貨櫃編號：其校驗碼（最後一位數字）為 4，但 CSQU305438 的校驗碼應為 3。"
+        "CSQU3054384 不是有效的貨櫃編號：其校驗碼（最後一位數字）為 4，"
+        "但 CSQU305438 的校驗碼應為 3。"
     ]
 
 
