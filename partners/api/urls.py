@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from partners.api import enterprises, events, reports
+from partners.api import alerts, enterprises, events, reports
 
 urlpatterns = [
+    path("alerts/", alerts.alerts_create, name="api-alerts"),
     # A partner's system reads back its own (docs/api.md, "Reading back").
     path("reports/", reports.PartnerReportList.as_view(), name="api-reports"),
     path("reports/<int:pk>/", reports.PartnerReportDetail.as_view(), name="api-report"),
