@@ -87,8 +87,9 @@ def panel_alternate_remove(*, cycle: Cycle, member, user) -> None:
 
 
 def quorum_keep(*, cycle: Cycle, nominations=None) -> list[Assignment]:
-    """Give the nominees (`nominations`, else all the cycle's active ones) whose members
-    without a declared conflict are fewer than the quorum the cycle's alternates they lack,
+    """Give the nominees (`nominations`, else all the cycle's active ones) whom declared
+    conflicts leave with fewer members without a conflict than the quorum the cycle's
+    alternates they lack (a nominee merely not assigned yet is left to "Assign the panel"),
     the least loaded first; tell each alternate, and tell the secretariat of every nominee
     still below the quorum once no alternate is left. The caller holds the cycle's lock
     (ensure_cycle_editable), so two conflicts declared at once are handled one after the
@@ -99,8 +100,11 @@ def quorum_keep(*, cycle: Cycle, nominations=None) -> list[Assignment]:
     nominations = (
         (nominations if nominations is not None else Nomination.objects.filter(cycle=cycle))
         .active()
-        .annotate(counting=Count("assignments", filter=active))
-        .filter(counting__lt=cycle.quorum)
+        .annotate(
+            counting=Count("assignments", filter=active),
+            recused=Count("assignments", filter=Q(assignments__declaration=Declaration.CONFLICT)),
+        )
+        .filter(counting__lt=cycle.quorum, recused__gt=0)
         .select_related("enterprise")
         .order_by("pk")
     )
@@ -235,7 +239,11 @@ def assignments_create(
     short = panel_planning.below_quorum(
         nominations, members, quorum=cycle.quorum, pairs=pairs + plan, recused=recused
     )
-    for shortfall in short:  # the whole secretariat, not only the one assigning
+    conflicted = {n for n, _m, declaration in existing if declaration == Declaration.CONFLICT}
+    for shortfall in short:
+        if shortfall.nominee not in conflicted:
+            continue  # too few members for anyone: the one assigning is told on the page
+        # Conflicts: the whole secretariat is told, not only the one assigning.
         notifications.quorum_short(
             cycle=cycle,
             nomination=nominations[shortfall.nominee],

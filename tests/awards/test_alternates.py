@@ -299,6 +299,20 @@ def test_adding_an_alternate_fixes_a_nominee_below_the_quorum_at_once(cycle, mem
     assert not quorum_alert(cycle)
 
 
+@pytest.mark.django_db
+def test_an_alternate_added_before_the_assignment_is_not_assigned_anything(
+    cycle, members, secretariat
+):
+    alpha = _nominee(cycle, "Alpha")  # not assigned yet: below the quorum, but no conflict
+    AssignmentFactory(nomination=alpha, member=members[0])
+    alternate = UserFactory(username="alternate1", roles=["Panel"])
+
+    panel_alternate_add(cycle=cycle, member=alternate, user=secretariat)
+
+    assert _assigned(alpha) == [("panel1", "no_conflict")]
+    assert _sent(Kind.PANEL_ASSIGNED) == [] and _sent(Kind.QUORUM_SHORT) == []
+
+
 # Two conflicts declared at once
 
 
