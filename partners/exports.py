@@ -91,5 +91,6 @@ def import_template_rows():
             _("Case reference and officer notes (staff only)."),
             "1500000.00",
             "1",
+            "2",
         ]
     ]

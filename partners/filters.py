@@ -96,6 +96,24 @@ class EventOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*self.ORDER_BY[value[0]])
 
 
+class EventFilterForm(forms.Form):
+    """The event filters' form: a range whose end comes before its start is an error on the
+    end, not a list of "0 events" that looks like an answer."""
+
+    RANGES = (("occurred_from", "occurred_to"), ("submitted_from", "submitted_to"))
+
+    def clean(self):
+        cleaned = super().clean()
+        for start, end in self.RANGES:
+            if cleaned.get(start) and cleaned.get(end) and cleaned[end] < cleaned[start]:
+                self.add_error(
+                    end,
+                    _("This date is before the start of the range (%(start)s).")
+                    % {"start": cleaned[start].isoformat()},
+                )
+        return cleaned
+
+
 class EventFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     event_type = django_filters.ChoiceFilter(
@@ -148,6 +166,7 @@ class EventFilter(django_filters.FilterSet):
     class Meta:
         model = CooperationEvent
         fields = ["q", "event_type", "status", "significance"]
+        form = EventFilterForm
 
     def search(self, queryset, name, value):
         """Events whose title holds the text, or whose enterprise's name does (or is the BR

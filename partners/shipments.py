@@ -8,6 +8,9 @@ from django.utils.translation import gettext as _
 
 # Owner code (3 letters), category identifier (U, J or Z), serial number (6 digits), check digit.
 CONTAINER = re.compile(r"^[A-Z]{3}[UJZ]\d{7}$")
+# The shape of one (4 letters and 7 digits), whatever its category letter: what is wrong with a
+# reference of this shape is said precisely (the category, the check digit).
+CONTAINER_SHAPE = re.compile(r"^[A-Z]{4}\d{7}$")
 # Airline prefix (3 digits), serial number (7 digits), check digit.
 AIR_WAYBILL = re.compile(r"^\d{11}$")
 # Separators people type inside a reference: "MSCU 123456-7", "176-1234 5675".
@@ -46,16 +49,49 @@ def air_waybill_check_digit(serial_seven: str) -> int:
     return int(serial_seven) % 7
 
 
+def normalise_container(text: str) -> str:
+    """A container number in its stored form ("MSCU1234567"), or a ValidationError."""
+    compact = _INSIDE_SEPARATORS.sub("", text).upper()
+    if not CONTAINER.match(compact):
+        raise ValidationError(
+            _("%(reference)s is not a container number (4 letters and 7 digits, ISO 6346).")
+            % {"reference": text}
+        )
+    return normalise_reference(text)
+
+
+def normalise_air_waybill(text: str) -> str:
+    """An air waybill number in its stored form ("176-12345675"), or a ValidationError."""
+    compact = _INSIDE_SEPARATORS.sub("", text).upper()
+    if not AIR_WAYBILL.match(compact):
+        raise ValidationError(
+            _("%(reference)s is not an air waybill number (3-digit airline prefix and 8 digits).")
+            % {"reference": text}
+        )
+    return normalise_reference(text)
+
+
+# UN/LOCODE: the country's ISO 3166 code, then three letters or digits 2 to 9 ("HKHKG").
+UN_LOCODE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
+
+
+def normalise_port(text: str) -> str:
+    """A port's UN/LOCODE in its stored form ("HKHKG", from "HK HKG"), or a ValidationError."""
+    compact = _INSIDE_SEPARATORS.sub("", text).upper()
+    if not UN_LOCODE.match(compact):
+        raise ValidationError(
+            _("%(port)s is not a UN/LOCODE (country code and three letters, e.g. HKHKG).")
+            % {"port": text}
+        )
+    return compact
+
+
 def normalise_reference(text: str) -> str:
     """One reference in its stored form ("MSCU1234567", "176-12345675"), or a
     ValidationError naming it."""
     compact = _INSIDE_SEPARATORS.sub("", text).upper()
-    if CONTAINER.match(compact):
-        if container_check_digit(compact[:10]) != int(compact[10]):
-            raise ValidationError(
-                _("%(reference)s is not a valid container number: its check digit is wrong.")
-                % {"reference": text}
-            )
+    if CONTAINER_SHAPE.match(compact):
+        _check_container(compact, text)
         return compact
     if AIR_WAYBILL.match(compact):
         if air_waybill_check_digit(compact[3:10]) != int(compact[10]):
@@ -71,6 +107,34 @@ def normalise_reference(text: str) -> str:
         )
         % {"reference": text}
     )
+
+
+def _check_container(compact: str, text: str) -> None:
+    problems = []
+    if not CONTAINER.match(compact):
+        problems.append(
+            _(
+                "%(reference)s is not a valid container number: its fourth letter (the "
+                "equipment category) must be U, J or Z, not %(letter)s."
+            )
+            % {"reference": text, "letter": compact[3]}
+        )
+    expected = container_check_digit(compact[:10])
+    if expected != int(compact[10]):
+        problems.append(
+            _(
+                "%(reference)s is not a valid container number: its check digit (the last "
+                "digit) is %(given)s, but for %(first_ten)s it should be %(expected)d."
+            )
+            % {
+                "reference": text,
+                "given": compact[10],
+                "first_ten": compact[:10],
+                "expected": expected,
+            }
+        )
+    if problems:
+        raise ValidationError(problems)
 
 
 def parse_references(text: str) -> list[str]:

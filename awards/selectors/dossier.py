@@ -27,7 +27,7 @@ from django.urls import reverse
 
 from awards.models import Cycle, Nomination, NominationResult
 from awards.selectors.eligibility import Eligibility, enterprise_eligibility
-from awards.selectors.scores import kept_scores
+from awards.selectors.scores import in_event_type_order, kept_scores
 from partners.models import CooperationEvent, Enterprise
 
 # The dossier lists the latest events of each type; the counts and points are of them all.
@@ -153,11 +153,9 @@ def nomination_dossier(nomination: Nomination, *, show_restricted: bool) -> Doss
             )
         )
 
-    # The types in the order of the scores (the cycle's rules), then any type without a rule.
+    # Every type of the rules or of the events, in the order of every other table of them.
     labels = dict(CooperationEvent.EventType.choices)
-    order = list(scored.category_points) + [
-        t for t in {**scored.counts, **by_type} if t not in rules
-    ]
+    order = in_event_type_order({**scored.category_points, **scored.counts, **by_type})
     categories = [
         DossierCategory(
             event_type=event_type,

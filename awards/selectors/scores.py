@@ -61,6 +61,13 @@ class PanelNumbers(NamedTuple):
 NO_REVIEWS = PanelNumbers(0, ZERO)
 
 
+def in_event_type_order(codes) -> list[str]:
+    """`codes` in the order of CooperationEvent.EventType, the order of every table of
+    categories (the ranking's columns, the cycle's rules); a code no longer a type last."""
+    order = {code: index for index, code in enumerate(CooperationEvent.EventType.values)}
+    return sorted(codes, key=lambda code: (order.get(code, len(order)), code))
+
+
 def cycle_rules(cycle: Cycle, rules=None) -> dict[str, scoring.Rule]:
     """The cycle's event-type rules; `rules` (EventTypeRule objects, possibly unsaved) replace
     them, for a what-if that is never saved."""

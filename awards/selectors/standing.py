@@ -28,7 +28,12 @@ from awards.models import (
     NominationResult,
     NominationScore,
 )
-from awards.selectors.scores import awarded_streaks, cycle_rules, points_of_counts
+from awards.selectors.scores import (
+    awarded_streaks,
+    cycle_rules,
+    in_event_type_order,
+    points_of_counts,
+)
 from partners.models import CooperationEvent, Enterprise
 
 
@@ -117,7 +122,8 @@ def open_cycle_standing(enterprise: Enterprise) -> OpenCycleStanding | None:
                 points=points,
                 cap=caps[event_type],
             )
-            for event_type, points in category_points.items()
+            for event_type in in_event_type_order(category_points)
+            for points in [category_points[event_type]]
         ],
         total_points=sum(category_points.values(), Decimal(0)),
         total_cap=sum(caps.values(), Decimal(0)),

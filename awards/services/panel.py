@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from awards import notifications, panel_planning, rules
+from awards.audit_notes import AuditNote
 from awards.models import (
     SCORE_MAX,
     SCORE_MIN,
@@ -142,7 +143,7 @@ def quorum_keep(*, cycle: Cycle, nominations=None) -> list[Assignment]:
             still_short.append((nomination, nomination.counting + len(free)))
     created = Assignment.objects.bulk_create(plan)
     if created:
-        audit_many(None, "awards.assignment.created", created, note="alternate, below the quorum")
+        audit_many(None, "awards.assignment.created", created, note=AuditNote.ALTERNATE_STEPPED_IN)
         notifications.panel_assigned(cycle=cycle, assignments=created)
     for nomination, counting in still_short:
         notifications.quorum_short(

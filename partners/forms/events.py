@@ -60,6 +60,9 @@ class EventForm(forms.ModelForm):
         self.fields["enterprise"].queryset = enterprises.filter(choosable)
         # The choice reads in the officer's language (Enterprise.__str__ is the English name).
         self.fields["enterprise"].label_from_instance = lambda e: f"{e.name} ({e.br_number})"
+        # A browser cuts a pasted title at `maxlength` without a word: the longer title is
+        # sent whole and refused with its length instead.
+        self.fields["title"].widget.attrs.pop("maxlength", None)
         self.helper = FormHelper()
         self.helper.attrs = {"enctype": "multipart/form-data"}
         self.helper.layout = Layout(

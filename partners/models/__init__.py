@@ -10,7 +10,14 @@ from partners.models.enterprises import (
     br_number_validator,
 )
 from partners.models.events import CooperationEvent, EventMonthCount, EvidenceFile
-from partners.models.reports import PartnerReport, ReportAttachment, ReportCounter, ReportNote
+from partners.models.manifests import Manifest, ManifestLine, ManifestMatch
+from partners.models.reports import (
+    PartnerReport,
+    ReportAttachment,
+    ReportCounter,
+    ReportNote,
+    ShipmentReference,
+)
 from partners.models.uploads import CheckedUpload
 
 __all__ = [
@@ -22,11 +29,15 @@ __all__ = [
     "EventMonthCount",
     "EvidenceFile",
     "Invitation",
+    "Manifest",
+    "ManifestLine",
+    "ManifestMatch",
     "Membership",
     "PartnerReport",
     "ReportAttachment",
     "ReportCounter",
     "ReportNote",
     "Sector",
+    "ShipmentReference",
     "br_number_validator",
 ]

@@ -30,6 +30,7 @@ ROW_FIELDS = [
     "restricted_details",
     "seizure_value_hkd",
     "cases",
+    "arrests",
 ]
 ROW_ATTNAMES = [CooperationEvent._meta.get_field(name).attname for name in ROW_FIELDS]
 # What CooperationEvent.__str__ gives, computed by the database for the audit entries.

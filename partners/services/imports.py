@@ -43,8 +43,11 @@ IMPORT_COLUMNS = [
     "restricted_details",
     "seizure_value_hkd",
     "cases",
+    "arrests",
 ]
-REQUIRED_COLUMNS = IMPORT_COLUMNS  # every column must be present; optional ones may be empty
+# Every column must be present (optional ones may be empty), but `arrests`, which the template
+# gained later: a file made from an older template still imports.
+REQUIRED_COLUMNS = [column for column in IMPORT_COLUMNS if column != "arrests"]
 TITLE_MAX = CooperationEvent._meta.get_field("title").max_length
 STRAY_CELLS = "__stray_cells__"  # marks a row with values under no import column
 PROBLEMS_LISTED = 1_000  # a longer list helps nobody, and costs its size on the page
@@ -78,6 +81,7 @@ class EventRow(NamedTuple):
     restricted_details: str
     seizure_value_hkd: Decimal | None
     cases: int | None
+    arrests: int | None
 
     def key(self) -> tuple:
         """What makes two rows the same event (docs/import.md)."""
@@ -286,7 +290,7 @@ def _parse_row(number, raw, today, dates) -> tuple[EventRow | None, list[ImportP
             ),
         )
 
-    unstorable = [(column, _unstorable(raw[column], column)) for column in IMPORT_COLUMNS]
+    unstorable = [(column, _unstorable(raw.get(column), column)) for column in IMPORT_COLUMNS]
     for column, message in unstorable:
         if message:
             problem(column, message)
@@ -295,7 +299,7 @@ def _parse_row(number, raw, today, dates) -> tuple[EventRow | None, list[ImportP
         # with it may be the same missing quote.
         return None, problems
 
-    fields = {"row": number, "seizure_value_hkd": None, "cases": None}
+    fields = {"row": number, "seizure_value_hkd": None, "cases": None, "arrests": None}
     br_number = _br_number(raw["br_number"])
     if not br_number:
         problem("br_number", _("Required."))
@@ -336,7 +340,11 @@ def _parse_row(number, raw, today, dates) -> tuple[EventRow | None, list[ImportP
     if not title:
         problem("title", _("A title is required."))
     elif len(title) > TITLE_MAX:
-        problem("title", _("At most %(n)d characters.") % {"n": TITLE_MAX})
+        problem(
+            "title",
+            _("At most %(limit)d characters (it has %(length)d).")
+            % {"limit": TITLE_MAX, "length": len(title)},
+        )
     else:
         fields["title"] = title
 
@@ -360,25 +368,35 @@ def _parse_row(number, raw, today, dates) -> tuple[EventRow | None, list[ImportP
             else:
                 fields["seizure_value_hkd"] = amount
 
-    cases = _text(raw["cases"])
-    if cases:
-        try:
-            whole = Decimal(cases)
-            # Size first: int() of 1E999999999 would build a number of a billion digits.
-            if whole.is_finite() and whole.adjusted() > 12:
-                whole = Decimal(CASES_MAX + 1)
-            count = int(whole) if whole == whole.to_integral_value() else None
-        except (InvalidOperation, ValueError, OverflowError):
-            count = None
-        if count is None:
-            problem("cases", _("Not a whole number."))
-        elif count < 0:
-            problem("cases", _("Cannot be negative."))
-        elif count > CASES_MAX:
-            problem("cases", _("At most %(n)d.") % {"n": CASES_MAX})
+    for column in ("cases", "arrests"):
+        count, message = _count(raw.get(column))
+        if message:
+            problem(column, message)
         else:
-            fields["cases"] = count
+            fields[column] = count
     return (None if problems else EventRow(**fields)), problems
+
+
+def _count(value) -> tuple[int | None, str]:
+    """A whole number ≥ 0 (None when empty), or why the value is not one."""
+    text = _text(value)
+    if not text:
+        return None, ""
+    try:
+        whole = Decimal(text)
+        # Size first: int() of 1E999999999 would build a number of a billion digits.
+        if whole.is_finite() and whole.adjusted() > 12:
+            whole = Decimal(CASES_MAX + 1)
+        count = int(whole) if whole == whole.to_integral_value() else None
+    except (InvalidOperation, ValueError, OverflowError):
+        count = None
+    if count is None:
+        return None, _("Not a whole number.")
+    if count < 0:
+        return None, _("Cannot be negative.")
+    if count > CASES_MAX:
+        return None, _("At most %(n)d.") % {"n": CASES_MAX}
+    return count, ""
 
 
 def _duplicates(rows: list[EventRow], recorded: set[int]) -> list[ImportProblem]:
@@ -422,7 +440,9 @@ def _unstorable(value, column: str) -> str | None:
     if "\n" in text or "\r" in text:
         if column not in MULTILINE_COLUMNS:
             return _("A line break in a one-line value: is a quote missing its closing quote?")
-        if any(line.count(",") >= len(IMPORT_COLUMNS) - 1 for line in text.splitlines()[1:]):
+        # As many commas as a row has, of a file with or without the optional column.
+        row_commas = len(REQUIRED_COLUMNS) - 1
+        if any(line.count(",") >= row_commas for line in text.splitlines()[1:]):
             return _(
                 "This value runs over lines that look like rows of the file: a quote is "
                 "probably missing its closing quote."

@@ -218,7 +218,7 @@ def test_a_late_conflict_brings_in_the_least_busy_alternate_who_is_told(
     ]
     assert [(u, p["count"]) for u, p in _sent(Kind.PANEL_ASSIGNED)] == [("alternate2", 1)]
     entry = AuditEntry.objects.get(action="awards.assignment.created")
-    assert (entry.actor, entry.note) == (None, "alternate, below the quorum")
+    assert (entry.actor, entry.note) == (None, "awards.note.alternate_below_quorum")
     assert _sent(Kind.QUORUM_SHORT) == []
 
 

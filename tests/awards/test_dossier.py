@@ -54,11 +54,12 @@ def test_the_dossier_on_the_worked_example(nomination):
     dossier = nomination_dossier(nomination, show_restricted=True)
     categories = _categories(dossier)
     assert [(c.event_type, c.earned, c.cap, c.points, c.capped) for c in dossier.categories] == [
+        # In the order of every other table of categories (EventType's), not the codes'.
         ("controlled_delivery", D(50), D(30), D(30), True),
-        ("data_sharing", D(8), D(16), D(8), False),
+        ("intelligence_tip", D(15), D(20), D(15), False),
         ("detection_assistance", D(0), D(20), D(0), False),
         ("facilitation", D(0), D(12), D(0), False),
-        ("intelligence_tip", D(15), D(20), D(15), False),
+        ("data_sharing", D(8), D(16), D(8), False),
         ("security_practice", D(0), D(6), D(0), False),
         ("training", D(5), D(4), D(4), True),
     ]

@@ -283,8 +283,19 @@ def test_empty_choices_read_any_and_the_filters_can_be_cleared(client, officer):
             "Select a valid choice. title is not one of the available choices.",
         ),  # noqa: E501
         ({"occurred_from": "17/05/2024"}, "occurred_from", "Enter a valid date."),
+        # Issue 14: a reversed range gave "0 events", as if none had occurred.
+        (
+            {"occurred_from": "2024-06-30", "occurred_to": "2024-06-01"},
+            "occurred_to",
+            "This date is before the start of the range (2024-06-30).",
+        ),
+        (
+            {"submitted_from": "2024-06-30", "submitted_to": "2024-06-01"},
+            "submitted_to",
+            "This date is before the start of the range (2024-06-30).",
+        ),
     ],
-    ids=["status", "ordering", "date"],
+    ids=["status", "ordering", "date", "reversed-occurred", "reversed-submitted"],
 )
 def test_an_invalid_filter_shows_its_error_and_no_event(
     client, officer, submitted_event, query, field, error
@@ -334,3 +345,11 @@ def test_an_export_honours_the_filters_of_a_queue(client, officer, officers_even
         officers_events["draft"].pk,
         officers_events["returned"].pk,
     ]
+
+
+def test_a_range_of_one_day_is_not_reversed(client, officer, submitted_event):
+    client.force_login(officer)
+    day = submitted_event.occurred_on.isoformat()
+    response = client.get(LIST_URL, {"occurred_from": day, "occurred_to": day})
+    assert response.context["filter"].form.errors == {}
+    assert _pks(response) == [submitted_event.pk]

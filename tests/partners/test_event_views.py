@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -113,3 +115,28 @@ def test_a_suspended_enterprise_offers_no_log_an_event_button(client, officer, e
     assert log_url in client.get(enterprise.get_absolute_url()).content.decode()
     Enterprise.objects.filter(pk=enterprise.pk).update(status=Enterprise.Status.SUSPENDED)
     assert log_url not in client.get(enterprise.get_absolute_url()).content.decode()
+
+
+def test_a_title_too_long_is_refused_with_its_length_never_cut_by_the_browser(
+    client, officer, enterprise
+):
+    # Issue 14: the field's maxlength made the browser cut a pasted title at 200 silently.
+    client.force_login(officer)
+    form_page = client.get(reverse("partners:event-create")).text
+    [title_input] = re.findall(r'<input[^>]*name="title"[^>]*>', form_page)
+    assert "maxlength" not in title_input
+    response = client.post(
+        reverse("partners:event-create"),
+        {
+            "enterprise": enterprise.pk,
+            "event_type": "training",
+            "occurred_on": "2024-05-17",
+            "title": "x" * 230,
+            "significance": "routine",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "title": ["Ensure this value has at most 200 characters (it has 230)."]
+    }
+    assert not CooperationEvent.objects.exists()

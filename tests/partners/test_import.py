@@ -331,9 +331,9 @@ def test_a_missing_title(terminal, officer):
     ]
 
 
-def test_a_title_too_long(terminal, officer):
+def test_a_title_too_long_is_refused_with_its_length_never_cut(terminal, officer):
     row = ROW_A.replace("Tip on container MSKU 1234567", "x" * 201, 1)
-    assert _problems(_csv(row), officer) == [(2, "title", "At most 200 characters.")]
+    assert _problems(_csv(row), officer) == [(2, "title", "At most 200 characters (it has 201).")]
 
 
 STRAY = (
@@ -345,7 +345,7 @@ STRAY = (
 def test_an_unquoted_comma_that_shifts_the_columns(terminal, officer):
     # Without the check, "urgent" became the partner summary and the summary the restricted
     # details, silently.
-    row = "30100001,intelligence_tip,2024-05-17,major,Tip, urgent,A summary,,,"
+    row = "30100001,intelligence_tip,2024-05-17,major,Tip, urgent,A summary,,,,"
     assert _problems(_csv(row), officer) == [(2, "", STRAY)]
 
 
@@ -366,9 +366,29 @@ def test_a_value_in_a_workbook_column_without_a_heading(terminal, officer):
 
 
 def test_a_missing_header_column(terminal, officer):
-    header = HEADER.removesuffix(",cases")
+    header = HEADER.replace(",cases", "")
     row = ROW_A.removesuffix(",1")
     assert _problems(_csv(row, header=header), officer) == [(1, "cases", "Missing column.")]
+
+
+def test_arrests_are_imported_like_cases(terminal, officer):
+    # Issue 14: the form has the field, the template had no column for it.
+    events_import(data=_csv(ROW_A + ",3"), file_name="e.csv", user=officer)
+    assert CooperationEvent.objects.values_list("cases", "arrests").get() == (1, 3)
+
+
+def test_a_file_of_the_older_template_without_arrests_still_imports(terminal, officer):
+    header = HEADER.removesuffix(",arrests")
+    events_import(data=_csv(ROW_A, header=header), file_name="e.csv", user=officer)
+    assert CooperationEvent.objects.values_list("cases", "arrests").get() == (1, None)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("-1", "Cannot be negative."), ("two", "Not a whole number."), ("1.5", "Not a whole number.")],
+)
+def test_arrests_that_are_not_a_count(terminal, officer, value, message):
+    assert _problems(_csv(ROW_A + f",{value}"), officer) == [(2, "arrests", message)]
 
 
 def test_an_unknown_header_column(terminal, officer):
@@ -712,12 +732,30 @@ def test_the_downloadable_template_imports_as_it_is(client, officer, fmt):
 
     assert response.status_code == 302
     event = CooperationEvent.objects.get()
-    assert (event.event_type, event.occurred_on, event.seizure_value_hkd, event.cases) == (
-        "data_sharing",
-        datetime.date(2024, 5, 17),
-        Decimal("1500000.00"),
-        1,
-    )
+    assert (
+        event.event_type,
+        event.occurred_on,
+        event.seizure_value_hkd,
+        event.cases,
+        event.arrests,
+    ) == ("data_sharing", datetime.date(2024, 5, 17), Decimal("1500000.00"), 1, 2)
+
+
+def test_the_csv_template_has_every_column_of_the_form_arrests_included(client, officer):
+    client.force_login(officer)
+    template = client.get(reverse("partners:import-template-csv")).content.decode("utf-8-sig")
+    assert template.splitlines()[0].split(",") == [
+        "br_number",
+        "event_type",
+        "occurred_on",
+        "significance",
+        "title",
+        "partner_summary",
+        "restricted_details",
+        "seizure_value_hkd",
+        "cases",
+        "arrests",
+    ]
 
 
 def test_an_officer_imports_a_good_workbook(client, officer, courier):

@@ -317,8 +317,11 @@ def test_xml_entities_are_refused(terminal, officer, part):
 def test_a_workbook_with_shared_strings_is_read(terminal, officer):
     # As Excel writes it: texts in the shared strings, cells naming them by index.
     strings = [*IMPORT_COLUMNS, "30100001", "training", "2024-01-02", "Staff training"]
-    header = "".join(f'<c r="{chr(65 + n)}1" t="s"><v>{n}</v></c>' for n in range(9))
-    row = "".join(f'<c r="{column}2" t="s"><v>{9 + n}</v></c>' for n, column in enumerate("ABCE"))
+    width = len(IMPORT_COLUMNS)
+    header = "".join(f'<c r="{chr(65 + n)}1" t="s"><v>{n}</v></c>' for n in range(width))
+    row = "".join(
+        f'<c r="{column}2" t="s"><v>{width + n}</v></c>' for n, column in enumerate("ABCE")
+    )
     sheet = (
         f'<worksheet xmlns="{workbooks.MAIN}"><sheetData><row r="1">{header}</row>'
         f'<row r="2">{row}<c r="I2"><v>3</v></c></row></sheetData></worksheet>'

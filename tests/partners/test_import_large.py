@@ -193,6 +193,7 @@ def test_the_copied_and_the_batched_checks_find_the_same_recorded_rows(enterpris
             "restricted_details": "",
             "seizure_value_hkd": None,
             "cases": None,
+            "arrests": None,
         }
         return EventRow(**{**values, **changes})
 

@@ -236,6 +236,19 @@ def test_an_open_cycle_shows_the_band_and_nothing_of_the_other_nominees(
     assert not [score for score in others if score in section]
 
 
+def test_the_standing_lists_the_categories_in_the_order_of_every_other_table(
+    client, partner_user, enterprise
+):
+    # Issue 14: they came in the codes' alphabetical order (the cycle's rules', by code).
+    cycle = CycleFactory(year=2025, status=Cycle.Status.NOMINATIONS)
+    NominationFactory(cycle=cycle, enterprise=enterprise)
+    standing = get(client, partner_user).context["standing"]
+    assert [c.event_type for c in standing.categories] == EventType.values
+    section = get(client, partner_user).text.split('id="standing"')[1]
+    shown = [section.index(f">{label}</th>") for label in EventType.labels]
+    assert shown == sorted(shown)
+
+
 def test_tied_nominees_share_the_better_band(client, partner_user, enterprise, logger, checker):
     cycle = CycleFactory(year=2025, status=Cycle.Status.NOMINATIONS)
     NominationFactory(cycle=cycle, enterprise=enterprise)

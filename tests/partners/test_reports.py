@@ -78,7 +78,8 @@ def test_a_container_number_with_a_wrong_check_digit_is_rejected_by_name(first_t
     with pytest.raises(ValidationError) as caught:
         parse_references(bad)
     assert caught.value.messages == [
-        f"{bad} is not a valid container number: its check digit is wrong."
+        f"{bad} is not a valid container number: its check digit (the last digit) is {bad[10]}, "
+        f"but for {first_ten} it should be {iso6346_check_digit(first_ten)}."
     ]
 
 
@@ -101,7 +102,34 @@ def test_an_air_waybill_number_with_a_wrong_check_digit_is_rejected_by_name():
     ]
 
 
-@pytest.mark.parametrize("text", ["ABC123", "MSCX1234567", "1761234567", "17612345675X", "hello"])
+def test_a_container_number_of_the_right_shape_says_its_check_digit_and_what_it_should_be():
+    # Issue 14: "ABCD1234567" was "neither ... 4 letters and 7 digits".
+    with pytest.raises(ValidationError) as caught:
+        parse_references("ABCD1234567")
+    assert caught.value.messages == [
+        "ABCD1234567 is not a valid container number: its fourth letter (the equipment category) "
+        "must be U, J or Z, not D.",
+        "ABCD1234567 is not a valid container number: its check digit (the last digit) is 7, "
+        "but for ABCD123456 it should be 0.",
+    ]
+    with pytest.raises(ValidationError) as caught:
+        parse_references("abcu 123456-7")
+    assert caught.value.messages == [
+        "abcu 123456-7 is not a valid container number: its check digit (the last digit) is 7, "
+        "but for ABCU123456 it should be 0.",
+    ]
+
+
+def test_a_container_number_with_another_category_letter_but_its_check_digit_right():
+    with pytest.raises(ValidationError) as caught:
+        parse_references("ABCD1234560")
+    assert caught.value.messages == [
+        "ABCD1234560 is not a valid container number: its fourth letter (the equipment category) "
+        "must be U, J or Z, not D.",
+    ]
+
+
+@pytest.mark.parametrize("text", ["ABC123", "MSC1234567", "1761234567", "17612345675X", "hello"])
 def test_anything_else_is_rejected_by_name(text):
     with pytest.raises(ValidationError) as caught:
         parse_references(text)

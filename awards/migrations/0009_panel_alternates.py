@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('awards', '0007_single_line_text_fields'),
+        ('awards', '0008_audit_notes_as_codes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

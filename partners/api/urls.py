@@ -1,0 +1,3 @@
+"""The partners app's API endpoints, under /api/v1/ (portal/urls.py)."""
+
+urlpatterns = []
