@@ -60,7 +60,7 @@ class AwardsConfig(AppConfig):
 
     def ready(self):
         # The app's notification kinds and audit codes, registered with the core.
-        from awards import notifications  # noqa: F401
+        from awards import notifications, webhooks  # noqa: F401  (kinds and event types)
         from awards.models import Certificate
         from awards.services.scores import on_verified_events_changed
         from partners.signals import verified_events_changed

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "partners",
     "awards",
     "overview",
+    # Signed webhooks to partners' systems: the core (portal/webhooks/); partners and awards
+    # register their event types with it.
+    "portal.webhooks",
     "portal.admin_apps.PortalAdminConfig",  # django.contrib.admin, behind the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -309,6 +312,21 @@ if CERTIFICATE_BATCH_SIZE < 1:
 IMPORT_MAX_ROWS = _env("IMPORT_MAX_ROWS", env.int, 100_000)
 if IMPORT_MAX_ROWS < 1:
     raise ImproperlyConfigured("IMPORT_MAX_ROWS must be 1 or more.")
+
+# Webhooks (docs/webhooks.md). Each endpoint's signing secret is stored encrypted with a key
+# derived from WEBHOOK_SECRET_KEY (SECRET_KEY when unset: then changing SECRET_KEY makes the
+# stored secrets unreadable, and every endpoint needs a new secret).
+WEBHOOK_SECRET_KEY = env.str("WEBHOOK_SECRET_KEY", default="") or SECRET_KEY
+# Seconds to connect, and to wait for the answer, per delivery; bytes of the answer read.
+WEBHOOK_TIMEOUT = _env("WEBHOOK_TIMEOUT", env.int, 10)
+if not 1 <= WEBHOOK_TIMEOUT <= 60:
+    raise ImproperlyConfigured("WEBHOOK_TIMEOUT must be between 1 and 60 seconds.")
+WEBHOOK_RESPONSE_MAX_BYTES = 4096
+# Deliveries go to public HTTPS addresses only. For development and the tests only, plain HTTP
+# to the loopback address (a receiver on 127.0.0.1) can be allowed; never in production.
+WEBHOOK_ALLOW_LOOPBACK = _env("WEBHOOK_ALLOW_LOOPBACK", _bool, False)
+if WEBHOOK_ALLOW_LOOPBACK and not DEBUG:
+    raise ImproperlyConfigured("WEBHOOK_ALLOW_LOOPBACK=true is for development: it needs DEBUG.")
 
 # The REST API under /api/v1/ (portal/api/, docs/api.md). Machines authenticate with API keys
 # (portal.api.authentication), never with a session, so no API request depends on a cookie or

@@ -76,6 +76,9 @@ urlpatterns = [
     path("verify/", include("awards.public_urls")),
 ]
 
+# Webhooks (issue 15): a partner enterprise's managers' endpoints (docs/webhooks.md).
+urlpatterns += [path("my-enterprise/webhooks/", include("portal.webhooks.urls"))]
+
 # Notifications (issue 5): every signed-in user's own.
 urlpatterns += [
     path("notifications/", notification_views.notification_list, name="notification-list"),

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from awards import notifications, rules
+from awards import notifications, rules, webhooks
 from awards.models import Certificate, CertificateJob, CertificateRun, Cycle, NominationResult
 from awards.pdf import render_certificates
 from awards.verification_codes import new_code
@@ -112,6 +112,7 @@ def _complete(cycle: Cycle, certificates: list[Certificate], pdfs: list[bytes], 
             certificates[0].pdf.storage.delete(name)
         raise
     notifications.certificates_issued(cycle=cycle, certificates=issued)
+    webhooks.certificates_issued(cycle=cycle, certificates=issued)
     return issued
 
 

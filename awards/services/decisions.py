@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from awards import notifications, rules
+from awards import notifications, rules, webhooks
 from awards.audit_notes import AuditNote
 from awards.models import Cycle, Nomination, NominationResult
 from awards.scoring import round2
@@ -221,4 +221,5 @@ def cycle_publish(*, cycle: Cycle, user) -> Cycle:
     cycle.save(update_fields=["status", "published_at", "published_by"])
     audit(user, "awards.cycle.published", cycle, diff(before, cycle))
     notifications.results_published(cycle=cycle)
+    webhooks.results_published(cycle=cycle)
     return cycle
