@@ -25,6 +25,7 @@ def report_data(report: PartnerReport) -> dict:
     """A report as its enterprise's users see it on their report's page."""
     return {
         "acknowledgement_number": report.acknowledgement_number,
+        "source": report.source,
         "category": report.category,
         "status": report.status,
         "shipment_references": list(report.shipment_references),

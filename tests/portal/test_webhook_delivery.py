@@ -117,6 +117,7 @@ def test_a_report_sends_its_status_as_the_partner_sees_it(
         statuses.append(body["data"]["report"].pop("status"))
         assert body["data"]["report"] == {
             "acknowledgement_number": report.acknowledgement_number,
+            "source": "web",
             "category": "suspicious_shipment",
             "shipment_references": ["MSCU1234565"],
             "received_at": report.created_at.isoformat(),
