@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from partners.models import Enterprise
 from portal.auth import full_name
+from seeds.api_keys import DEMO_API_KEY
 from seeds.commands import require_demo
 from seeds.users import DEMO_PASSWORD, DEMO_URL, DEMO_USERS
 
@@ -54,7 +55,9 @@ class Command(BaseCommand):
         self.stdout.write(
             "\nDemo logins (every user's password: {password})\n\n{table}\n\n"
             "{second_factor}\n"
-            "Open {url} and sign in.\n".format(
+            "Open {url} and sign in.\n"
+            "partner1's monitoring system's API key (docs/api.md): {api_key}\n".format(
+                api_key=DEMO_API_KEY,
                 password=DEMO_PASSWORD,
                 table="\n".join(lines),
                 second_factor=SECOND_FACTOR_NOTE[settings.STAFF_2FA],

@@ -21,6 +21,7 @@ from partners.models import CooperationEvent, Enterprise, PartnerReport
 from partners.services.enterprises import ENTERPRISE_FIELDS
 from portal.models import Notification
 from seeds import DATA_DIR
+from seeds.api_keys import seed_api_key
 from seeds.commands import require_debug, require_demo
 from seeds.cycles import backdate_seeded_records, seed_award_cycles
 from seeds.manifests import seed_manifests
@@ -77,6 +78,8 @@ class Command(BaseCommand):
             reports_created = seed_reports(users, today=timezone.localdate(run_start))
             # A manifest matching some of them (seeds/manifests.py).
             seed_manifests(users)
+            # Partner1's monitoring system's API key (seeds/api_keys.py).
+            seed_api_key(users)
             backdate_seeded_notifications(since=run_start)
             # From the demo's present to today (seeds/recent.py), for the dashboards.
             recent_created = seed_recent_events(
