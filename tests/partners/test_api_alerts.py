@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from partners.models import AlertBatch, CooperationEvent, PartnerReport, ReportCounter
 from partners.services import reports
-from portal.api.scopes import PARTNER_SCOPES, Scope
+from portal.api.scopes import PARTNER_SCOPES, STAFF_SCOPES, Scope
 from portal.api.services import api_key_revoke
 from portal.models import AuditEntry
 from tests import upload_files
@@ -337,6 +337,17 @@ def test_a_key_without_the_scope_is_403(partner_user):
     scopes = [scope for scope in PARTNER_SCOPES if scope != Scope.ALERTS_WRITE]
     body = problem(post(api_client(partner_key(partner_user, scopes)[1]), ALERT), 403)
     assert "alerts:write" in body["detail"]
+
+
+@pytest.mark.parametrize("scope", PARTNER_SCOPES)
+def test_only_the_alerts_scope_sends_alerts(partner_user, scope):
+    response = post(api_client(partner_key(partner_user, [scope])[1]), ALERT)
+    assert response.status_code == (201 if scope == Scope.ALERTS_WRITE else 403)
+
+
+@pytest.mark.parametrize("scope", STAFF_SCOPES)
+def test_no_staff_scope_sends_alerts(secretariat, scope):
+    problem(post(api_client(staff_key(secretariat, [scope])[1]), ALERT), 403)
 
 
 def test_a_staff_key_cannot_send_alerts(secretariat):
