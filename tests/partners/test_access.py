@@ -170,7 +170,7 @@ def all_access_rows() -> list[Access]:
 
 def test_every_url_has_an_access_row():
     # The API's endpoints (api-…) are reached with keys, not sessions: their matrices of keys
-    # and scopes are in their own tests (tests/portal/api/, tests/partners/test_api_*.py).
+    # and scopes are in their own tests (tests/api/, tests/partners/test_api_alerts.py).
     project_urls = {
         name
         for name in _url_names(get_resolver().url_patterns)
