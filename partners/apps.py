@@ -44,7 +44,7 @@ class PartnersConfig(AppConfig):
         # The app's notification kinds and audit codes, registered with the core.
         from django.db.models.signals import post_save, pre_save
 
-        from partners import notifications  # noqa: F401
+        from partners import notifications, webhooks  # noqa: F401  (kinds and event types)
         from partners.models import CooperationEvent, EvidenceFile, ReportAttachment
         from partners.services.colleagues import two_factor_required_by_enterprise
         from partners.services.counts import on_event_saved, on_event_saving

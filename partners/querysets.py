@@ -27,6 +27,11 @@ class MembershipQuerySet(models.QuerySet):
     def active(self) -> "MembershipQuerySet":
         return self.filter(is_active=True, user__is_active=True)
 
+    def people(self) -> "MembershipQuerySet":
+        """Without the members that stand for API keys (portal.api.models.ApiKey): they are
+        nobody's colleague, and are managed on the API keys page."""
+        return self.filter(user__api_key__isnull=True)
+
 
 class CooperationEventQuerySet(NeverDeletedQuerySet):
     def visible_to(self, user) -> "CooperationEventQuerySet":

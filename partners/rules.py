@@ -182,3 +182,18 @@ def may_manage_colleagues(user, membership: Membership | None = None) -> Verdict
     ):
         return never(_("Only a manager of the enterprise manages its colleagues."))
     return ALLOWED
+
+
+def may_manage_api_keys(user, membership: Membership | None = None) -> Verdict:
+    """A manager of an enterprise creates and revokes its API keys (the machines' credentials);
+    `membership` is the user's own."""
+    if membership is None:
+        membership = getattr(user, "membership", None)
+    if (
+        membership is None
+        or not has_role(user, Role.PARTNER)
+        or not membership.is_active
+        or not membership.is_manager
+    ):
+        return never(_("Only a manager of the enterprise manages its API keys."))
+    return ALLOWED

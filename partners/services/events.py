@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners import notifications, rules
+from partners import notifications, rules, webhooks
 from partners.models import CooperationEvent, EvidenceFile
 from partners.services.uploads import checked_upload_create
 from portal.audit import audit, save_with_changes
@@ -81,6 +81,7 @@ def event_verify(*, event: CooperationEvent, user) -> CooperationEvent:
         verified_at=timezone.now(),
     )
     notifications.event_verified(event=event)
+    webhooks.event_verified(event=event)
     return event
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from partners import notifications, rules
+from partners import notifications, rules, webhooks
 from partners.models import (
     CooperationEvent,
     Enterprise,
@@ -116,6 +116,7 @@ def report_submit(
         _attach(report, upload)
     manifests.match_reports(manifests.references_record([report]))
     notifications.report_status_changed(report=report)
+    webhooks.report_status_changed(report=report)
     return report
 
 
@@ -141,6 +142,7 @@ def _move(report: PartnerReport, status: str, user, action: str, note: str = "")
     report.save(update_fields=["status", "handled_by", "event", "updated_at"])
     audit(user, action, report, {"status": [old_status, status]}, note)
     notifications.report_status_changed(report=report)
+    webhooks.report_status_changed(report=report)
 
 
 @transaction.atomic

@@ -90,6 +90,7 @@ def test_a_valid_certificate_shows_what_a_holder_needs_to_compare(client, certif
         "title_zh": "2024年卓越企業夥伴嘉許計劃",
         "year": 2024,
         "serial": "EEPA-2024-0007",
+        "code": CODE,  # an older code is shown as it is
         "sha256": hashlib.sha256(PDF).hexdigest(),
     }
     page = response.text
