@@ -546,6 +546,8 @@ def test_every_kind_renders_in_both_languages(kind, partner_user):
         "oldest": "2025-10-01",
         "awarded": 18,
         "finalised_by": "Mei-ling Chan",
+        "verifier": "Victor Wong",
+        "comment": "Seal numbers checked.",
     }
     notification = Notification(recipient=partner_user, kind=kind, params=params)
     for language in ("en", "zh-hant"):
