@@ -3,6 +3,8 @@ import re
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from awards.audit_notes import NOTES
+
 # What the app's audit action codes, change names and notes mean, in the reader's language.
 AUDIT_ACTIONS = {
     "awards.cycle.created": _("Cycle created"),
@@ -41,6 +43,7 @@ AUDIT_CHANGES = {
 AUDIT_NOTES = {
     "import_cycle": _("imported from a cycle file"),
     "all": _("every panel member reviews every nominee"),
+    **NOTES,
 }
 # awards.services.panel: the balanced assignment and its maximum load.
 AUDIT_NOTE_PATTERNS = [
@@ -57,7 +60,7 @@ class AwardsConfig(AppConfig):
 
     def ready(self):
         # The app's notification kinds and audit codes, registered with the core.
-        from awards import notifications  # noqa: F401
+        from awards import notifications, webhooks  # noqa: F401  (kinds and event types)
         from awards.models import Certificate
         from awards.services.scores import on_verified_events_changed
         from partners.signals import verified_events_changed

@@ -2,6 +2,7 @@
 
 Import weasyprint inside the functions: the import is slow, and most processes never render."""
 
+import datetime
 import functools
 import io
 import threading
@@ -48,11 +49,19 @@ def _length_class(name: str, long: int, very_long: int) -> str:
     return "normal"
 
 
+def printed_date(date: datetime.date | None) -> dict[str, str]:
+    """A date as the certificate prints it, in both languages' formats whatever the active
+    language (the certificate is bilingual): {"en": "6 December 2026", "zh": "2026年12月6日"}."""
+    if date is None:
+        return {"en": "", "zh": ""}
+    return {"en": f"{date.day} {date:%B %Y}", "zh": f"{date.year}年{date.month}月{date.day}日"}
+
+
 def _context(certificate: Certificate) -> dict:
     result = certificate.result
     cycle = result.nomination.cycle
     enterprise = result.nomination.enterprise
-    ceremony = cycle.ceremony_date
+    date = printed_date(cycle.certificate_date)
     return {
         "certificate": certificate,
         "cycle": cycle,
@@ -60,9 +69,8 @@ def _context(certificate: Certificate) -> dict:
         "streak": result.streak if result.streak >= 2 else None,
         "name_en_class": _length_class(certificate.name_en, NAME_EN_LONG, NAME_EN_VERY_LONG),
         "name_zh_class": _length_class(certificate.name_zh, NAME_ZH_LONG, NAME_ZH_VERY_LONG),
-        # Both languages' formats whatever the active language: the certificate is bilingual.
-        "ceremony_en": f"{ceremony.day} {ceremony:%B %Y}" if ceremony else "",
-        "ceremony_zh": f"{ceremony.year}年{ceremony.month}月{ceremony.day}日" if ceremony else "",
+        "date_en": date["en"],
+        "date_zh": date["zh"],
         "verify_at": settings.PUBLIC_BASE_URL + VERIFICATION_FORM_PATH,
         "qr_svg": verification_qr(certificate).svg_data_uri(border=0, dark="#1a1a1a"),
     }

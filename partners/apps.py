@@ -22,6 +22,8 @@ AUDIT_ACTIONS = {
     "partners.report.note_added": _("Internal note added"),
     "partners.report.converted": _("Report turned into a cooperation event"),
     "partners.report.closed": _("Report closed"),
+    "partners.report.received_from_system": _("Alert received from a partner's system"),
+    "partners.manifest.imported": _("Manifest imported"),
     "partners.invitation.sent": _("Invitation sent"),
     "partners.invitation.revoked": _("Invitation withdrawn"),
     "partners.invitation.accepted": _("Invitation accepted"),
@@ -42,7 +44,7 @@ class PartnersConfig(AppConfig):
         # The app's notification kinds and audit codes, registered with the core.
         from django.db.models.signals import post_save, pre_save
 
-        from partners import notifications  # noqa: F401
+        from partners import notifications, webhooks  # noqa: F401  (kinds and event types)
         from partners.models import CooperationEvent, EvidenceFile, ReportAttachment
         from partners.services.colleagues import two_factor_required_by_enterprise
         from partners.services.counts import on_event_saved, on_event_saving

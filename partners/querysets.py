@@ -27,6 +27,11 @@ class MembershipQuerySet(models.QuerySet):
     def active(self) -> "MembershipQuerySet":
         return self.filter(is_active=True, user__is_active=True)
 
+    def people(self) -> "MembershipQuerySet":
+        """Without the members that stand for API keys (portal.api.models.ApiKey): they are
+        nobody's colleague, and are managed on the API keys page."""
+        return self.filter(user__api_key__isnull=True)
+
 
 class CooperationEventQuerySet(NeverDeletedQuerySet):
     def visible_to(self, user) -> "CooperationEventQuerySet":
@@ -89,13 +94,21 @@ class PartnerReportQuerySet(NeverDeletedQuerySet):
         return self.none()
 
     def triage_order(self) -> "PartnerReportQuerySet":
-        """Reports still waiting for customs (received, under review) first, oldest first."""
+        """Reports still waiting for customs (received, under review) first, those that match
+        a manifest first among them, oldest first."""
         waiting = models.Case(
             models.When(status__in=OPEN_REPORT_STATUSES, then=0),
             default=1,
             output_field=models.IntegerField(),
         )
-        return self.alias(waiting=waiting).order_by("waiting", "created_at", "pk")
+        unmatched = models.Case(
+            models.When(matched_at__isnull=False, then=0),
+            default=1,
+            output_field=models.IntegerField(),
+        )
+        return self.alias(waiting=waiting, unmatched=unmatched).order_by(
+            "waiting", "unmatched", "created_at", "pk"
+        )
 
 
 class ReportNoteQuerySet(NeverDeletedQuerySet):
@@ -109,6 +122,13 @@ class ReportAttachmentQuerySet(NeverDeletedQuerySet):
         """The files of the reports the user may see: staff all, a partner its own."""
         report_model = self.model._meta.get_field("report").related_model
         return self.filter(report__in=report_model.objects.visible_to(user))
+
+
+class StaffOnlyQuerySet(NeverDeletedQuerySet):
+    def visible_to(self, user) -> "StaffOnlyQuerySet":
+        """Customs intelligence (manifests, their lines and matches): customs staff only,
+        never a partner nor the panel."""
+        return self if is_staff_member(user) else self.none()
 
 
 class InvitationQuerySet(models.QuerySet):

@@ -191,6 +191,12 @@ def may_triage_reports(user, report: PartnerReport | None = None) -> Verdict:
     return never(_("Only officers handle reports from partners."))
 
 
+def may_import_manifests(user) -> Verdict:
+    if has_role(user, Role.OFFICER):
+        return ALLOWED
+    return never(_("Only officers import manifests."))
+
+
 # Colleagues
 
 
@@ -206,4 +212,19 @@ def may_manage_colleagues(user, membership: Membership | None = None) -> Verdict
         or not membership.is_manager
     ):
         return never(_("Only a manager of the enterprise manages its colleagues."))
+    return ALLOWED
+
+
+def may_manage_api_keys(user, membership: Membership | None = None) -> Verdict:
+    """A manager of an enterprise creates and revokes its API keys (the machines' credentials);
+    `membership` is the user's own."""
+    if membership is None:
+        membership = getattr(user, "membership", None)
+    if (
+        membership is None
+        or not has_role(user, Role.PARTNER)
+        or not membership.is_active
+        or not membership.is_manager
+    ):
+        return never(_("Only a manager of the enterprise manages its API keys."))
     return ALLOWED

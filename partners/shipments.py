@@ -49,6 +49,43 @@ def air_waybill_check_digit(serial_seven: str) -> int:
     return int(serial_seven) % 7
 
 
+def normalise_container(text: str) -> str:
+    """A container number in its stored form ("MSCU1234567"), or a ValidationError."""
+    compact = _INSIDE_SEPARATORS.sub("", text).upper()
+    if not CONTAINER_SHAPE.match(compact):
+        raise ValidationError(
+            _("%(reference)s is not a container number (4 letters and 7 digits, ISO 6346).")
+            % {"reference": text}
+        )
+    return normalise_reference(text)
+
+
+def normalise_air_waybill(text: str) -> str:
+    """An air waybill number in its stored form ("176-12345675"), or a ValidationError."""
+    compact = _INSIDE_SEPARATORS.sub("", text).upper()
+    if not AIR_WAYBILL.match(compact):
+        raise ValidationError(
+            _("%(reference)s is not an air waybill number (3-digit airline prefix and 8 digits).")
+            % {"reference": text}
+        )
+    return normalise_reference(text)
+
+
+# UN/LOCODE: the country's ISO 3166 code, then three letters or digits 2 to 9 ("HKHKG").
+UN_LOCODE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
+
+
+def normalise_port(text: str) -> str:
+    """A port's UN/LOCODE in its stored form ("HKHKG", from "HK HKG"), or a ValidationError."""
+    compact = _INSIDE_SEPARATORS.sub("", text).upper()
+    if not UN_LOCODE.match(compact):
+        raise ValidationError(
+            _("%(port)s is not a UN/LOCODE (country code and three letters, e.g. HKHKG).")
+            % {"port": text}
+        )
+    return compact
+
+
 def normalise_reference(text: str) -> str:
     """One reference in its stored form ("MSCU1234567", "176-12345675"), or a
     ValidationError naming it."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners.views import colleagues, enterprises, events, reports
+from partners.views import colleagues, enterprises, events, manifests, reports
 
 app_name = "partners"
 
@@ -50,6 +50,22 @@ urlpatterns += [
     path("my-reports/new/", reports.report_submit, name="report-submit"),
     path("my-reports/<int:pk>/", reports.my_report_detail, name="my-report-detail"),
     path("reports/", reports.report_queue, name="report-queue"),
+    # Manifests (partners/views/manifests.py): customs staff only.
+    path("manifests/", manifests.manifest_list, name="manifest-list"),
+    path("manifests/import/", manifests.manifest_import_view, name="manifest-import"),
+    path(
+        "manifests/import/template.csv",
+        manifests.manifest_template,
+        {"fmt": "csv"},
+        name="manifest-template-csv",
+    ),
+    path(
+        "manifests/import/template.xlsx",
+        manifests.manifest_template,
+        {"fmt": "xlsx"},
+        name="manifest-template-xlsx",
+    ),
+    path("manifests/<int:pk>/", manifests.manifest_detail, name="manifest-detail"),
     path("reports/<int:pk>/", reports.report_detail, name="report-detail"),
     path("reports/<int:pk>/review/", reports.report_review, name="report-review"),
     path("reports/<int:pk>/note/", reports.report_note, name="report-note"),

@@ -10,7 +10,18 @@ AUDIT_ACTIONS = {
     "auth.second_factor.recovery_codes_renewed": _("New recovery codes made"),
     "auth.second_factor.reset": _("Second factor reset"),
 }
+# API keys (portal/api/): made and revoked in the portal, refused when a machine uses them.
+API_AUDIT_ACTIONS = {
+    "api.key.created": _("API key created"),
+    "api.key.revoked": _("API key revoked"),
+    "api.key.rejected": _("API key refused"),
+}
 AUDIT_NOTES = {
+    "malformed": _("not shaped like a key"),
+    "unknown": _("no such key"),
+    "wrong secret": _("wrong secret"),
+    "revoked": _("the key is revoked"),
+    "expired": _("the key has expired"),
     "login": _("at login"),
     "reauthentication": _("to confirm a sensitive action"),
     "enrolment": _("while setting up the app"),
@@ -33,6 +44,6 @@ class PortalConfig(AppConfig):
         from portal.sessions import on_login
 
         user_logged_in.connect(on_login, dispatch_uid="portal.sessions.on_login")
-        register_audit_labels(actions=AUDIT_ACTIONS, notes=AUDIT_NOTES)
+        register_audit_labels(actions=AUDIT_ACTIONS | API_AUDIT_ACTIONS, notes=AUDIT_NOTES)
         # The security log's entries, from Django's auth signals and axes' lock-out signal.
         login_audit.connect_axes()

@@ -36,8 +36,15 @@ def save_with_changes(instance: models.Model, fields: dict, tracked) -> dict[str
     return diff(before, instance)
 
 
-def audit(actor, action: str, obj: models.Model, changes=None, note: str = "") -> AuditEntry:
-    return AuditEntry.objects.create(**_entry_fields(actor, action, obj, changes, note))
+def audit(
+    actor, action: str, obj: models.Model, changes=None, note: str = "", note_params=None
+) -> AuditEntry:
+    """`note` is a person's words, or a note code registered in portal.audit_labels with its
+    `note_params` (numbers, names in both languages as `x` and `x_zh`): never a sentence
+    translated when written, which a reader of the other language could not read."""
+    return AuditEntry.objects.create(
+        **_entry_fields(actor, action, obj, changes, note), note_params=note_params or {}
+    )
 
 
 def audit_many(actor, action: str, objects, note: str = "") -> None:

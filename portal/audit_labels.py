@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.i18n import in_active_language
+
 # Every entry whose code starts with AUTH_PREFIX is about signing in and accounts, and is
 # shown in the security log (portal.views.security_log): logins, lock-outs, passwords, second
 # factors. Such entries name the user (or the username tried) as their object and keep the
@@ -90,10 +92,27 @@ def change_label(name: str) -> str:
     return _CHANGES.get(name, name)
 
 
-def note_label(note: str) -> str:
+def note_label(note: str, params: dict | None = None) -> str:
     """A note the portal wrote, in the reader's language; any other note is a person's words
-    (a reason, a file name), shown as written."""
+    (a reason, a file name), shown as written. A registered note is a text with %(name)s
+    placeholders filled from `params`, or a function of the params (for plurals); a name kept
+    in both languages, `x` and `x_zh`, is given in the reader's."""
     for pattern, text in _NOTE_PATTERNS:
         if match := pattern.fullmatch(note):
             return text(match)
-    return _NOTES.get(note, note)
+    label = _NOTES.get(note)
+    if label is None:
+        return note
+    params = params or {}
+    values = {
+        name: in_active_language(value, params[f"{name}_zh"]) if f"{name}_zh" in params else value
+        for name, value in params.items()
+        if not name.endswith("_zh")
+    }
+    if callable(label):
+        return label(values)
+    try:
+        return str(label) % values if values else str(label)
+    except (KeyError, TypeError, ValueError):
+        # A code written with other parameters than its text now names: the text alone.
+        return str(label)

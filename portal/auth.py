@@ -3,6 +3,7 @@ the number of their unread notifications (every page's menu shows it) and their 
 (portal.middleware.UserLanguageMiddleware). And `recent_auth_required`, for the actions that
 ask for the password and second factor again."""
 
+import re
 from functools import wraps
 from urllib.parse import urlencode, urlsplit
 
@@ -48,12 +49,26 @@ class PortalBackend(ModelBackend):
         return user if self.user_can_authenticate(user) else None
 
 
+# Han characters (the unified ideographs, their extensions and compatibility forms): a name
+# written in them is a Chinese name.
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def full_name(first: str, last: str) -> str:
+    """A given and a family name as their owner writes them: a Chinese name in Chinese order,
+    family name first and no space (陳美玲); any other given name first (Mei-ling Chan)."""
+    first, last = (first or "").strip(), (last or "").strip()
+    if all(_HAN.search(part) for part in (first, last) if part):
+        return f"{last}{first}"
+    return f"{first} {last}".strip()
+
+
 def person_name(user) -> str:
-    """A user as people know them: the full name, or the username when there is none (the
-    `person` template filter)."""
+    """A user as people know them: the full name (portal.auth.full_name), or the username when
+    there is none (the `person` template filter)."""
     if user is None:
         return ""
-    return user.get_full_name() or user.get_username()
+    return full_name(user.first_name, user.last_name) or user.get_username()
 
 
 def recent_auth_required(view):

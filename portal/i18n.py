@@ -8,3 +8,11 @@ def in_active_language(english: str, chinese: str) -> str:
     if chinese and (get_language() or "").startswith("zh"):
         return chinese
     return english
+
+
+def in_other_language(english: str, chinese: str) -> str:
+    """The text in the language the page is not in (beside in_active_language's, as a second
+    line or in brackets): the English on a Chinese page, the Chinese (if any) on any other."""
+    if (get_language() or "").startswith("zh"):
+        return english
+    return chinese

@@ -28,7 +28,11 @@ class AuditEntry(models.Model):
     object_repr = models.CharField(_("object"), max_length=300)
     # {"field": [old, new]} as display strings, so entries stay readable after schema changes.
     changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # A note the portal writes is a code registered in portal.audit_labels ("awards.ceremony.
+    # swapped") with its parameters here, so that each reader reads it in their own language;
+    # a person's words (a reason) are the note itself, with no parameters.
     note = models.TextField(_("note"), blank=True)
+    note_params = models.JSONField(_("note's parameters"), default=dict, blank=True, db_default={})
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     # Where a request came from: kept for the security log (logins, password resets, second
     # factors; portal/login_audit.py), empty on entries written by a command or a task.
@@ -73,7 +77,7 @@ class AuditEntry(models.Model):
 
     @property
     def note_for_display(self) -> str:
-        return note_label(self.note)
+        return note_label(self.note, self.note_params)
 
     def changes_for_display(self) -> list[tuple[str, str, str]]:
         """[(field label, old, new)] with choice codes shown as labels in the current language."""
@@ -214,3 +218,7 @@ class FormSubmission(models.Model):
         if self.content_type is None:
             return None
         return self.content_type.model_class()._default_manager.filter(pk=self.object_id).first()
+
+
+# API keys live with the rest of the API machinery (portal/api/).
+from portal.api.models import ApiKey  # noqa: E402, F401

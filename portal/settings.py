@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "partners",
     "awards",
     "overview",
+    # Signed webhooks to partners' systems: the core (portal/webhooks/); partners and awards
+    # register their event types with it.
+    "portal.webhooks",
     "portal.admin_apps.PortalAdminConfig",  # django.contrib.admin, behind the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -76,6 +79,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by the portal itself (no CDN)
 ]
 
 # The demo (seeds/: its data and `seed_demo`, `demo_logins`) exists only in development or on a
@@ -306,6 +312,68 @@ if CERTIFICATE_BATCH_SIZE < 1:
 IMPORT_MAX_ROWS = _env("IMPORT_MAX_ROWS", env.int, 100_000)
 if IMPORT_MAX_ROWS < 1:
     raise ImproperlyConfigured("IMPORT_MAX_ROWS must be 1 or more.")
+
+# Webhooks (docs/webhooks.md). Each endpoint's signing secret is stored encrypted with a key
+# derived from WEBHOOK_SECRET_KEY (SECRET_KEY when unset: then changing SECRET_KEY makes the
+# stored secrets unreadable, and every endpoint needs a new secret).
+WEBHOOK_SECRET_KEY = env.str("WEBHOOK_SECRET_KEY", default="") or SECRET_KEY
+# Seconds to connect, and to wait for the answer, per delivery; bytes of the answer read.
+WEBHOOK_TIMEOUT = _env("WEBHOOK_TIMEOUT", env.int, 10)
+if not 1 <= WEBHOOK_TIMEOUT <= 60:
+    raise ImproperlyConfigured("WEBHOOK_TIMEOUT must be between 1 and 60 seconds.")
+WEBHOOK_RESPONSE_MAX_BYTES = 4096
+# Deliveries go to public HTTPS addresses only. For development and the tests only, plain HTTP
+# to the loopback address (a receiver on 127.0.0.1) can be allowed; never in production.
+WEBHOOK_ALLOW_LOOPBACK = _env("WEBHOOK_ALLOW_LOOPBACK", _bool, False)
+if WEBHOOK_ALLOW_LOOPBACK and not DEBUG:
+    raise ImproperlyConfigured("WEBHOOK_ALLOW_LOOPBACK=true is for development: it needs DEBUG.")
+
+# The REST API under /api/v1/ (portal/api/, docs/api.md). Machines authenticate with API keys
+# (portal.api.authentication), never with a session, so no API request depends on a cookie or
+# a CSRF token; every error is an RFC 9457 problem (portal.api.errors).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["portal.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.IsApiKey"],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.ApiCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "portal.api.errors.problem_exception_handler",
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "EEPA portal API",
+    "DESCRIPTION": "Partners' monitoring systems and customs' analysis tools (docs/api.md).",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.add_problem_responses",
+    ],
+}
+# Requests per minute one API key may make (all its requests together); beyond, 429 with
+# Retry-After. Failed authentications per minute from one client address, beyond which the
+# address gets 429 without its keys being looked up (or the failures audited).
+API_RATE_LIMIT = _env("API_RATE_LIMIT", env.int, 120)
+API_AUTH_FAILURE_LIMIT = _env("API_AUTH_FAILURE_LIMIT", env.int, 30)
+# Days an API key is valid at most (a manager chooses its expiry up to this).
+API_KEY_MAX_DAYS = _env("API_KEY_MAX_DAYS", env.int, 365)
+for _name in ("API_RATE_LIMIT", "API_AUTH_FAILURE_LIMIT", "API_KEY_MAX_DAYS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more.")
 
 # Content-Security-Policy: no inline script anywhere; every script is a static file.
 CONTENT_SECURITY_POLICY = {

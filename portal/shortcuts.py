@@ -15,6 +15,9 @@ from portal.exports import CONTENT_TYPES
 PAGE_SIZE = 50
 # How far a list that can grow with the history counts: past it, "more than 10,000".
 COUNT_CAP = 10_000
+# How many rows past the page shown such a list counts ("page 1 of more than 41"): the cost of
+# a page is that of reading its window's keys, not all of COUNT_CAP's.
+COUNT_AHEAD = 1_000
 
 
 def paginate(request, queryset, size: int = PAGE_SIZE) -> Page:
@@ -24,34 +27,62 @@ def paginate(request, queryset, size: int = PAGE_SIZE) -> Page:
 
 class CappedPaginator(Paginator):
     """Pages of a list that grows with the history (a million events), at a cost that does
-    not: the keys of the first `cap` + 1 rows, in the list's order, are read in one query (the
-    filters and the search run once, through the order's index), and a page's rows are then
-    loaded by key. Past `cap` rows the count says "more than" (`more`) and the pages stop there:
-    narrowing the filters finds the rest."""
+    not: the keys of the rows up to the end of the page asked for and `ahead` rows beyond it
+    (the window), in the list's order, are read in one query (the filters and the search run
+    once, through the order's index), and a page's rows are then loaded by key. The count says
+    "more than" (`more`) when rows lie past the window; the next pages are counted as they are
+    asked for. Past `cap` rows the pages stop (`capped`): narrowing the filters finds the rest.
+    """
 
-    def __init__(self, object_list, per_page, cap: int | None = None, keys=None):
+    def __init__(
+        self, object_list, per_page, cap: int | None = None, keys=None, ahead: int | None = None
+    ):
         super().__init__(object_list, per_page)
         self.cap = COUNT_CAP if cap is None else cap
+        self.ahead = COUNT_AHEAD if ahead is None else ahead
+        self.window = min(self.cap, self.per_page + self.ahead)
         # `keys(n)`: the first n keys in the list's order, when a query of its own reads them
         # faster than object_list does (a search: partners.views.events).
         self.read_keys = keys
 
+    def look_to(self, number) -> None:
+        """Widen the window to page `number` and `ahead` rows past it (before counting)."""
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        window = min(self.cap, number * self.per_page + self.ahead)
+        if window > self.window:
+            self.window = window
+            for counted in ("keys", "count", "num_pages"):
+                self.__dict__.pop(counted, None)
+
     @cached_property
     def keys(self) -> list:
         if self.read_keys is not None:
-            return list(self.read_keys(self.cap + 1))
-        return list(self.object_list.values_list("pk", flat=True)[: self.cap + 1])
+            return list(self.read_keys(self.window + 1))
+        return list(self.object_list.values_list("pk", flat=True)[: self.window + 1])
 
     @cached_property
     def count(self) -> int:
-        return min(len(self.keys), self.cap)
+        return min(len(self.keys), self.window)
 
     @property
     def more(self) -> bool:
         """More rows match than were counted."""
-        return len(self.keys) > self.cap
+        return len(self.keys) > self.window
+
+    @property
+    def capped(self) -> bool:
+        """More rows match than the pages reach."""
+        return self.more and self.window >= self.cap
+
+    def get_page(self, number) -> Page:
+        self.look_to(number)
+        return super().get_page(number)
 
     def page(self, number) -> Page:
+        self.look_to(number)
         number = self.validate_number(number)
         start = (number - 1) * self.per_page
         keys = self.keys[start : min(start + self.per_page, self.count)]

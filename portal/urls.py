@@ -9,6 +9,11 @@ from portal.two_factor import views as two_factor
 # The apps' URLs are included by name: the project's URLs wire the apps together without the
 # core importing any of them (docs/architecture.md).
 urlpatterns = [
+    # The REST API (portal/api/, docs/api.md): its schema and documentation, and each app's
+    # endpoints, under /api/v1/.
+    path("api/v1/", include("portal.api.urls")),
+    path("api/v1/", include("partners.api.urls")),
+    path("api/v1/", include("awards.api.urls")),
     path("", include("overview.urls")),
     path("accounts/login/", two_factor.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -71,6 +76,9 @@ urlpatterns = [
     path("verify/", include("awards.public_urls")),
 ]
 
+# Webhooks (issue 15): a partner enterprise's managers' endpoints (docs/webhooks.md).
+urlpatterns += [path("my-enterprise/webhooks/", include("portal.webhooks.urls"))]
+
 # Notifications (issue 5): every signed-in user's own.
 urlpatterns += [
     path("notifications/", notification_views.notification_list, name="notification-list"),
@@ -90,3 +98,8 @@ urlpatterns += [
         name="notification-preferences",
     ),
 ]
+
+# Under /api/ an unknown address or a server error is a problem (JSON) like every API error; the
+# pages keep their own.
+handler404 = "portal.api.errors.page_not_found"
+handler500 = "portal.api.errors.server_error"

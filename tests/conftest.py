@@ -8,6 +8,7 @@ import pytest
 
 from tests.demo import demo_template, django_db_setup, seeded  # noqa: F401  (fixtures)
 from tests.factories import EnterpriseFactory, EventFactory, MembershipFactory, UserFactory
+from tests.webhook_receiver import webhook_receiver  # noqa: F401  (a fixture)
 from tests.worker import redis_worker  # noqa: F401  (a fixture: a real Celery worker)
 
 # The access checks live outside the test modules (which import them later): let pytest

@@ -5,6 +5,7 @@ other enterprises' data); then partner1 crawls every page, download and email it
 in English and Chinese, and none of the markers, nor any other enterprise's name, appears."""
 
 import io
+import json
 import re
 import time
 import zipfile
@@ -22,22 +23,31 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from awards.models import Certificate, Nomination, NominationResult, Review
+from awards import webhooks as award_webhooks
+from awards.models import Certificate, Cycle, Nomination, NominationResult, Review
 from partners.models import (
     CooperationEvent,
     EnforcementFlag,
     Enterprise,
     EvidenceFile,
+    Manifest,
+    ManifestLine,
+    Membership,
     PartnerReport,
     ReportAttachment,
     ReportNote,
+    ShipmentReference,
 )
 from partners.notifications import Kind as PartnerKind
+from partners.services import alerts, reports
 from partners.services import events as partner_services
-from partners.services import reports
+from partners.services.manifests import MANIFEST_COLUMNS, manifest_import
 from portal.models import Notification
 from portal.notifications.services import notification_email
 from portal.roles import Role, has_role
+from portal.webhooks import services as webhook_services
+from portal.webhooks.events import registered_events
+from portal.webhooks.models import Delivery
 
 pytestmark = pytest.mark.django_db
 
@@ -166,6 +176,33 @@ def _plant_markers() -> dict:
     _mark(
         ReportAttachment, "original_name", ReportAttachment.objects.exclude(report__enterprise=own)
     )
+
+    # Manifests: customs intelligence, never shown to a partner, not even that its own
+    # reports and alerts matched one. A manifest whose lines match partner1's references
+    # (a web report and an alert from its system), every field of it marked.
+    alerts.alerts_receive(
+        enterprise=own,
+        submitted_by=partner1,
+        system_name="Gate monitor",
+        alerts=[alerts.Alert(description="Seal changed.", containers=["MSCU1234566"])],
+    )
+    references = sorted(
+        set(
+            ShipmentReference.objects.filter(report__enterprise=own).values_list(
+                "reference", flat=True
+            )
+        )
+    )
+    rows = [f"{reference},V,1,CNSHA,HKHKG,goods,consignee" for reference in references]
+    manifest = manifest_import(
+        data=io.BytesIO(("\n".join([",".join(MANIFEST_COLUMNS), *rows]) + "\n").encode()),
+        file_name="manifest.csv",
+        user=officer,
+    )
+    counts["manifest.matched"] = manifest.matched
+    _mark(Manifest, "file_name")
+    for field in ("declared_goods", "consignee", "vessel_or_flight"):
+        counts[f"manifest_line.{field}"] = _mark(ManifestLine, field)
 
     # The award side: the panel's comments, the secretariat's reasons and rationales.
     counts["review.comment"] = _mark(Review, "comment")
@@ -397,6 +434,17 @@ def test_no_marker_nor_other_enterprise_appears_on_any_page_or_download(crawl, m
     assert leaks == []
 
 
+def test_no_page_says_that_partner1s_reports_matched_a_manifest(crawl, marked):
+    assert marked["counts"]["manifest.matched"] >= 2  # its web report(s) and its alert
+    said = [
+        label
+        for label, text in crawl.texts
+        for words in ("Matches a manifest", "與艙單相符", "Matches in manifests", "與艙單不符")
+        if words in text
+    ]
+    assert said == []
+
+
 def test_no_marker_appears_in_any_email_to_partner1(marked, django_capture_on_commit_callbacks):
     partner1, own = marked["partner1"], marked["enterprise"]
     verifier = User.objects.filter(groups__name=Role.VERIFIER).first()
@@ -453,6 +501,89 @@ def test_no_marker_appears_in_any_email_to_partner1(marked, django_capture_on_co
         )
     ]
     print(f"\nemails checked: {len(to_partner1)}")
+    assert leaks == []
+
+
+def test_no_marker_nor_other_enterprise_reaches_a_webhook_body(
+    marked, webhook_receiver, django_capture_on_commit_callbacks
+):
+    """partner1's endpoint, subscribed to every event, while each of them happens: a report's
+    and an alert's status changes, an event verified, the results of every published cycle it
+    was nominated in and their certificates; every body that reaches the receiver, and every
+    body the portal kept, is free of markers and of other enterprises' names and manifests."""
+    partner1, own = marked["partner1"], marked["enterprise"]
+    verifier = User.objects.filter(groups__name=Role.VERIFIER).first()
+    officer = User.objects.filter(groups__name=Role.OFFICER).first()
+    Membership.objects.filter(user=partner1).update(is_manager=True)
+    partner1.refresh_from_db()
+    endpoint, webhook_receiver.secret = webhook_services.endpoint_create(
+        user=partner1,
+        url=webhook_receiver.url,
+        event_types=[event.code for event in registered_events()],
+    )
+    # Another enterprise's endpoint, which must hear nothing of partner1's.
+    other = Membership.objects.exclude(enterprise=own).select_related("user").first()
+    Membership.objects.filter(pk=other.pk).update(is_manager=True, is_active=True)
+    other.user.refresh_from_db()
+    theirs, _secret = webhook_services.endpoint_create(
+        user=other.user, url=webhook_receiver.url, event_types=["report.status_changed"]
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        webhook_services.endpoint_send_test(user=partner1, endpoint=endpoint)
+        event = CooperationEvent.objects.filter(enterprise=own).exclude(logged_by=verifier).first()
+        CooperationEvent.objects.filter(pk=event.pk).update(
+            status=CooperationEvent.Status.SUBMITTED,
+            verified_by=None,
+            verified_at=None,
+            partner_summary="Helped at the border.",
+        )
+        partner_services.event_verify(event=event, user=verifier)
+        report = reports.report_submit(
+            user=partner1, category=PartnerReport.Category.OTHER, description="Seal broken."
+        )
+        reports.report_review(report=report, user=officer)
+        reports.report_close(
+            report=report, user=officer, note=f"{MARK}-ReportNote-closing-{report.pk}"
+        )
+        [alert] = alerts.alerts_receive(
+            enterprise=own,
+            submitted_by=partner1,
+            system_name="Gate monitor",
+            alerts=[alerts.Alert(description="Seal changed.", containers=["MSCU1234566"])],
+        )
+        reports.report_review(report=alert, user=officer)
+        for cycle in Cycle.objects.filter(
+            status=Cycle.Status.PUBLISHED, nominations__enterprise=own
+        ):
+            award_webhooks.results_published(cycle=cycle)
+
+    bodies = [d.body for d in Delivery.objects.filter(endpoint=endpoint)]
+    types = {json.loads(body)["type"] for body in bodies}
+    assert types == {
+        "webhook.test",
+        "event.verified",
+        "report.status_changed",
+        "results.published",
+        "certificate.issued",
+    }
+    assert len(webhook_receiver.received) == len(bodies) >= 8
+    assert all(received.signature_ok for received in webhook_receiver.received)
+    assert not Delivery.objects.filter(endpoint=theirs).exists()
+    forbidden = _other_enterprises_names(own) + [
+        value
+        for line in ManifestLine.objects.values_list("declared_goods", "consignee")
+        for value in line
+        if value
+    ]
+    leaks = [
+        leak
+        for index, text in enumerate(
+            bodies + [received.body.decode() for received in webhook_receiver.received]
+        )
+        for leak in _leaks(f"webhook body {index}", text, forbidden)
+    ]
+    print(f"\nwebhook bodies checked: {len(bodies)} kept, {len(webhook_receiver.received)} sent")
     assert leaks == []
 
 

@@ -37,6 +37,8 @@ def redis_worker(settings):
         "CELERY_BROKER_URL": BROKER_URL,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "CERTIFICATE_BATCH_SIZE": str(settings.CERTIFICATE_BATCH_SIZE),
+        # Webhooks to a receiver on 127.0.0.1 (tests/webhook_receiver.py) when the test allows.
+        "WEBHOOK_ALLOW_LOOPBACK": str(settings.WEBHOOK_ALLOW_LOOPBACK).lower(),
     }
     log = Path(settings.MEDIA_ROOT).parent / "worker.log"
     process = subprocess.Popen(

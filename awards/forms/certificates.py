@@ -22,9 +22,11 @@ class VerifyForm(forms.Form):
     )
     code = forms.CharField(
         label=_("Verification code"),
-        max_length=64,
+        # 28 symbols in groups, with room for spaces around the hyphens; 32 on older ones.
+        max_length=100,
         help_text=_(
-            "As printed on the certificate; it is also the end of the address its QR code opens."
+            "As printed on the certificate, e.g. 7K3M-Q9XD-…; capital or small letters, with "
+            "or without the hyphens."
         ),
     )
 
@@ -32,7 +34,8 @@ class VerifyForm(forms.Form):
         return self.cleaned_data["serial"].upper()
 
     def clean_code(self) -> str:
-        # People copy codes from PDFs with stray spaces or line breaks in them.
+        # People copy codes from PDFs with stray spaces or line breaks in them; the view reads
+        # the rest (case, hyphens, look-alike letters) with awards.verification_codes.
         return "".join(self.cleaned_data["code"].split())
 
 

@@ -14,6 +14,7 @@ from awards.querysets import (
     CertificateQuerySet,
 )
 from awards.statuses import CertificateStatus
+from awards.verification_codes import grouped
 from portal.i18n import in_active_language
 from portal.text import SingleLineCharField
 
@@ -35,7 +36,9 @@ class Certificate(models.Model):
         related_name="certificates",
     )
     serial = models.CharField(_("serial number"), max_length=20, unique=True)  # EEPA-2024-0001
-    # 128+ bits of randomness (secrets.token_urlsafe(24) gives 192), unguessable and unlisted.
+    # 128+ bits of randomness, unguessable and unlisted: 28 symbols of Crockford's base32 (140
+    # bits), or 32 characters of secrets.token_urlsafe(24) (192) on older certificates
+    # (awards/verification_codes.py).
     verification_code = models.CharField(_("verification code"), max_length=64, unique=True)
     # The names as printed, kept so that the verification page matches the paper even after
     # the enterprise's names are corrected.
@@ -92,6 +95,11 @@ class Certificate(models.Model):
     def name(self) -> str:
         """The enterprise's name as printed, in the reader's language."""
         return in_active_language(self.name_en, self.name_zh)
+
+    @property
+    def printed_code(self) -> str:
+        """The verification code as printed on the certificate and shown: in groups of four."""
+        return grouped(self.verification_code)
 
     @property
     def cycle_year(self) -> int:

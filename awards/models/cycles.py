@@ -171,6 +171,24 @@ class Cycle(models.Model):
     def is_frozen(self) -> bool:
         return self.status in self.FROZEN_STATUSES
 
+    @property
+    def publication_date(self) -> datetime.date | None:
+        """The day the results were published, in Hong Kong."""
+        return today(self.published_at) if self.published_at else None
+
+    @property
+    def certificate_date(self) -> datetime.date | None:
+        """The date printed on the cycle's certificates: the ceremony's, which the secretariat
+        sets, else the day the results were published; None before either."""
+        return self.ceremony_date or self.publication_date
+
+    @property
+    def ceremony_before_publication(self) -> bool:
+        """A ceremony date before the publication is a mistake (a date carried over from
+        another cycle, say): certificates would be dated before their results."""
+        published = self.publication_date
+        return bool(self.ceremony_date and published and self.ceremony_date < published)
+
     def scoring_closed(self, now: datetime.datetime | None = None) -> bool:
         """Past the end of the scoring deadline's day, Hong Kong time (no deadline: never)."""
         return self.scoring_deadline is not None and today(now) > self.scoring_deadline

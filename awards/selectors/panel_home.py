@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from awards.models import (
 from awards.querysets import counted_review
 from awards.scoring import round2
 from awards.statuses import ReviewStatus
+from portal.shortcuts import COUNT_CAP, CappedPaginator
 
 Declaration = Assignment.Declaration
 SCORES = range(SCORE_MIN, SCORE_MAX + 1)
@@ -225,9 +226,10 @@ def panel_home(
 ) -> list[PanelCycle]:
     """The member's cycles, the latest first (drafts excluded: nothing to do there yet), each
     with its counts, and one of them (`year`, else the latest) with a page of the member's
-    nominees, searched and filtered. A fixed number of queries whatever the number of cycles,
-    assignments and reviews: the cycles, the counts, the page (its count and rows), and for
-    finalised cycles their score distributions (two)."""
+    nominees, searched and filtered, and its score distributions once finalised. A fixed
+    number of queries whatever the number of cycles, assignments and reviews: the cycles, the
+    counts, the page (the keys in order, the rows), and for a finalised shown cycle its score
+    distributions (two)."""
     cycles = list(
         Cycle.objects.visible_to(user)
         # Exists, not a join: a join through nominations and assignments repeated the cycle
@@ -239,11 +241,18 @@ def panel_home(
     if not cycles:
         return []
     shown = next((cycle for cycle in cycles if cycle.year == year), cycles[0])
-    page = Paginator(nominee_rows(user, shown, search, state), NOMINEES_PAGE).get_page(page_number)
+    # The keys of the member's nominees in their order first (a narrow sort), then the page's
+    # 25 rows by key with their nominee and review: not 2,000 whole rows sorted to show 25.
+    paginator = CappedPaginator(
+        nominee_rows(user, shown, search, state), NOMINEES_PAGE, cap=COUNT_CAP, ahead=COUNT_CAP
+    )
+    page = paginator.get_page(page_number)
     for assignment in page:
         assignment.nomination.cycle = shown  # no query per row
     counts = state_counts(user, cycles)
-    distributions = score_distributions(user, cycles)
+    # The score distribution of the shown cycle only (if finalised): the page costs the same
+    # after ten finalised cycles as after one; the others are a link away (?cycle=).
+    distributions = score_distributions(user, [shown])
     return [
         PanelCycle(
             cycle=cycle,

@@ -14,9 +14,10 @@ two secretariat users changing the order at the same moment take turns: the posi
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from awards import rules
+from awards.audit_notes import AuditNote
 from awards.models import CeremonyEntry, Cycle, NominationResult
 from partners.models import Sector
 from portal.audit import audit, audit_many, diff, snapshot
@@ -181,8 +182,8 @@ def ceremony_list_reset(*, cycle: Cycle, user) -> int:
             user,
             "awards.ceremony.reset",
             cycle,
-            note=ngettext("%(n)d awardee changed place", "%(n)d awardees changed place", len(moved))
-            % {"n": len(moved)},
+            note=AuditNote.CEREMONY_RESET,
+            note_params={"n": len(moved)},
         )
     return len(moved)
 
@@ -215,8 +216,11 @@ def ceremony_entry_move(*, result: NominationResult, user, direction: str) -> Ce
         "awards.ceremony.moved",
         entry,
         diff(before, entry),
-        note=_("Swapped with %(enterprise)s")
-        % {"enterprise": other.result.nomination.enterprise.name_en},
+        note=AuditNote.CEREMONY_SWAPPED,
+        note_params={
+            "enterprise": other.result.nomination.enterprise.name_en,
+            "enterprise_zh": other.result.nomination.enterprise.name_zh,
+        },
     )
     return entry
 

@@ -2,7 +2,6 @@
 generation runs worked off by Celery tasks (awards/tasks.py)."""
 
 import hashlib
-import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,9 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from awards import notifications, rules
+from awards import notifications, rules, webhooks
 from awards.models import Certificate, CertificateJob, CertificateRun, Cycle, NominationResult
 from awards.pdf import render_certificates
+from awards.verification_codes import new_code
 from portal.audit import audit
 from portal.rules import require
 
@@ -70,7 +70,7 @@ def _reserve(cycle: Cycle, results: list[NominationResult], user) -> list[Certif
         certificate = Certificate(
             result=result,
             serial=f"{SERIAL_PREFIX}-{cycle.year}-{number + offset:04d}",
-            verification_code=secrets.token_urlsafe(24),
+            verification_code=new_code(),
             name_en=enterprise.name_en,
             name_zh=enterprise.name_zh,
             status=Status.PENDING,
@@ -112,6 +112,7 @@ def _complete(cycle: Cycle, certificates: list[Certificate], pdfs: list[bytes], 
             certificates[0].pdf.storage.delete(name)
         raise
     notifications.certificates_issued(cycle=cycle, certificates=issued)
+    webhooks.certificates_issued(cycle=cycle, certificates=issued)
     return issued
 
 

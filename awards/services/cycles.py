@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from awards.audit_notes import AuditNote
 from awards.models import (
     Certificate,
     CertificateRun,
@@ -97,12 +98,24 @@ def cycle_create(
     criteria: Criteria,
     rules: Rules | None = None,
     note: str = "",
+    copied_from: int | None = None,
     **fields,
 ) -> Cycle:
-    """A new draft cycle with its rules (DEFAULT_RULES unless given) and panel criteria."""
+    """A new draft cycle with its rules (DEFAULT_RULES unless given) and panel criteria;
+    `copied_from`, the year whose settings it starts from, is noted in the audit."""
     require(may_manage_cycles(user))
     rules = DEFAULT_RULES if rules is None else rules
-    return _create(actor=user, fields=fields, rules=rules, criteria=criteria, note=note)
+    note_params = {}
+    if copied_from is not None:
+        note, note_params = AuditNote.CYCLE_COPIED, {"year": copied_from}
+    return _create(
+        actor=user,
+        fields=fields,
+        rules=rules,
+        criteria=criteria,
+        note=note,
+        note_params=note_params,
+    )
 
 
 @transaction.atomic
@@ -179,7 +192,7 @@ def cycle_copy(*, source: Cycle, user: AbstractBaseUser) -> Cycle:
     """Create next year's cycle with `source`'s settings (cycle_next_year_settings)."""
     return cycle_create(
         user=user,
-        note=_("Settings copied from %(year)s.") % {"year": source.year},
+        copied_from=source.year,
         **cycle_next_year_settings(source),
     )
 
@@ -268,7 +281,9 @@ def _lock(cycle: Cycle) -> Cycle:
     return Cycle.objects.select_for_update().get(pk=cycle.pk)
 
 
-def _create(*, actor, fields: dict, rules: Rules, criteria: Criteria, note: str) -> Cycle:
+def _create(
+    *, actor, fields: dict, rules: Rules, criteria: Criteria, note: str, note_params=None
+) -> Cycle:
     _require_cycle_fields(fields)
     cycle = Cycle(**fields, status=Status.DRAFT)
     errors = {}
@@ -290,7 +305,7 @@ def _create(*, actor, fields: dict, rules: Rules, criteria: Criteria, note: str)
     _save_rules(cycle, rules)
     _save_criteria(cycle, criteria)
     cycle_recount(cycle)
-    audit(actor, "awards.cycle.created", cycle, note=note)
+    audit(actor, "awards.cycle.created", cycle, note=note, note_params=note_params)
     return cycle
 
 

@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from awards import notifications, rules
+from awards import notifications, rules, webhooks
+from awards.audit_notes import AuditNote
 from awards.models import Cycle, Nomination, NominationResult
 from awards.scoring import round2
 from awards.selectors.ranking import (
@@ -107,13 +108,19 @@ def decisions_apply_suggestion(*, cycle: Cycle, user) -> int:
         changed.append((nomination, diff(before, nomination)))
     Nomination.objects.bulk_update([n for n, _ in changed], DECISION_FIELDS)
     for nomination, changes in changed:
-        audit(user, "awards.nomination.decided", nomination, changes, note=_("Suggestion applied"))
+        audit(
+            user,
+            "awards.nomination.decided",
+            nomination,
+            changes,
+            note=AuditNote.SUGGESTION_APPLIED,
+        )
     audit(
         user,
         "awards.cycle.suggestion_applied",
         cycle,
-        note=ngettext("%(n)d decision changed", "%(n)d decisions changed", len(changed))
-        % {"n": len(changed)},
+        note=AuditNote.DECISIONS_CHANGED,
+        note_params={"n": len(changed)},
     )
     return len(changed)
 
@@ -197,12 +204,8 @@ def cycle_finalise(*, cycle: Cycle, user) -> Cycle:
         "awards.cycle.finalised",
         cycle,
         diff(before, cycle),
-        note=ngettext(
-            "%(awarded)d awarded of %(n)d nominee",
-            "%(awarded)d awarded of %(n)d nominees",
-            len(ranking.rows),
-        )
-        % {"awarded": awarded, "n": len(ranking.rows)},
+        note=AuditNote.FINALISED,
+        note_params={"awarded": awarded, "n": len(ranking.rows)},
     )
     notifications.approval_awaited(cycle=cycle, awarded=awarded)
     return cycle
@@ -218,4 +221,5 @@ def cycle_publish(*, cycle: Cycle, user) -> Cycle:
     cycle.save(update_fields=["status", "published_at", "published_by"])
     audit(user, "awards.cycle.published", cycle, diff(before, cycle))
     notifications.results_published(cycle=cycle)
+    webhooks.results_published(cycle=cycle)
     return cycle

@@ -2,7 +2,6 @@
 with live progress, ZIP of them all, revocation and reissue), the public verification pages
 (no login, rate-limited per client) and the partners' downloads of their own certificates."""
 
-import re
 import tempfile
 from functools import wraps
 
@@ -16,16 +15,15 @@ from django.views.decorators.http import require_POST
 from awards.exports import write_certificates_zip
 from awards.forms.certificates import CertificateReasonForm, VerifyForm
 from awards.models import Certificate, CertificateJob, CertificateRun, NominationResult
+from awards.pdf import printed_date
 from awards.services import certificates as services
+from awards.verification_codes import readings
 from awards.views import cycle_from_url
 from partners.models import Enterprise
 from portal.auth import recent_auth_required
 from portal.ratelimit import rate_limit
 from portal.roles import Role, role_required
 from portal.shortcuts import send_download
-
-# What secrets.token_urlsafe() makes; anything else is looked up nowhere.
-VERIFICATION_CODE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def _private(view):
@@ -46,14 +44,17 @@ def _private(view):
     return wrapper
 
 
-def _certificate_with_code(code: str) -> Certificate | None:
-    if not VERIFICATION_CODE.fullmatch(code):
+def _certificate_with_code(typed: str) -> Certificate | None:
+    """The certificate whose code `typed` is, as printed or typed from paper
+    (awards/verification_codes.py): exact values looked up in the code's unique index."""
+    codes = readings(typed)
+    if not codes:
         return None
     return (
         Certificate.objects.select_related(
             "result__nomination__cycle", "result__nomination__enterprise"
         )
-        .filter(verification_code=code)
+        .filter(verification_code__in=codes)
         .exclude(status=Certificate.Status.PENDING)
         .first()
     )
@@ -72,6 +73,7 @@ def _public_facts(certificate: Certificate) -> dict:
         "title_zh": nomination.cycle.title_zh,
         "year": nomination.cycle.year,
         "serial": certificate.serial,
+        "code": certificate.printed_code,
         "sha256": certificate.sha256,
     }
 
@@ -187,6 +189,7 @@ def certificate_list(request, year):
             # Never certified: an award whose certificate was revoked is reissued, not generated.
             "missing": sum(1 for row in rows if row["issued"] is None and not row["revoked"]),
             "issued": sum(1 for row in rows if row["issued"] is not None),
+            "certificate_date": printed_date(cycle.certificate_date),
             **_run_context(cycle.certificate_runs.select_related("started_by").first()),
         },
     )

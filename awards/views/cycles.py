@@ -79,9 +79,11 @@ def cycle_create(request):
         initial = {"year": Cycle.objects.next_year(), "rules": services.DEFAULT_RULES}
     form = CycleSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        note = _("Settings copied from %(year)s.") % {"year": source.year} if source else ""
+        copied_from = source.year if source else None
         try:
-            cycle = services.cycle_create(user=request.user, note=note, **form.cleaned())
+            cycle = services.cycle_create(
+                user=request.user, copied_from=copied_from, **form.cleaned()
+            )
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:

@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
@@ -16,11 +17,18 @@ class InvitationForm(forms.Form):
         label=_("Email address"),
         help_text=_("Your colleague receives a link to create their account."),
     )
+    language = forms.ChoiceField(
+        label=_("Their language"),
+        choices=settings.LANGUAGES,
+        required=False,  # the inviter's own language when not given
+        help_text=_("The invitation is written in it, and so are the emails of their account."),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, language: str = settings.LANGUAGE_CODE, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["language"].initial = language
         self.helper = FormHelper()
-        self.helper.layout = Layout("email", Submit("invite", _("Send the invitation")))
+        self.helper.layout = Layout("email", "language", Submit("invite", _("Send the invitation")))
         submission_token_add(self)  # one invitation per form shown, however often it is sent
 
 

@@ -89,9 +89,26 @@ class ReportQueueFilter(forms.Form):
         choices=[("", ANY), *PartnerReport.Category.choices],
     )
 
+    source = forms.ChoiceField(
+        label=_("Sent through"),
+        required=False,
+        choices=[("", ANY), *PartnerReport.Source.choices],
+    )
+    matched = forms.ChoiceField(
+        label=_("Manifests"),
+        required=False,
+        choices=[
+            ("", ANY),
+            ("yes", _("Matches a manifest")),
+            ("no", _("Matches no manifest")),
+        ],
+    )
+
     def apply(self, reports):
         """The filtered reports, or none when a filter is not valid (never all of them)."""
         if not self.is_valid():
             return reports.none()
         filters = {name: value for name, value in self.cleaned_data.items() if value}
+        if matched := filters.pop("matched", None):
+            filters["matched_at__isnull"] = matched == "no"
         return reports.filter(**filters)

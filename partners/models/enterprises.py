@@ -15,7 +15,7 @@ from partners.querysets import (
     InvitationQuerySet,
     MembershipQuerySet,
 )
-from portal.i18n import in_active_language
+from portal.i18n import in_active_language, in_other_language
 from portal.text import SingleLineCharField
 
 br_number_validator = RegexValidator(
@@ -101,6 +101,11 @@ class Enterprise(models.Model):
         return in_active_language(self.name_en, self.name_zh)
 
     @property
+    def name_other(self) -> str:
+        """The name in the other language (beside `name`)."""
+        return in_other_language(self.name_en, self.name_zh)
+
+    @property
     def is_intellectual_property(self) -> bool:
         return self.sector in INTELLECTUAL_PROPERTY_SECTORS
 
@@ -152,6 +157,11 @@ class Invitation(models.Model):
         related_name="invitations",
     )
     email = models.EmailField(_("email"))
+    # The invitee's language, chosen by the manager: the invitation email is written in it and
+    # it becomes the new account's language of emails.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("invited by"),

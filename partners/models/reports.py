@@ -1,6 +1,7 @@
 """Reports from partners: what a partner enterprise sends customs, and the officers' notes."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -14,7 +15,14 @@ from partners.querysets import (
     ReportAttachmentQuerySet,
     ReportNoteQuerySet,
 )
+from partners.shipments import UN_LOCODE
 from partners.statuses import OPEN_REPORT_STATUSES, ReportStatus
+from portal.text import SingleLineCharField
+
+
+def validate_un_locode(value: str) -> None:
+    if value and not UN_LOCODE.match(value):
+        raise ValidationError(_("Not a UN/LOCODE (country code and three letters, e.g. HKHKG)."))
 
 
 class ReportCounter(models.Model):
@@ -39,6 +47,21 @@ class PartnerReport(models.Model):
         SUSPICIOUS_SHIPMENT = "suspicious_shipment", _("Suspicious shipment")
         CUSTOMS_CRIME = "customs_crime", _("Information on a customs crime")
         SECURITY_INCIDENT = "security_incident", _("Security incident")
+        OTHER = "other", _("Other")
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Web form")
+        SYSTEM = "system", _("Partner's system")
+
+    class Concern(models.TextChoices):
+        """What looked wrong to a partner's monitoring system (alerts)."""
+
+        SEAL = "seal", _("Seal broken or changed")
+        WEIGHT = "weight", _("Weight differs from the declaration")
+        DOCUMENTS = "documents", _("Documents do not agree")
+        ROUTE = "route", _("Unusual route or transhipment")
+        SCAN = "scan", _("Image or scan anomaly")
+        DWELL = "dwell", _("Unusual dwell time")
         OTHER = "other", _("Other")
 
     Status = ReportStatus
@@ -67,6 +90,24 @@ class PartnerReport(models.Model):
     description = models.TextField(_("description"))
     # Normalised container ("MSCU1234567") and air waybill ("176-12345675") numbers.
     shipment_references = models.JSONField(_("shipment references"), default=list, blank=True)
+    # What a partner's system sent besides the references (alerts through the API; blank for
+    # the web form, which asks none of it).
+    source = models.CharField(
+        _("sent through"), max_length=10, choices=Source.choices, default=Source.WEB
+    )
+    system_name = SingleLineCharField(_("system"), max_length=100, blank=True)
+    concern = models.CharField(
+        _("what looked wrong"), max_length=20, choices=Concern.choices, blank=True
+    )
+    bill_of_lading = SingleLineCharField(_("bill of lading"), max_length=35, blank=True)
+    vessel_or_flight = SingleLineCharField(_("vessel or flight"), max_length=64, blank=True)
+    voyage = SingleLineCharField(_("voyage"), max_length=20, blank=True)
+    port = models.CharField(
+        _("port (UN/LOCODE)"), max_length=5, blank=True, validators=[validate_un_locode]
+    )
+    observed_at = models.DateTimeField(_("observed at"), null=True, blank=True)
+    # Staff only: when a manifest line first matched one of the references (ManifestMatch).
+    matched_at = models.DateTimeField(_("matched a manifest at"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
     )
@@ -99,6 +140,7 @@ class PartnerReport(models.Model):
         indexes = [
             models.Index(fields=["enterprise", "created_at"]),
             models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["matched_at", "created_at"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -125,6 +167,30 @@ class PartnerReport(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+class ShipmentReference(models.Model):
+    """One of a report's shipment references, in its normalised form, in a column of its own:
+    matching against manifest lines is an index lookup on `reference`, never a scan."""
+
+    report = models.ForeignKey(
+        PartnerReport,
+        verbose_name=_("report"),
+        on_delete=models.CASCADE,
+        related_name="references",
+    )
+    reference = models.CharField(_("reference"), max_length=12)
+
+    class Meta:
+        verbose_name = _("shipment reference")
+        verbose_name_plural = _("shipment references")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "reference"], name="report_reference_once")
+        ]
+        indexes = [models.Index(fields=["reference"], name="report_reference_idx")]
+
+    def __str__(self):
+        return self.reference
 
 
 class ReportNote(models.Model):

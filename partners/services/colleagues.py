@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,6 +28,7 @@ from partners import rules
 from partners.models import Enterprise, Invitation, Membership
 from portal.audit import audit
 from portal.auth import person_name
+from portal.models import UserPreference
 from portal.roles import Role
 from portal.rules import require
 from portal.submissions import submission_forget
@@ -81,7 +82,11 @@ def _active_managers(enterprise_id: int):
 @transaction.atomic
 def invitation_send(*, user, email: str, language: str | None = None) -> Invitation:
     """Invite `email` to the manager's enterprise; a pending invitation to the same address is
-    withdrawn and replaced. The email goes out in the inviter's current language."""
+    withdrawn and replaced. The email goes out in `language`, the invitee's (by default the
+    inviter's current language), which becomes the new account's language of emails."""
+    language = language or translation.get_language()
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Choose a language of the portal."), code="language")
     own = managed_membership(user)
     enterprise = _lock(own.enterprise_id)
     email = User.objects.normalize_email(email.strip()).lower()
@@ -109,6 +114,7 @@ def invitation_send(*, user, email: str, language: str | None = None) -> Invitat
     invitation = Invitation.objects.create(
         enterprise=enterprise,
         email=email,
+        language=language,
         invited_by=user,
         token_hash=token_hash(token),
         created_at=now,
@@ -117,7 +123,7 @@ def invitation_send(*, user, email: str, language: str | None = None) -> Invitat
     audit(user, "partners.invitation.sent", invitation, {"email": ["", email]})
     # Sent inside the transaction: if sending fails, no invitation is left behind that nobody
     # received, and the manager sees the error and can try again.
-    _send_invitation_email(invitation, token, language or translation.get_language())
+    _send_invitation_email(invitation, token)
     return invitation
 
 
@@ -125,13 +131,14 @@ def invitation_url(token: str) -> str:
     return settings.PUBLIC_BASE_URL + reverse("partners:invitation-accept", args=[token])
 
 
-def _send_invitation_email(invitation: Invitation, token: str, language: str) -> None:
+def _send_invitation_email(invitation: Invitation, token: str) -> None:
     inviter = invitation.invited_by
-    with translation.override(language):
+    with translation.override(invitation.language):
         context = {
             "inviter": person_name(inviter),
-            "enterprise": invitation.enterprise.name_en,
-            "enterprise_zh": invitation.enterprise.name_zh,
+            # The enterprise's name in the email's language first, then in the other.
+            "enterprise": invitation.enterprise.name,
+            "enterprise_other": invitation.enterprise.name_other,
             "link": invitation_url(token),
             "expires_at": invitation.expires_at,
             "days": settings.INVITATION_VALID_DAYS,
@@ -140,7 +147,12 @@ def _send_invitation_email(invitation: Invitation, token: str, language: str) ->
         # refused them would make the mail header invalid).
         subject = one_line(render_to_string("emails/invitation_subject.txt", context))
         body = render_to_string("emails/invitation_body.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    EmailMessage(
+        subject=subject,
+        body=body,
+        to=[invitation.email],
+        headers={"Content-Language": invitation.language},
+    ).send()
 
 
 @transaction.atomic
@@ -195,6 +207,7 @@ def invitation_accept(
         last_name=last_name,
     )
     user.groups.add(Group.objects.get_or_create(name=Role.PARTNER)[0])
+    UserPreference.objects.create(user=user, language=invitation.language)
     membership = Membership.objects.create(user=user, enterprise_id=invitation.enterprise_id)
     invitation.accepted_at, invitation.accepted_by = timezone.now(), user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

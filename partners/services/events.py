@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners import notifications, rules
+from partners import notifications, rules, webhooks
 from partners.models import CooperationEvent, EvidenceFile
 from partners.services.uploads import checked_upload_create
 from portal.audit import audit, save_with_changes
@@ -96,6 +96,7 @@ def event_verify(*, event: CooperationEvent, user, comment: str = "") -> Coopera
     notifications.event_verified(event=event)
     if comment:
         notifications.event_verified_with_comment(event=event, comment=comment)
+    webhooks.event_verified(event=event)
     return event
 
 

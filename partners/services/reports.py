@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from partners import notifications, rules
+from partners import notifications, rules, webhooks
 from partners.models import (
     CooperationEvent,
     Enterprise,
@@ -19,6 +20,7 @@ from partners.models import (
     ReportCounter,
     ReportNote,
 )
+from partners.services import manifests
 from partners.services.events import event_create
 from partners.services.uploads import checked_upload_create, validate_upload
 from portal.audit import audit
@@ -48,13 +50,19 @@ class RateLimited(Exception):
 
 
 def _next_acknowledgement_number(year: int) -> str:
-    # The counter row is locked until the transaction ends, so two reports never share a
-    # number; the first report of a year creates the row (get_or_create retries on a race).
+    return next_acknowledgement_numbers(year, 1)[0]
+
+
+def next_acknowledgement_numbers(year: int, count: int) -> list[str]:
+    """`count` new numbers in a row. The counter row is locked until the transaction ends, so
+    two reports never share a number; the first report of a year creates the row
+    (get_or_create retries on a race)."""
     ReportCounter.objects.get_or_create(year=year)
     counter = ReportCounter.objects.select_for_update().get(year=year)
-    counter.last_number += 1
+    first = counter.last_number + 1
+    counter.last_number += count
     counter.save(update_fields=["last_number"])
-    return f"R-{year}-{counter.last_number:06d}"
+    return [f"R-{year}-{number:06d}" for number in range(first, first + count)]
 
 
 def _check_rate_limit(enterprise: Enterprise) -> None:
@@ -106,7 +114,9 @@ def report_submit(
     )
     for upload in attachments:
         _attach(report, upload)
+    manifests.match_reports(manifests.references_record([report]))
     notifications.report_status_changed(report=report)
+    webhooks.report_status_changed(report=report)
     return report
 
 
@@ -132,6 +142,7 @@ def _move(report: PartnerReport, status: str, user, action: str, note: str = "")
     report.save(update_fields=["status", "handled_by", "event", "updated_at"])
     audit(user, action, report, {"status": [old_status, status]}, note)
     notifications.report_status_changed(report=report)
+    webhooks.report_status_changed(report=report)
 
 
 @transaction.atomic
@@ -199,11 +210,21 @@ def _event_from(report: PartnerReport, user, evidence) -> CooperationEvent:
     if report.shipment_references:
         references = ", ".join(report.shipment_references)
         details.append(_("Shipment references: %(references)s") % {"references": references})
+    for name in ("bill_of_lading", "vessel_or_flight", "voyage", "port"):
+        if value := getattr(report, name):
+            label = PartnerReport._meta.get_field(name).verbose_name
+            details.append(f"{capfirst(label)}: {value}")
+    # An alert pushed by a partner's system is the partner sharing its data.
+    event_type = (
+        CooperationEvent.EventType.DATA_SHARING
+        if report.source == PartnerReport.Source.SYSTEM
+        else EVENT_TYPE_OF_CATEGORY[report.category]
+    )
     return event_create(
         user=user,
         evidence=evidence,
         enterprise=report.enterprise,
-        event_type=EVENT_TYPE_OF_CATEGORY[report.category],
+        event_type=event_type,
         occurred_on=timezone.localdate(report.created_at),
         title=_("Report %(number)s: %(category)s")
         % {"number": report.acknowledgement_number, "category": report.get_category_display()},

@@ -26,7 +26,9 @@ from portal.two_factor.policy import enrolled, mode
 
 def _colleague(request, pk) -> Membership:
     own = colleagues.managed_membership(request.user)
-    return get_object_or_404(Membership.objects.filter(enterprise_id=own.enterprise_id), pk=pk)
+    return get_object_or_404(
+        Membership.objects.people().filter(enterprise_id=own.enterprise_id), pk=pk
+    )
 
 
 def _page_context(own: Membership, form) -> dict:
@@ -35,7 +37,8 @@ def _page_context(own: Membership, form) -> dict:
         "enterprise": enterprise,
         "own": own,
         "form": form,
-        "members": enterprise.memberships.select_related("user")
+        "members": enterprise.memberships.people()
+        .select_related("user")
         .annotate(two_factor=enrolled("user"))
         .order_by("-is_active", "user__first_name", "user__last_name", "user__username"),
         "two_factor_mode": mode(),
@@ -48,21 +51,24 @@ def _page_context(own: Membership, form) -> dict:
 @role_required(Role.PARTNER)
 def colleague_list(request):
     own = colleagues.managed_membership(request.user)
-    return render(request, "partners/colleagues/list.html", _page_context(own, InvitationForm()))
+    return render(
+        request,
+        "partners/colleagues/list.html",
+        _page_context(own, InvitationForm(language=request.LANGUAGE_CODE)),
+    )
 
 
 @role_required(Role.PARTNER)
 def colleague_invite(request):
     own = colleagues.managed_membership(request.user)
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST or None, language=request.LANGUAGE_CODE)
     if form.is_valid():
         email = form.cleaned_data["email"]
+        language = form.cleaned_data["language"] or request.LANGUAGE_CODE
         try:
             with submitted_once(form, user=request.user) as submission:
                 submission.record(
-                    colleagues.invitation_send(
-                        user=request.user, email=email, language=request.LANGUAGE_CODE
-                    )
+                    colleagues.invitation_send(user=request.user, email=email, language=language)
                 )
         except AlreadySubmitted:
             messages.info(request, ALREADY_SENT)

@@ -9,7 +9,13 @@ from django.views.decorators.http import require_POST
 
 from partners import rules
 from partners.forms.reports import ReportCloseForm, ReportForm, ReportNoteForm, ReportQueueFilter
-from partners.models import Enterprise, PartnerReport, ReportAttachment, ReportNote
+from partners.models import (
+    Enterprise,
+    ManifestMatch,
+    PartnerReport,
+    ReportAttachment,
+    ReportNote,
+)
 from partners.services import reports
 from portal.models import AuditEntry
 from portal.roles import STAFF_ROLES, Role, role_required
@@ -146,6 +152,9 @@ def report_detail(request, pk):
             .filter(report=report)
             .select_related("author"),
             "may_act": may_triage,
+            "matches": ManifestMatch.objects.visible_to(request.user)
+            .filter(report=report)
+            .select_related("line__manifest"),
             "note_form": ReportNoteForm(),
             "close_form": ReportCloseForm(),
             "audit_entries": AuditEntry.objects.visible_to(request.user)

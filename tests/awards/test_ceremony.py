@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -74,11 +75,12 @@ def numbered(names) -> list[tuple[int, str]]:
 
 
 def actions(action) -> list[tuple[str, dict, str]]:
-    return list(
-        AuditEntry.objects.filter(action=action)
-        .order_by("pk")
-        .values_list("object_repr", "changes", "note")
-    )
+    """(object, changes, the note as an English reader reads it) of each entry of `action`."""
+    with translation.override("en"):
+        return [
+            (entry.object_repr, entry.changes, str(entry.note_for_display))
+            for entry in AuditEntry.objects.filter(action=action).order_by("pk")
+        ]
 
 
 # The default order

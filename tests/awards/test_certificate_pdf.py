@@ -161,7 +161,9 @@ def test_the_verification_code_is_printed_with_the_address_of_the_verification_f
     settings.PUBLIC_BASE_URL = "https://eepa.example.gov.hk"
     certificate = certificate_issue(result=awarded_result(printed_cycle))
     text = pdf_text(certificate.pdf.read())
-    assert f"Verification code 核實碼 {certificate.verification_code}" in text
+    code = certificate.verification_code
+    printed = "-".join(code[i : i + 4] for i in range(0, 28, 4))  # XXXX-XXXX-…, 7 groups
+    assert f"Verification code 核實碼 {printed}" in text
     assert "https://eepa.example.gov.hk/verify/" in text
     assert f"/verify/{certificate.verification_code}" not in text  # the QR code carries that
 

@@ -1,4 +1,5 @@
 import hashlib
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +26,7 @@ def test_issuing_stores_the_pdf_with_its_sha256_and_a_serial(
     assert certificate.serial == "EEPA-2024-0001"
     assert certificate.status == Certificate.Status.ISSUED
     assert certificate.issued_by == secretariat
-    assert len(certificate.verification_code) == 32  # 24 random bytes
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{28}", certificate.verification_code)  # 140 bits
     assert certificate.pdf.name == "certificates/2024/EEPA-2024-0001.pdf"
     stored = (settings.MEDIA_ROOT / certificate.pdf.name).read_bytes()
     assert stored.startswith(b"%PDF-")

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from awards.models import Cycle, EventTypeRule, NominationResult, PanelCriterion
 from awards.services import cycles as services
@@ -354,7 +354,9 @@ def test_next_years_settings_are_last_years_a_year_later(secretariat):
     ]
     assert cycle.status == Status.DRAFT
     [entry] = entries(cycle, "awards.cycle.created")
-    assert entry.note == "Settings copied from 2024."
+    assert (entry.note, entry.note_params) == ("awards.note.copied_from", {"year": 2024})
+    with translation.override("en"):
+        assert entry.note_for_display == "Settings copied from 2024."
 
 
 # Moving on
@@ -679,7 +681,10 @@ def test_the_copy_button_prefills_the_form_with_last_years_settings(client, secr
     cycle = Cycle.objects.get(year=2025)
     assert response["Location"] == cycle.get_absolute_url()
     assert rules_of(cycle)["training"] == (D(2), D(8))
-    assert entries(cycle, "awards.cycle.created")[0].note == "Settings copied from 2024."
+    with translation.override("en"):
+        assert entries(cycle, "awards.cycle.created")[0].note_for_display == (
+            "Settings copied from 2024."
+        )
     assert Cycle.objects.get(year=2024) == source
 
 

@@ -699,7 +699,7 @@ def test_export_queries(client, secretariat, scoring_cycle, nominees, django_ass
     _count_queries(client, url, django_assert_num_queries, 8)
 
 
-# session, user, roles, the member's cycles, the page of assignments (count, rows with their
+# session, user, roles, the member's cycles, the page of assignments (keys in order, rows with their
 # nominee and review), the counts per state (the cycle is under review: no score
 # distribution yet; see test_panel_home.py for those)
 @pytest.mark.parametrize("nominees", [1, 10])

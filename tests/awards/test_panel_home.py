@@ -304,6 +304,30 @@ def test_a_recused_member_sees_the_distribution_without_a_score_of_theirs(
     assert "your score" not in response.text
 
 
+def test_only_the_shown_cycles_distribution_is_read_the_others_are_a_link_away(
+    client, panel_member, colleagues, django_assert_num_queries
+):
+    old = _cycle(2023, Cycle.Status.FINALISED, criteria=[("Overall", Decimal(1))])
+    submitted_review(_nominee(old, "Alpha Cargo"), panel_member, [4])
+    current = _cycle(2024, Cycle.Status.REVIEW)
+    submitted_review(_nominee(current, "Beta Freight"), panel_member, [5, 6])
+    client.force_login(panel_member)
+    url = reverse("awards:panel-home")
+    client.get(url)  # warm-up
+
+    # session, user, roles, cycles, the page's keys and rows, the counts: no distribution.
+    with django_assert_num_queries(7):
+        response = client.get(url)
+    latest, earlier = response.context["cycles"]
+    assert (latest.cycle, latest.distributions, earlier.distributions) == (current, [], [])
+    assert "Show your 1 nominee and the score distribution" in response.text
+
+    response = client.get(url, {"cycle": 2023})
+    [overall] = response.context["cycles"][1].distributions
+    assert overall.counts[4] == 1
+    assert "Score distribution per criterion" in response.text
+
+
 def test_a_member_without_assignments_sees_the_empty_state(client, panel_member):
     response = _home(client, panel_member)
     assert response.context["cycles"] == []
@@ -312,10 +336,11 @@ def test_a_member_without_assignments_sees_the_empty_state(client, panel_member)
 
 
 def _world(member, colleagues, cycles, nominees):
-    """`cycles` cycles, half of them finalised, each with `nominees` nominees reviewed by the
-    member and two colleagues."""
+    """`cycles` cycles, half of them finalised (the latest, shown, among them), each with
+    `nominees` nominees reviewed by the member and two colleagues."""
     for index in range(cycles):
-        status = Cycle.Status.FINALISED if index % 2 == 0 else Cycle.Status.REVIEW
+        latest_first = cycles - 1 - index
+        status = Cycle.Status.FINALISED if latest_first % 2 == 0 else Cycle.Status.REVIEW
         cycle = _cycle(2020 + index, status)
         for n in range(nominees):
             nomination = _nominee(cycle, f"Nominee {index}-{n}")
@@ -329,9 +354,9 @@ def _world(member, colleagues, cycles, nominees):
                 )
 
 
-# session, user, roles, the member's cycles, the shown cycle's page of assignments (its count,
-# its rows with nominee and review), the counts per cycle and state, the finalised cycles'
-# criteria, the grouped score counts
+# session, user, roles, the member's cycles, the shown cycle's page of assignments (their keys
+# in order, the page's rows with nominee and review), the counts per cycle and state, the shown
+# finalised cycle's criteria and grouped score counts
 @pytest.mark.parametrize(("cycles", "nominees"), [(1, 1), (4, 6)])
 def test_panel_home_costs_nine_queries_whatever_the_size(
     client, panel_member, colleagues, cycles, nominees, django_assert_num_queries

@@ -448,3 +448,19 @@ def test_query_counts_do_not_grow_with_the_nominees(
         with django_assert_num_queries(queries):
             response = client.get(reverse(url_name, args=[year]))
         assert response.status_code == 200
+
+
+def test_the_ranking_leads_with_the_enterprises_name_in_the_readers_language(
+    client, secretariat, cycle, nominees
+):
+    enterprise = Nomination.objects.get(cycle=cycle, enterprise__br_number="10000002").enterprise
+    client.force_login(secretariat)
+
+    english = client.get(reverse("awards:ranking-detail", args=[2024])).text
+    client.cookies["django_language"] = "zh-hant"
+    chinese = client.get(reverse("awards:ranking-detail", args=[2024])).text
+
+    assert english.index(enterprise.name_en) < english.index(enterprise.name_zh)
+    assert f'<span lang="zh-Hant">{enterprise.name_zh}</span>' in english
+    assert chinese.index(enterprise.name_zh) < chinese.index(enterprise.name_en)
+    assert f'<span lang="en">{enterprise.name_en}</span>' in chinese

@@ -118,6 +118,7 @@ def log_in(page, live_server, username):
 
 
 def log_out(page, live_server):
+    page.locator("#account-menu").click()  # the account's menu holds it
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(f"{live_server.url}/accounts/login/")
 

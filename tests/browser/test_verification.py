@@ -18,6 +18,7 @@ from tests.factories import EnterpriseFactory, UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CODE = "q3Vx0-fN8bT2kLw9_Rz4YpA6sHc1DmEj"  # an old code: 32 characters, case-sensitive
+NEW_CODE = "7K3MQ9XD0A1BZ2CT4VW5RS6PNH8E"  # 28 symbols of Crockford's base32
 
 
 @pytest.fixture
@@ -35,6 +36,14 @@ def certificate():
     return certificate_of(result, serial="EEPA-2024-0007", code=CODE)
 
 
+@pytest.fixture
+def new_certificate(certificate):
+    other = EnterpriseFactory(name_en="Lion Rock Express Limited", name_zh="獅子山速遞有限公司")
+    cycle = certificate.result.nomination.cycle
+    result = awarded_result(cycle, other, nominated_by=UserFactory(), rank=2)
+    return certificate_of(result, serial="EEPA-2024-0008", code=NEW_CODE)
+
+
 def test_a_holder_verifies_a_certificate_by_typing_its_serial_and_code(
     page, live_server, certificate
 ):
@@ -47,6 +56,22 @@ def test_a_holder_verifies_a_certificate_by_typing_its_serial_and_code(
     expect(page).to_have_url(f"{live_server.url}/verify/{CODE}/")
     expect(main.get_by_role("status")).to_contain_text("Valid")
     expect(main).to_contain_text("Pacific Gateway Terminals Limited")
+
+
+def test_a_new_code_typed_from_paper_in_small_letters_with_spaces_verifies(
+    page, live_server, new_certificate
+):
+    main = page.get_by_role("main")
+    page.goto(f"{live_server.url}/verify/")
+    main.get_by_label("Serial number").fill("EEPA-2024-0008")
+    # O for 0 and l for 1, as a person reads them off the paper.
+    main.get_by_label("Verification code").fill("7k3m q9xd oalb z2ct 4vw5 rs6p nh8e")
+    main.get_by_role("button", name="Verify").click()
+
+    expect(page).to_have_url(f"{live_server.url}/verify/{NEW_CODE}/")
+    expect(main.get_by_role("status")).to_contain_text("Valid")
+    expect(main).to_contain_text("Lion Rock Express Limited")
+    expect(main).to_contain_text("7K3M-Q9XD-0A1B-Z2CT-4VW5-RS6P-NH8E")
 
 
 def test_the_language_switches_on_the_verification_form(page, live_server, certificate):

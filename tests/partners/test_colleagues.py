@@ -538,3 +538,57 @@ def test_accepting_works_from_an_address_locked_out_of_logins(client, manager, s
 
     assert (response.status_code, response["Location"]) == (302, reverse("my-enterprise"))
     assert client.session["_auth_user_id"] == str(User.objects.get(username="ada").pk)
+
+
+# The invitee's language
+
+
+def test_the_manager_chooses_the_invitees_language_which_their_account_keeps(
+    client, manager, enterprise, compiled_catalogue
+):
+    client.force_login(manager)  # the manager reads English
+
+    client.post(INVITE, {"email": "mei@example.com", "language": "zh-hant"})
+
+    (message,) = mail.outbox
+    assert message.extra_headers["Content-Language"] == "zh-hant"
+    assert message.subject == f"[EEPA] 加入 EEPA 網上平台上的 {enterprise.name_zh}"
+    # The enterprise's Chinese name first, its English one in brackets.
+    assert f"{enterprise.name_zh}（{enterprise.name_en}）" in message.body
+    assert "如要建立帳戶，請開啟以下連結：" in message.body
+    assert Invitation.objects.get().language == "zh-hant"
+
+    client.logout()
+    client.get(_link_path(message))
+    data = _accept_data(username="mei", first_name="美玲", last_name="陳")
+    response = client.post(reverse("partners:invitation-form"), data, follow=True)
+
+    user = User.objects.get(username="mei")
+    assert user.preference.language == "zh-hant"
+    # A Chinese name in Chinese order: family name first, no space.
+    assert [str(m) for m in response.context["messages"]] == [
+        "Welcome, 陳美玲. Your account is ready."
+    ]
+
+
+def test_the_invitees_language_is_the_managers_by_default(client, manager, compiled_catalogue):
+    client.force_login(manager)
+    client.cookies["django_language"] = "zh-hant"
+
+    page = client.get(LIST)
+    assert page.context["form"]["language"].value() == "zh-hant"
+
+    client.post(INVITE, {"email": "ada@example.com", "language": "en"})
+    (message,) = mail.outbox
+    assert message.extra_headers["Content-Language"] == "en"
+    assert "If you did not expect this invitation, you can ignore this email." in message.body
+
+
+def test_an_invitation_in_no_language_of_the_portal_is_refused(client, manager):
+    client.force_login(manager)
+
+    response = client.post(INVITE, {"email": "ada@example.com", "language": "fr"})
+
+    assert response.status_code == 200
+    assert "language" in response.context["form"].errors
+    assert not Invitation.objects.exists() and not mail.outbox

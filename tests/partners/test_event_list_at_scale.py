@@ -40,6 +40,35 @@ def test_the_paginator_counts_up_to_its_cap_and_pages_in_the_lists_order(seven_e
     assert list(paginator.page(3)) == seven_events[4:5]  # the last counted row, not beyond
 
 
+def test_the_paginator_counts_only_a_window_past_the_page_asked_for(seven_events):
+    paginator = CappedPaginator(CooperationEvent.objects.all(), 2, cap=100, ahead=1)
+    with CaptureQueriesContext(connection) as queries:
+        page = paginator.get_page(1)
+    assert "LIMIT 4" in queries.captured_queries[0]["sql"]  # page 1's 2 rows, 1 ahead, 1 more
+    assert (paginator.count, paginator.more, paginator.capped) == (3, True, False)
+    assert list(page) == seven_events[:2]
+    assert page.has_next()
+
+    page = paginator.get_page(3)  # the window reaches the end: counted exactly
+    assert (paginator.count, paginator.more, paginator.num_pages) == (7, False, 4)
+    assert list(page) == seven_events[4:6]
+
+
+def test_the_list_says_more_than_its_window_and_goes_on_paging(
+    client, officer, seven_events, monkeypatch
+):
+    monkeypatch.setattr(shortcuts, "PAGE_SIZE", 2)
+    monkeypatch.setattr(shortcuts, "COUNT_AHEAD", 1)
+    client.force_login(officer)
+    response = client.get(LIST_URL)
+    assert "More than 3 events." in response.text
+    assert "Page 1 of more than 2" in response.text
+    response = client.get(LIST_URL + "?page=4")
+    assert list(response.context["page"]) == seven_events[6:]
+    assert "7 events" in response.text
+    assert "Page 4 of 4" in response.text
+
+
 def test_under_its_cap_the_paginator_counts_exactly(seven_events):
     paginator = CappedPaginator(CooperationEvent.objects.all(), 5, cap=7)
     assert (paginator.count, paginator.more) == (7, False)

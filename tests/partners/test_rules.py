@@ -161,6 +161,20 @@ def test_may_triage_reports(request, who, allowed):
     assert bool(rules.may_triage_reports(_who(request, who))) is allowed
 
 
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        ("officer", True),
+        ("verifier", False),
+        ("secretariat", False),
+        ("panel_member", False),
+        ("partner_user", False),
+    ],
+)
+def test_may_import_manifests(request, who, allowed):
+    assert bool(rules.may_import_manifests(_who(request, who))) is allowed
+
+
 def test_may_manage_colleagues_only_an_active_manager(enterprise):
     manager = MembershipFactory(enterprise=enterprise, is_manager=True).user
     member = MembershipFactory(enterprise=enterprise).user

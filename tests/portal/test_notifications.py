@@ -544,6 +544,8 @@ def test_every_kind_renders_in_both_languages(kind, partner_user):
         "deadline": "2025-10-31",
         "remaining": 1,
         "oldest": "2025-10-01",
+        "url": "https://hooks.example.com/eepa",
+        "failing_since": "2025-10-02",
         "awarded": 18,
         "finalised_by": "Mei-ling Chan",
         "verifier": "Victor Wong",

@@ -1,0 +1,1 @@
+"""The awards app's API endpoints (portal/api/ holds the shared machinery; docs/api.md)."""

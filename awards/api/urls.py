@@ -1,0 +1,3 @@
+"""The awards app's API endpoints, under /api/v1/ (portal/urls.py)."""
+
+urlpatterns = []
