@@ -550,6 +550,9 @@ def test_every_kind_renders_in_both_languages(kind, partner_user):
         "finalised_by": "Mei-ling Chan",
         "verifier": "Victor Wong",
         "comment": "Seal numbers checked.",
+        "counting": 2,
+        "quorum": 3,
+        "reachable": 2,
     }
     notification = Notification(recipient=partner_user, kind=kind, params=params)
     for language in ("en", "zh-hant"):
