@@ -24,6 +24,7 @@ from partners.selectors import next_to_verify, verification_queue
 from partners.services import events as services
 from partners.services.imports import IMPORT_COLUMNS, ImportRejected, events_import
 from portal.auth import person_name
+from portal.confirm import ask_confirmation, needs_confirmation
 from portal.exports import FORMATS, export_table, render_table
 from portal.forms import ReasonForm
 from portal.middleware import request_body_limit
@@ -282,6 +283,36 @@ def event_return(request, pk):
 @require_POST
 @role_required(Role.OFFICER, Role.SECRETARIAT)
 def event_withdraw(request, pk):
+    event = get_object_or_404(
+        CooperationEvent.objects.visible_to(request.user).select_related("enterprise"), pk=pk
+    )
+    form = ReasonForm(request.POST, submit_label="")
+    if form.is_valid() and needs_confirmation(
+        request, rules.may_withdraw_event(request.user, event)
+    ):
+        verified = event.status == CooperationEvent.Status.VERIFIED
+        return ask_confirmation(
+            request,
+            title=_("Withdraw the event “%(title)s”?") % {"title": event.title},
+            summary=(
+                _(
+                    "Withdraw the verified event “%(title)s” of %(enterprise)s: it will no "
+                    "longer count towards the enterprise's cooperation score."
+                )
+                if verified
+                else _(
+                    "Withdraw the event “%(title)s” of %(enterprise)s: it will not be verified "
+                    "and will never count."
+                )
+            )
+            % {"title": event.title, "enterprise": event.enterprise.name},
+            details=[_("Reason: %(reason)s") % {"reason": form.cleaned_data["reason"]}],
+            warning=_(
+                "A withdrawn event cannot be brought back; it would have to be logged again."
+            ),
+            button=_("Withdraw the event"),
+            cancel_url=event.get_absolute_url(),
+        )
     return _transition(
         request, pk, services.event_withdraw, _("Event withdrawn."), needs_reason=True
     )

@@ -103,7 +103,8 @@ ACCESS = [
     Access("partners:event-return", "post", (LOGIN, 403, _back_to("submitted"), 403, 403, 403, 403, _back_to("submitted"), 403), _submitted, data=REASON),  # noqa: E501
     Access("partners:event-return", "post", (LOGIN, 403, 403, 403, 403, 403, 403, _back_to("logged_by_verifier"), 403), _logged_by_verifier, data=REASON, case="own"),  # noqa: E501
     Access("partners:event-withdraw", "get", ALL_405, _submitted),
-    Access("partners:event-withdraw", "post", (LOGIN, _back_to("submitted"), 403, _back_to("submitted"), 403, 403, 403, _back_to("submitted"), 403), _submitted, data=REASON),  # noqa: E501
+    Access("partners:event-withdraw", "post", (LOGIN, _back_to("submitted"), 403, _back_to("submitted"), 403, 403, 403, _back_to("submitted"), 403), _submitted, data={**REASON, "confirmed": "1"}),  # noqa: E501
+    Access("partners:event-withdraw", "post", (LOGIN, 200, 403, 200, 403, 403, 403, 200, 403), _submitted, data=REASON, case="unconfirmed"),  # noqa: E501
     Access("partners:evidence-download", "get", (LOGIN, 200, 200, 200, 403, 403, 403, 200, 403), lambda w: [w.evidence.pk]),  # noqa: E501
     Access("partners:evidence-preview", "get", (LOGIN, 200, 200, 200, 403, 403, 403, 200, 403), lambda w: [w.evidence.pk]),  # noqa: E501
     # Evidence of somebody else's draft is out of scope: 404.
