@@ -15,6 +15,9 @@
 4. Exports and imports (bench/exports_imports.py, database eepa_bench_io, reused while its
    marker fits): export_events and the HTTP download against psql \\copy (≤ 6×, < 150 MB),
    import_events of 100,000 rows against COPY + INSERT ... SELECT (≤ 5×, < 250 MB).
+5. Alerts (bench/alerts.py, database eepa_bench_alerts, reused while its marker fits): batches
+   of 500 alerts through POST /api/v1/alerts/ (alerts per second), and matching an alert
+   against 1,000,000 manifest lines, with EXPLAIN (ANALYZE, BUFFERS) showing an index scan.
 
 Every child runs with production settings (DEBUG off). The tables are printed; every figure
 goes to var/bench/results.json (and a copy named after the time of the run).
@@ -28,7 +31,7 @@ import shutil
 import subprocess
 import sys
 
-from bench import datasets
+from bench import alerts, datasets
 from bench.common import RESULTS, ROOT, child_env, run_child, server_reachable
 
 PAGE_TARGET_BARE, PAGE_TARGET_SMALL, SCORING_TARGET = 8, 1.5, 1.5
@@ -254,6 +257,8 @@ def markdown(results: dict) -> str:
                 f"| {step['ratio']:.1f}× | {step['peak_mb']:.0f} MB | ≤ {step['target_ratio']}×, "
                 f"< {step['target_mb']} MB: {mark(step['met'])} |"
             )
+    if "alerts" in results:
+        lines += alerts.markdown(results["alerts"])
     return "\n".join(lines) + "\n"
 
 
@@ -274,7 +279,7 @@ def main():
         "--skip",
         nargs="+",
         default=[],
-        choices=["pages", "scoring", "io"],
+        choices=["pages", "scoring", "io", "alerts"],
         help="leave these measurements out",
     )
     parser.add_argument(
@@ -291,6 +296,7 @@ def main():
         metavar=("ENTERPRISES", "EVENTS", "NOMINATIONS"),
         help="another size of the small dataset (default 100 10000 20)",
     )
+    parser.add_argument("--alert-batches", type=int, default=10, help="timed batches of 500 alerts")
     parser.add_argument("--io-repeat", type=int, default=3, help="runs of each export and import")
     parser.add_argument(
         "--io-formats",
@@ -342,6 +348,8 @@ def main():
         results["exports_imports"] = exports_imports(
             options.io_repeat, options.io_formats, options.rebuild
         )
+    if "alerts" not in options.skip:
+        results["alerts"] = alerts.run(options.rebuild, options.alert_batches)
     results["load_at_end"] = os.getloadavg()[0]
 
     print(
@@ -365,6 +373,8 @@ def main():
         print_scoring(results["scoring"])
     if "exports_imports" in results:
         print_io(results["exports_imports"])
+    if "alerts" in results:
+        alerts.print_figures(results["alerts"])
     latest = RESULTS / "results.json"
     latest.write_text(json.dumps(results, indent=1, default=str))
     stamped = RESULTS / f"results-{started:%Y%m%dT%H%M%SZ}.json"

@@ -52,7 +52,7 @@ def air_waybill_check_digit(serial_seven: str) -> int:
 def normalise_container(text: str) -> str:
     """A container number in its stored form ("MSCU1234567"), or a ValidationError."""
     compact = _INSIDE_SEPARATORS.sub("", text).upper()
-    if not CONTAINER.match(compact):
+    if not CONTAINER_SHAPE.match(compact):
         raise ValidationError(
             _("%(reference)s is not a container number (4 letters and 7 digits, ISO 6346).")
             % {"reference": text}

@@ -1,5 +1,6 @@
 """The partners app's models, one module per sub-domain."""
 
+from partners.models.alerts import AlertBatch
 from partners.models.enterprises import (
     INTELLECTUAL_PROPERTY_SECTORS,
     EnforcementFlag,
@@ -21,6 +22,7 @@ from partners.models.reports import (
 from partners.models.uploads import CheckedUpload
 
 __all__ = [
+    "AlertBatch",
     "INTELLECTUAL_PROPERTY_SECTORS",
     "CheckedUpload",
     "CooperationEvent",

@@ -148,7 +148,8 @@ def _parse_row(number: int, row: dict) -> tuple[ManifestLine | None, list[Import
             try:
                 values["reference"] = normalise_reference(values["reference"])
             except ValidationError as error:
-                problem("reference", error.messages[0])
+                for message in error.messages:
+                    problem("reference", message)
     for column in ("port_of_loading", "port_of_discharge"):
         if values.get(column):
             try:
@@ -225,7 +226,7 @@ def match_reports(references: dict[int, list[str]]) -> int:
 def lines_matching(references: list[str]):
     """The manifest lines of these normalised references (the matching's one query, in
     EXPLAIN by the benchmark: an index scan on manifest_line_reference_idx)."""
-    return ManifestLine.objects.filter(reference__in=references)
+    return ManifestLine.objects.filter(reference__in=references).order_by()
 
 
 def references_record(reports: Iterable[PartnerReport]) -> dict[int, list[str]]:

@@ -78,7 +78,12 @@ def test_every_problem_is_listed_and_nothing_is_imported(officer):
         "ABC,CX 101,,GBLHR,HKHKG,Pumps,Pump Co",
     )
     assert problems == [
-        (3, "reference", "MSCU1234567 is not a valid container number: its check digit is wrong."),
+        (
+            3,
+            "reference",
+            "MSCU1234567 is not a valid container number: its check digit (the last digit) is "
+            "7, but for MSCU123456 it should be 6.",
+        ),
         (
             4,
             "port_of_loading",
@@ -125,7 +130,10 @@ def test_the_import_page_lists_the_problems(client, officer):
     assert response.status_code == 200
     assert response.context["problems"] == [
         ImportProblem(
-            2, "reference", "MSCU1234567 is not a valid container number: its check digit is wrong."
+            2,
+            "reference",
+            "MSCU1234567 is not a valid container number: its check digit (the last digit) is "
+            "7, but for MSCU123456 it should be 6.",
         )
     ]
 
