@@ -16,6 +16,8 @@ AUDIT_ACTIONS = {
     "awards.nomination.reinstated": _("Nominated again"),
     "awards.nomination.withdrawn": _("Nomination withdrawn"),
     "awards.assignment.created": _("Assigned to the panel member"),
+    "awards.cycle.alternate_added": _("Alternate added to the panel"),
+    "awards.cycle.alternate_removed": _("Alternate removed from the panel"),
     "awards.assignment.declared": _("Declared on conflicts of interest"),
     "awards.review.saved": _("Review draft saved"),
     "awards.review.submitted": _("Review submitted"),
@@ -39,6 +41,7 @@ AUDIT_CHANGES = {
     "panel criteria": _("panel criteria"),
     "frozen results": _("frozen results"),
     "ceremony list": _("ceremony list"),
+    "alternates": _("panel alternates"),
 }
 AUDIT_NOTES = {
     "import_cycle": _("imported from a cycle file"),

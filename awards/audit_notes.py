@@ -13,6 +13,7 @@ class AuditNote:
     FINALISED = "awards.note.awarded_of"  # awarded, n
     CEREMONY_RESET = "awards.note.places_changed"  # n
     CEREMONY_SWAPPED = "awards.note.swapped_with"  # enterprise, enterprise_zh
+    ALTERNATE_STEPPED_IN = "awards.note.alternate_below_quorum"
 
 
 # Counted notes: ngettext at reading time, in the reader's language (written out in each, so
@@ -36,4 +37,7 @@ NOTES = {
         % values
     ),
     AuditNote.CEREMONY_SWAPPED: _("Swapped with %(enterprise)s"),
+    AuditNote.ALTERNATE_STEPPED_IN: _(
+        "An alternate, for a nominee whom conflicts left below the quorum"
+    ),
 }

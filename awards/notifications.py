@@ -12,7 +12,7 @@ from awards.models import Assignment, Certificate, Cycle, Nomination, Review
 from partners.notifications import partner_memberships, partner_users
 from portal.auth import person_name
 from portal.clock import today
-from portal.notifications.kinds import notification_kind, readable_date
+from portal.notifications.kinds import enterprise_name, notification_kind, readable_date
 from portal.notifications.services import notify, users_with_role
 from portal.roles import Role
 
@@ -27,6 +27,7 @@ class Kind(TextChoices):
         "approval_awaited",
         gettext_lazy("A finalised cycle awaits your approval of its publication"),
     )
+    QUORUM_SHORT = "quorum_short", gettext_lazy("A nominee is left below the quorum")
 
 
 # How each kind reads
@@ -105,6 +106,36 @@ def _approval_awaited(p):
     return title, body
 
 
+@notification_kind(Kind.QUORUM_SHORT, roles=(Role.SECRETARIAT,))
+def _quorum_short(p):
+    values = {
+        "enterprise": enterprise_name(p),
+        "year": p["year"],
+        "counting": p["counting"],
+        "quorum": p["quorum"],
+        "reachable": p["reachable"],
+    }
+    title = _("%(enterprise)s is below the quorum (%(year)s)") % values
+    body = (
+        _(
+            "Conflicts of interest leave %(enterprise)s with %(counting)s panel members of the "
+            "quorum of %(quorum)s in the %(year)s award cycle, and no alternate is left to step in."
+        )
+        % values
+    )
+    if p["reachable"] >= p["quorum"]:
+        body += " " + _("Assign the panel again to top it up with the members still free.")
+    else:
+        body += " " + (
+            _(
+                "It cannot reach the quorum (%(reachable)s at best), so it would stay pending and "
+                "could not be awarded: add an alternate or a panel member, or lower the quorum."
+            )
+            % values
+        )
+    return title, body
+
+
 # Triggers
 
 
@@ -137,6 +168,26 @@ def approval_awaited(*, cycle: Cycle, awarded: int) -> None:
         {"year": cycle.year, "awarded": awarded, "finalised_by": person_name(cycle.finalised_by)},
         link=reverse("awards:cycle-publish", args=[cycle.year]),
         key=f"approval_awaited:{cycle.pk}:{cycle.finalised_at.isoformat()}",
+    )
+
+
+def quorum_short(*, cycle: Cycle, nomination: Nomination, counting: int, reachable: int) -> None:
+    """Every active member of the secretariat, when conflicts leave a nominee below the quorum
+    and no alternate is left: once per nominee and situation (a further conflict tells again)."""
+    enterprise = nomination.enterprise
+    notify(
+        Kind.QUORUM_SHORT,
+        users_with_role(Role.SECRETARIAT),
+        {
+            "year": cycle.year,
+            "enterprise": enterprise.name_en,
+            "enterprise_zh": enterprise.name_zh,
+            "counting": counting,
+            "quorum": cycle.quorum,
+            "reachable": reachable,
+        },
+        link=reverse("awards:panel-progress", args=[cycle.year]),
+        key=f"quorum_short:{nomination.pk}:{cycle.quorum}:{counting}:{reachable}",
     )
 
 

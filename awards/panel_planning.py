@@ -10,6 +10,10 @@ always gives the same plan.
 
 Only assignments without a declared conflict count towards a nominee's quorum and a member's
 load; existing assignments are never taken away (re-running after late declarations only adds).
+
+Alternates (a cycle's members held in reserve) are not planned like the others: they are added
+only to the nominees that the other members, all of them at any load, cannot bring to the
+quorum because of declared conflicts (alternates_needed).
 """
 
 import heapq
@@ -79,6 +83,35 @@ def full_assignment(
     """Every member on every nominee: the pairs still missing, conflicts left out."""
     situation = _situation(nominees, members, existing, recused)
     return [(n, m) for n in situation.nominees for m in _eligible(situation, n)]
+
+
+def alternates_needed(
+    nominees: Iterable[N],
+    members: Iterable[M],
+    alternates: Iterable[M],
+    *,
+    quorum: int,
+    existing: Iterable[tuple[N, M]] = (),
+    recused: Iterable[tuple[N, M]] = (),
+) -> list[tuple[N, M]]:
+    """The (nominee, alternate) pairs to add so that each nominee that `members` cannot bring
+    to the quorum, counting those already assigned and every member still free to be, reaches
+    it with alternates, as far as they go. Nominees in id order; for each, the eligible
+    alternates with the fewest counting assignments first, then by id."""
+    alternates = sorted(set(alternates) - set(members))
+    situation = _situation(nominees, [*members, *alternates], existing, recused)
+    regular, reserve = set(members), set(alternates)
+    load = Counter(situation.load)
+    added = []
+    for n in situation.nominees:
+        eligible = _eligible(situation, n)
+        need = quorum - situation.have[n] - sum(1 for m in eligible if m in regular)
+        if need <= 0:
+            continue
+        for m in sorted((m for m in eligible if m in reserve), key=lambda m: (load[m], m))[:need]:
+            added.append((n, m))
+            load[m] += 1
+    return added
 
 
 def below_quorum(

@@ -52,6 +52,16 @@ panel_urls = [
     path("cycles/<int:year>/panel/", panel.panel_progress, name="panel-progress"),
     path("cycles/<int:year>/panel/assign/", panel.panel_assign, name="panel-assign"),
     path(
+        "cycles/<int:year>/panel/alternates/",
+        panel.panel_alternate_add,
+        name="panel-alternate-add",
+    ),
+    path(
+        "cycles/<int:year>/panel/alternates/<int:pk>/remove/",
+        panel.panel_alternate_remove,
+        name="panel-alternate-remove",
+    ),
+    path(
         "cycles/<int:year>/panel/reviews.xlsx",
         panel.panel_reviews_export,
         name="panel-reviews-export",

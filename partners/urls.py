@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners.views import colleagues, enterprises, events, manifests, reports
+from partners.views import api_keys, colleagues, enterprises, events, manifests, reports
 
 app_name = "partners"
 
@@ -80,6 +80,10 @@ urlpatterns += [
 # Colleagues (partners/views/colleagues.py): an enterprise's managers invite and deactivate its
 # users; the invitation link needs no login.
 urlpatterns += [
+    # API keys (partners/views/api_keys.py): an enterprise's managers make keys for its systems.
+    path("my-enterprise/api-keys/", api_keys.api_key_list, name="api-keys"),
+    path("my-enterprise/api-keys/new/", api_keys.api_key_create, name="api-key-create"),
+    path("my-enterprise/api-keys/<int:pk>/revoke/", api_keys.api_key_revoke, name="api-key-revoke"),
     path("my-enterprise/colleagues/", colleagues.colleague_list, name="colleagues"),
     path(
         "my-enterprise/colleagues/two-factor/",

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from portal import views
+from portal.api import views_staff as api_views_staff
 from portal.notifications import views as notification_views
 from portal.two_factor import views as two_factor
 
@@ -64,6 +65,12 @@ urlpatterns = [
         "accounts/reset/done/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    # API keys of staff service accounts, for the secretariat (portal/api/views_staff.py).
+    path("api-keys/", api_views_staff.staff_key_list, name="staff-api-keys"),
+    path("api-keys/new/", api_views_staff.staff_key_create, name="staff-api-key-create"),
+    path(
+        "api-keys/<int:pk>/revoke/", api_views_staff.staff_key_revoke, name="staff-api-key-revoke"
     ),
     # Logins, lock-outs and password events, for the secretariat.
     path("security-log/", views.security_log, name="security-log"),

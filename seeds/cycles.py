@@ -83,6 +83,7 @@ from awards.services.panel import (
     AssignmentMode,
     assignment_declare,
     assignments_create,
+    panel_alternate_add,
     review_save,
 )
 from partners.models import CooperationEvent, Enterprise
@@ -384,11 +385,14 @@ def nominate(run: Run) -> None:
 
 
 def review(run: Run) -> None:
-    """Panel review: every member on every nominee; each declares, then scores and submits
-    (in the cycle still in review, as far as the plan's `progress` says)."""
+    """Panel review: every member on every nominee (the alternates, held in reserve, only
+    where a conflict leaves a nominee short of the quorum); each declares, then scores and
+    submits (in the cycle still in review, as far as the plan's `progress` says)."""
     opened = local(run.spec["review_open_at"])
     user = run.secretariat
     run.cycle = cycle_advance(cycle=run.cycle, user=user, from_status=Status.NOMINATIONS)
+    for username in run.spec["panel"].get("alternates", []):
+        panel_alternate_add(cycle=run.cycle, member=run.users[username], user=user)
     run.history.at(opened)
     outcome = assignments_create(cycle=run.cycle, user=user, mode=AssignmentMode.ALL)
     run.history.at(opened + timedelta(minutes=20))

@@ -41,6 +41,8 @@ DEMO_USERS = [
     DemoUser("panel1", "Grace", "Leung", Role.PANEL),
     DemoUser("panel2", "Raymond", "Tsui", Role.PANEL),
     DemoUser("panel3", "Helen", "Kwok", Role.PANEL),
+    # The panel's alternate in every cycle: steps in where a conflict leaves a nominee short.
+    DemoUser("panel4", "Winnie", "Chow", Role.PANEL),
     # Stonecutters Gateway Terminals: the cargo terminal operator of the record seizure.
     DemoUser("partner1", "Siu-fung", "Leung", Role.PARTNER, br_number="61458302"),
     # Harbour Melody Records: a rights owner in the other sector.
@@ -61,6 +63,7 @@ DEMO_TOTP_SECRETS = {
     "panel1": "25QV7NISBGBI6AKZOLGUIIEL4V6CBUYZ",
     "panel2": "LHOH5OQMLCYI74FNXZIB777FGFIOBMEB",
     "panel3": "ZFOGRSFXIEUD2BSLEU2KCARCVSQOHJBR",
+    "panel4": "TDZPT6CRB75ZGX3AHSHAGSGW2G5CZLTS",
     "admin": "MBACIW7YTJXDWV2JHWS2PEEVFIHLXVRV",
 }
 

@@ -638,3 +638,115 @@ def test_the_checks_would_see_a_leak(marked, client):
     client.force_login(marked["partner1"])
     printed = _text_of(client.get(reverse("awards:certificate-download", args=[certificate.pk])))
     assert _leaks("certificate", printed, [own.name_en]) == [f"certificate: {own.name_en!r}"]
+
+
+# The API (issue 15): what partner1's monitoring system reads with a key holding every partner
+# scope, every list followed page by page and every item opened, in both languages.
+
+API_LISTS = ("/api/v1/reports/", "/api/v1/events/", "/api/v1/certificates/")
+API_SINGLE = ("/api/v1/key/", "/api/v1/standing/")
+# What would say, in the API's answers, that a report matched a manifest or who handled it.
+API_FORBIDDEN_KEYS = ("matched_at", "handled_by", "manifest", "notes", "restricted_details")
+
+
+def _api_crawl(text: str, language: str) -> list[tuple[str, str, dict | list]]:
+    """(label, body, parsed JSON) of every API answer partner1's key can reach."""
+    import json
+
+    from tests.api import api_client
+
+    client = api_client(text, **{"Accept-Language": language})
+    answers, queue = [], [*API_SINGLE, *API_LISTS]
+    while queue:
+        url = queue.pop(0)
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.content)
+        body = response.content.decode()
+        data = json.loads(body)
+        answers.append((f"api {language} {url}", body, data))
+        if url.split("?")[0] in API_LISTS:
+            queue += [f"{url.split('?')[0]}{item['id']}/" for item in data["results"]]
+            if data["next"]:
+                queue.append(urlsplit(data["next"]).path + "?" + urlsplit(data["next"]).query)
+        if url == "/api/v1/certificates/":
+            # The public pages its certificates' verification addresses lead to.
+            for item in data["results"]:
+                page = Client().get(urlsplit(item["verification_url"]).path)
+                answers.append((f"verify {item['serial']}", page.content.decode(), {}))
+    return answers
+
+
+def _json_keys(data) -> set[str]:
+    if isinstance(data, dict):
+        return set(data) | {key for value in data.values() for key in _json_keys(value)}
+    if isinstance(data, list):
+        return {key for value in data for key in _json_keys(value)}
+    return set()
+
+
+def test_no_marker_nor_other_enterprise_appears_in_any_api_answer(marked, settings):
+    from portal.api.scopes import PARTNER_SCOPES
+    from tests.api import partner_key
+
+    settings.API_RATE_LIMIT = 10_000
+    own = marked["enterprise"]
+    _key, text = partner_key(marked["partner1"], PARTNER_SCOPES)
+    answers = [answer for language in ("en", "zh-hant") for answer in _api_crawl(text, language)]
+    urls = {
+        label.split(" ", 2)[2].split("?")[0]
+        for label, _body, _data in answers
+        if label.startswith("api ")
+    }
+    # Its reports (the web's and its system's alerts), verified events and certificates, each
+    # opened.
+    own_reports = PartnerReport.objects.filter(enterprise=own)
+    assert {f"/api/v1/reports/{pk}/" for pk in own_reports.values_list("pk", flat=True)} <= urls
+    verified = CooperationEvent.objects.filter(enterprise=own, status="verified")
+    assert {f"/api/v1/events/{pk}/" for pk in verified.values_list("pk", flat=True)} <= urls
+    assert any(url.startswith("/api/v1/certificates/") and url[-2].isdigit() for url in urls)
+    forbidden = _other_enterprises_names(own)
+    leaks = [leak for label, body, _data in answers for leak in _leaks(label, body, forbidden)]
+    assert leaks == []
+    said = {
+        key
+        for _label, _body, data in answers
+        for key in _json_keys(data)
+        if any(word in key for word in API_FORBIDDEN_KEYS)
+    }
+    assert said == set()
+    print(f"\nAPI answers checked: {len(answers)}")
+
+
+def test_other_objects_are_404_through_partner1s_key(marked):
+    from portal.api.scopes import PARTNER_SCOPES
+    from tests.api import api_client, partner_key
+
+    own = marked["enterprise"]
+    _key, text = partner_key(marked["partner1"], PARTNER_SCOPES)
+    client = api_client(text)
+    urls = [
+        *(
+            f"/api/v1/reports/{pk}/"
+            for pk in PartnerReport.objects.exclude(enterprise=own).values_list("pk", flat=True)[
+                :10
+            ]
+        ),
+        *(
+            f"/api/v1/events/{pk}/"
+            for pk in CooperationEvent.objects.exclude(
+                enterprise=own, status="verified"
+            ).values_list("pk", flat=True)[:20]
+        ),
+        *(
+            f"/api/v1/certificates/{pk}/"
+            for pk in Certificate.objects.exclude(result__nomination__enterprise=own).values_list(
+                "pk", flat=True
+            )[:10]
+        ),
+    ]
+    assert len(urls) >= 25
+    answers = {url: client.get(url).status_code for url in urls}
+    assert {url: status for url, status in answers.items() if status != 404} == {}
+    # And the staff endpoints are refused to a partner key.
+    for url in ("/api/v1/staff/events/", "/api/v1/staff/enterprises/", "/api/v1/staff/cycles/"):
+        assert client.get(url).status_code == 403

@@ -50,6 +50,7 @@ EXPECTED_USERS = {
     "panel1": "Panel",
     "panel2": "Panel",
     "panel3": "Panel",
+    "panel4": "Panel",
     "partner1": "Partner",
     "partner2": "Partner",
     "admin": None,

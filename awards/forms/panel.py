@@ -7,7 +7,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import SCORE_MAX, SCORE_MIN, Assignment
-from awards.services.panel import AssignmentMode
+from awards.services.panel import AssignmentMode, panel_members
+from portal.auth import person_name
 
 Declaration = Assignment.Declaration
 
@@ -159,3 +160,23 @@ class ReviewForm(forms.Form):
         initial = {f"criterion_{s.criterion_id}": s.score for s in review.scores.all()}
         initial["comment"] = review.comment
         return initial
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return person_name(obj)
+
+
+class AlternateForm(forms.Form):
+    """A member of the Panel group to hold in reserve for the cycle (not one already)."""
+
+    member = MemberChoiceField(label=_("Panel member"), queryset=None)
+
+    def __init__(self, *args, cycle, taken=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = (
+            panel_members().exclude(pk__in=list(taken)).order_by("last_name", "first_name", "pk")
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("add", _("Add as an alternate")))

@@ -18,7 +18,7 @@ from awards.models.cycles import (
     Significance,
 )
 from awards.models.nominations import Nomination, NominationResult
-from awards.models.panel import Assignment, Review, ReviewScore
+from awards.models.panel import Assignment, PanelAlternate, Review, ReviewScore
 from awards.models.scores import CooperationTally, NominationScore
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "Nomination",
     "NominationResult",
     "NominationScore",
+    "PanelAlternate",
     "PanelCriterion",
     "Review",
     "ReviewScore",

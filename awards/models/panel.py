@@ -6,10 +6,35 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from awards.models.cycles import SCORE_MAX, SCORE_MIN, PanelCriterion
+from awards.models.cycles import SCORE_MAX, SCORE_MIN, Cycle, PanelCriterion
 from awards.models.nominations import Nomination
 from awards.querysets import AssignmentQuerySet, ReviewQuerySet
 from awards.statuses import Declaration, ReviewStatus
+
+
+class PanelAlternate(models.Model):
+    """A member of the Panel group held in reserve for one cycle: not assigned by "Assign the
+    panel" like the others, but to a nominee whom conflicts would leave below the quorum (at
+    assignment, or as soon as a member declares a conflict). Set by the secretariat."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="alternates")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("panel member"),
+        on_delete=models.PROTECT,
+        related_name="panel_alternates",
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("panel alternate")
+        verbose_name_plural = _("panel alternates")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "member"], name="one_alternate_per_cycle"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} ({self.cycle.year})"
 
 
 class Assignment(models.Model):

@@ -75,6 +75,16 @@ class RankingRow:
         points = self.category_points
         return [scoring.round2(points[code]) for code in EventType.values if code in points]
 
+    @property
+    def labelled_points(self) -> list[tuple[str, Decimal | None]]:
+        """(event type's label, its points), in the order of ordered_points."""
+        points = self.category_points
+        return [
+            (EventType(code).label, scoring.round2(points[code]))
+            for code in EventType.values
+            if code in points
+        ]
+
 
 @dataclass(frozen=True)
 class Ranking:

@@ -5,17 +5,20 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from awards import notifications, panel_planning, rules
+from awards.audit_notes import AuditNote
 from awards.models import (
     SCORE_MAX,
     SCORE_MIN,
     Assignment,
     Cycle,
     Nomination,
+    PanelAlternate,
     PanelCriterion,
     Review,
     ReviewScore,
@@ -23,6 +26,7 @@ from awards.models import (
 from awards.services import ensure_cycle_editable
 from awards.services.scores import nominations_rescore
 from portal.audit import audit, audit_many
+from portal.auth import person_name
 from portal.roles import Role
 from portal.rules import require
 
@@ -40,6 +44,121 @@ class AssignmentMode(models.TextChoices):
 def panel_members():
     """The users who can be assigned: active members of the Panel group."""
     return get_user_model().objects.filter(groups__name=Role.PANEL, is_active=True)
+
+
+def _alternate_ids(cycle: Cycle) -> set[int]:
+    return set(PanelAlternate.objects.filter(cycle=cycle).values_list("member_id", flat=True))
+
+
+# Alternates
+
+
+@transaction.atomic
+def panel_alternate_add(*, cycle: Cycle, member, user) -> PanelAlternate:
+    """Hold `member` in reserve for the cycle: "Assign the panel" leaves them out, except for
+    nominees whom conflicts leave below the quorum, and those nominees get them at once."""
+    require(rules.may_assign_panel(user))
+    cycle = ensure_cycle_editable(cycle)
+    require(rules.may_assign_panel(user, cycle))
+    if not panel_members().filter(pk=member.pk).exists():
+        raise ValidationError(_("Only an active member of the Panel group can be an alternate."))
+    alternate, created = PanelAlternate.objects.get_or_create(cycle=cycle, member=member)
+    if not created:
+        raise ValidationError(
+            _("%(name)s is already an alternate in this cycle.") % {"name": person_name(member)}
+        )
+    audit(user, "awards.cycle.alternate_added", cycle, {"alternates": ["", member.username]})
+    quorum_keep(cycle=cycle)
+    return alternate
+
+
+@transaction.atomic
+def panel_alternate_remove(*, cycle: Cycle, member, user) -> None:
+    """No longer in reserve: "Assign the panel" may then give them any nominee. Their
+    assignments stay, with their declarations and reviews."""
+    require(rules.may_assign_panel(user))
+    cycle = ensure_cycle_editable(cycle)
+    require(rules.may_assign_panel(user, cycle))
+    deleted, _rows = PanelAlternate.objects.filter(cycle=cycle, member=member).delete()
+    if not deleted:
+        raise ValidationError(
+            _("%(name)s is not an alternate in this cycle.") % {"name": person_name(member)}
+        )
+    audit(user, "awards.cycle.alternate_removed", cycle, {"alternates": [member.username, ""]})
+
+
+def quorum_keep(*, cycle: Cycle, nominations=None) -> list[Assignment]:
+    """Give the nominees (`nominations`, else all the cycle's active ones) whom declared
+    conflicts leave with fewer members without a conflict than the quorum the cycle's
+    alternates they lack (a nominee merely not assigned yet is left to "Assign the panel"),
+    the least loaded first; tell each alternate, and tell the secretariat of every nominee
+    still below the quorum once no alternate is left. The caller holds the cycle's lock
+    (ensure_cycle_editable), so two conflicts declared at once are handled one after the
+    other, the second seeing the first's alternate."""
+    active = Q(assignments__member__is_active=True) & ~Q(
+        assignments__declaration=Declaration.CONFLICT
+    )
+    nominations = (
+        (nominations if nominations is not None else Nomination.objects.filter(cycle=cycle))
+        .active()
+        .annotate(
+            counting=Count("assignments", filter=active),
+            recused=Count("assignments", filter=Q(assignments__declaration=Declaration.CONFLICT)),
+        )
+        .filter(counting__lt=cycle.quorum, recused__gt=0)
+        .select_related("enterprise")
+        .order_by("pk")
+    )
+    short = {n.pk: n for n in nominations}
+    if not short:
+        return []
+    alternates = {
+        m.pk: m for m in panel_members().filter(panel_alternates__cycle=cycle).order_by("pk")
+    }
+    taken = set(
+        Assignment.objects.filter(nomination__in=list(short)).values_list(
+            "nomination_id", "member_id"
+        )
+    )
+    load = dict.fromkeys(alternates, 0)
+    for member_id, n in (
+        Assignment.objects.filter(nomination__cycle=cycle, member__in=list(alternates))
+        .exclude(declaration=Declaration.CONFLICT)
+        .values("member")
+        .annotate(n=Count("pk"))
+        .values_list("member", "n")
+    ):
+        load[member_id] = n
+    plan, still_short = [], []
+    for nomination in short.values():
+        need = cycle.quorum - nomination.counting
+        free = sorted(
+            (pk for pk in alternates if (nomination.pk, pk) not in taken),
+            key=lambda pk: (load[pk], pk),
+        )[:need]
+        for pk in free:
+            plan.append(Assignment(nomination=nomination, member=alternates[pk]))
+            load[pk] += 1
+        if len(free) < need:
+            still_short.append((nomination, nomination.counting + len(free)))
+    created = Assignment.objects.bulk_create(plan)
+    if created:
+        audit_many(None, "awards.assignment.created", created, note=AuditNote.ALTERNATE_STEPPED_IN)
+        notifications.panel_assigned(cycle=cycle, assignments=created)
+    for nomination, counting in still_short:
+        notifications.quorum_short(
+            cycle=cycle, nomination=nomination, counting=counting, reachable=_reachable(nomination)
+        )
+    return created
+
+
+def _reachable(nomination: Nomination) -> int:
+    """How many members without a declared conflict the nominee could have at best: those
+    assigned, and every active member of the Panel group (alternates included) not assigned."""
+    assigned = Assignment.objects.filter(nomination=nomination)
+    counting = assigned.filter(member__is_active=True).exclude(declaration=Declaration.CONFLICT)
+    free = panel_members().exclude(pk__in=assigned.values("member_id"))
+    return counting.count() + free.count()
 
 
 # Assignments
@@ -68,6 +187,12 @@ def assignments_create(
     members = {m.pk: m for m in panel_members()}
     if not members:
         raise ValidationError(_("Nobody is in the Panel group yet."))
+    alternates = _alternate_ids(cycle) & set(members)
+    regular = set(members) - alternates
+    if not regular:
+        raise ValidationError(
+            _("Every panel member is an alternate in this cycle: nobody is left to assign.")
+        )
     existing = list(
         Assignment.objects.filter(nomination__in=list(nominations)).values_list(
             "nomination_id", "member_id", "declaration"
@@ -75,6 +200,14 @@ def assignments_create(
     )
     pairs = [(n, m) for n, m, _declaration in existing]
     recused = [(n, m) for n, m, declaration in existing if declaration == Declaration.CONFLICT]
+    # First the alternates, where conflicts leave the other members short of the quorum; then
+    # the plan, in which an alternate's pairs not taken are closed like a declared conflict.
+    reserve = panel_planning.alternates_needed(
+        nominations, regular, alternates, quorum=cycle.quorum, existing=pairs, recused=recused
+    )
+    taken = set(pairs) | set(reserve)
+    closed = [(n, a) for n in nominations for a in alternates if (n, a) not in taken]
+    pairs, recused = pairs + reserve, recused + closed
     if mode == AssignmentMode.ALL:
         plan = panel_planning.full_assignment(nominations, members, existing=pairs, recused=recused)
     elif mode == AssignmentMode.BALANCED:
@@ -94,6 +227,7 @@ def assignments_create(
             raise ValidationError(message) from infeasible
     else:
         raise ValueError(f"unknown assignment mode {mode!r}")
+    plan = sorted(reserve + plan)
     created = Assignment.objects.bulk_create(
         Assignment(nomination_id=n, member_id=m) for n, m in plan
     )
@@ -106,6 +240,17 @@ def assignments_create(
     short = panel_planning.below_quorum(
         nominations, members, quorum=cycle.quorum, pairs=pairs + plan, recused=recused
     )
+    conflicted = {n for n, _m, declaration in existing if declaration == Declaration.CONFLICT}
+    for shortfall in short:
+        if shortfall.nominee not in conflicted:
+            continue  # too few members for anyone: the one assigning is told on the page
+        # Conflicts: the whole secretariat is told, not only the one assigning.
+        notifications.quorum_short(
+            cycle=cycle,
+            nomination=nominations[shortfall.nominee],
+            counting=shortfall.reachable,
+            reachable=shortfall.reachable,
+        )
     return AssignmentOutcome(created, [nominations[s.nominee] for s in short])
 
 
@@ -124,8 +269,8 @@ def _infeasible_message(infeasible, nominations, cycle, max_load) -> str:
     if infeasible.impossible:
         return _(
             "Nothing was assigned: these nominees cannot reach the quorum of %(quorum)s with "
-            "any load, because too few panel members are free of a declared conflict: "
-            "%(nominees)s. Add panel members or lower the quorum."
+            "any load, because too few panel members and alternates are free of a declared "
+            "conflict: %(nominees)s. Add an alternate or a panel member, or lower the quorum."
         ) % {"quorum": cycle.quorum, "nominees": names(infeasible.impossible)}
     return _(
         "Nothing was assigned: with a maximum load of %(max_load)s these nominees cannot all "
@@ -180,6 +325,12 @@ def assignment_declare(
     )
     # A declared conflict stops the member's review, if submitted, from counting.
     nominations_rescore(Nomination.objects.filter(pk=assignment.nomination_id))
+    if declaration == Declaration.CONFLICT:
+        # An alternate steps in if the nominee falls below the quorum (the cycle is locked).
+        quorum_keep(
+            cycle=assignment.nomination.cycle,
+            nominations=Nomination.objects.filter(pk=assignment.nomination_id),
+        )
     return assignment
 
 

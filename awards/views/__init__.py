@@ -3,7 +3,9 @@
 
 from django.shortcuts import get_object_or_404
 
+from awards import rules
 from awards.models import Cycle
+from awards.selectors.quorum import QuorumAlert, quorum_alert
 
 
 def cycle_from_url(request, year, queryset=None) -> Cycle:
@@ -12,3 +14,9 @@ def cycle_from_url(request, year, queryset=None) -> Cycle:
     rows)."""
     queryset = Cycle.objects.all() if queryset is None else queryset
     return get_object_or_404(queryset.visible_to(request.user), year=year)
+
+
+def quorum_alert_for(user, cycle: Cycle) -> QuorumAlert | None:
+    """The nominees that cannot reach the quorum, for those who can fix it (the secretariat):
+    shown at the top of the cycle's pages."""
+    return quorum_alert(cycle) if rules.may_assign_panel(user) else None

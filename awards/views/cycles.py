@@ -15,7 +15,7 @@ from awards.rules import (
     may_reopen_cycle,
 )
 from awards.services import cycles as services
-from awards.views import cycle_from_url
+from awards.views import cycle_from_url, quorum_alert_for
 from portal.forms import ReasonForm
 from portal.models import AuditEntry
 from portal.roles import Role, role_required
@@ -63,6 +63,7 @@ def cycle_detail(request, year):
             "next_status": Cycle.ADVANCES.get(cycle.status),
             "advance_refusal": advance_refusal(cycle),
             "scoring_locked": services.scoring_settings_locked(cycle),
+            "quorum_alert": quorum_alert_for(request.user, cycle),
             "audit_entries": AuditEntry.objects.visible_to(request.user)
             .for_object(cycle)
             .select_related("actor")[:100],

@@ -4,13 +4,14 @@ progress and export."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from awards import rules
-from awards.forms.panel import AssignmentForm, DeclarationForm, ReviewForm
-from awards.models import Assignment, Cycle, Review
+from awards.forms.panel import AlternateForm, AssignmentForm, DeclarationForm, ReviewForm
+from awards.models import Assignment, Cycle, PanelAlternate, Review
 from awards.selectors.dossier import nomination_dossier
 from awards.selectors.panel_home import STATE_CONDITIONS
 from awards.selectors.panel_home import panel_home as panel_home_cycles
@@ -24,7 +25,8 @@ from awards.selectors.progress import (
 )
 from awards.selectors.scores import kept_scores
 from awards.services import panel as services
-from awards.views import cycle_from_url
+from awards.views import cycle_from_url, quorum_alert_for
+from portal.auth import person_name
 from portal.exports import export_table
 from portal.roles import Role, role_required
 from portal.shortcuts import query_without_page, refusal_reported, send_download
@@ -203,12 +205,20 @@ def panel_review(request, year, pk):
 # The secretariat's pages
 
 
-def _progress_page(request, cycle, form=None):
+def _progress_page(request, cycle, form=None, alternate_form=None):
     progress = cycle_progress(cycle)
     if form is None:
         members = len(progress.members) or services.panel_members().count()
         share = -(-len(progress.nominees) * cycle.quorum // members) if members else None
         form = AssignmentForm(initial={"max_load": share})
+    assignable = cycle.status in (Cycle.Status.NOMINATIONS, Cycle.Status.REVIEW)
+    alert = quorum_alert_for(request.user, cycle)
+    out_of_reach = {s.nomination.pk for s in alert.nominees} if alert else set()
+    alternates = list(
+        PanelAlternate.objects.filter(cycle=cycle).select_related("member").order_by("member_id")
+    )
+    if alternate_form is None and assignable:
+        alternate_form = AlternateForm(cycle=cycle, taken=[a.member_id for a in alternates])
     return render(
         request,
         "awards/panel/progress.html",
@@ -216,7 +226,11 @@ def _progress_page(request, cycle, form=None):
             "cycle": cycle,
             "progress": progress,
             "form": form,
-            "assignable": cycle.status in (Cycle.Status.NOMINATIONS, Cycle.Status.REVIEW),
+            "assignable": assignable,
+            "quorum_alert": alert,
+            "out_of_reach": out_of_reach,
+            "alternates": alternates,
+            "alternate_form": alternate_form,
             "disagreement_range": DISAGREEMENT_RANGE,
             "disagreement_sd": DISAGREEMENT_SD,
         },
@@ -262,6 +276,44 @@ def panel_assign(request, year):
             % {"names": ", ".join(n.enterprise.name for n in outcome.below_quorum)},
         )
     return redirect("awards:panel-progress", year)
+
+
+@require_POST
+@role_required(Role.SECRETARIAT)
+def panel_alternate_add(request, year):
+    cycle = cycle_from_url(request, year, Cycle.objects.prefetch_related("criteria", "event_rules"))
+    taken = PanelAlternate.objects.filter(cycle=cycle).values_list("member_id", flat=True)
+    form = AlternateForm(request.POST, cycle=cycle, taken=list(taken))
+    if not form.is_valid():
+        return _progress_page(request, cycle, alternate_form=form)
+    member = form.cleaned_data["member"]
+    with refusal_reported(request) as outcome:
+        services.panel_alternate_add(cycle=cycle, member=member, user=request.user)
+    if outcome.ok:
+        messages.success(
+            request,
+            _("%(name)s is an alternate of the %(year)s panel.")
+            % {"name": person_name(member), "year": cycle.year},
+        )
+    return redirect(reverse("awards:panel-progress", args=[cycle.year]) + "#alternates")
+
+
+@require_POST
+@role_required(Role.SECRETARIAT)
+def panel_alternate_remove(request, year, pk):
+    cycle = cycle_from_url(request, year)
+    alternate = get_object_or_404(
+        PanelAlternate.objects.select_related("member"), cycle=cycle, member_id=pk
+    )
+    with refusal_reported(request) as outcome:
+        services.panel_alternate_remove(cycle=cycle, member=alternate.member, user=request.user)
+    if outcome.ok:
+        messages.success(
+            request,
+            _("%(name)s is no longer an alternate of the %(year)s panel.")
+            % {"name": person_name(alternate.member), "year": cycle.year},
+        )
+    return redirect(reverse("awards:panel-progress", args=[cycle.year]) + "#alternates")
 
 
 @role_required(Role.SECRETARIAT)

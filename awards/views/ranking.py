@@ -25,7 +25,7 @@ from awards.selectors.ranking import (
     what_if,
 )
 from awards.services import decisions as services
-from awards.views import cycle_from_url
+from awards.views import cycle_from_url, quorum_alert_for
 from portal.auth import recent_auth_required
 from portal.exports import FORMATS, export_table
 from portal.roles import Role, role_required
@@ -82,6 +82,7 @@ def ranking_detail(request, year):
             "cycle": cycle,
             **_ranking_page(request, cycle, visible),
             "what_if_form": None if cycle.is_frozen else WhatIfForm(cycle=cycle),
+            "quorum_alert": quorum_alert_for(request.user, cycle),
         },
     )
 
@@ -180,6 +181,7 @@ def decision_list(request, year):
             "editable": editable,
             "awarded_count": awarded_count(cycle),
             "may_approve": rules.may_publish_cycle(request.user, cycle),
+            "quorum_alert": quorum_alert_for(request.user, cycle),
         },
     )
 

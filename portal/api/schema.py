@@ -3,6 +3,7 @@ the required scope in each operation's description, and the problem responses.""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
 
 PROBLEM_STATUSES = {
     "400": "Invalid request: see `errors` for each field.",
@@ -54,6 +55,18 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
 
 
 class ApiAutoSchema(AutoSchema):
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        """A list of serializers (`many=True`) states its length limits, which
+        drf-spectacular leaves out: a client reads them from the schema, and a request that
+        keeps to the schema is accepted."""
+        result = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.ListSerializer):
+            if field.min_length is not None:
+                result["minItems"] = field.min_length
+            if field.max_length is not None:
+                result["maxItems"] = field.max_length
+        return result
+
     def get_description(self):
         description = super().get_description() or ""
         scopes = [

@@ -4,7 +4,6 @@ portal/urls.py, with each app's endpoints)."""
 from django.urls import path
 from drf_spectacular.views import (
     SpectacularAPIView,
-    SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
 
@@ -13,7 +12,6 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file of its own: no inline script,
     # so the portal's Content-Security-Policy holds (script-src 'self').
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
 
 from portal.api import views  # noqa: E402

@@ -37,6 +37,8 @@
     return c.createPattern(tile, "repeat");
   }
 
+  // Narrower than this (in CSS pixels, the chart's own box), a chart is drawn for a phone.
+  const NARROW = 576;
   const options = {
     "stacked-bar": {
       scales: {
@@ -65,13 +67,20 @@
         dataset.backgroundColor ||= hatched(colour, index);
       }
     });
+    // On a phone a wide chart would be a strip a few pixels tall under its legend: there it
+    // is nearly square, its legend in small type, every series listed.
+    const narrow = canvas.parentElement.clientWidth < NARROW;
     const chartOptions = {
       animation: false,
-      aspectRatio: Number(canvas.dataset.aspectRatio || 2.5),
+      aspectRatio: narrow ? 0.9 : Number(canvas.dataset.aspectRatio || 2.5),
       plugins: {
         legend: {
           position: "bottom",
+          maxHeight: narrow ? 160 : undefined,
           labels: {
+            boxWidth: narrow ? 14 : 40,
+            padding: narrow ? 6 : 10,
+            font: narrow ? { size: 11 } : undefined,
             usePointStyle: kind === "line",
             // A line's legend shows its series' shape, not its first point's (which may be a
             // special one, such as an award year's star).

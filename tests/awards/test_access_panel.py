@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from awards.models import Cycle
+from awards.models import Cycle, PanelAlternate
 from tests.access import (
     ALL_405,
     LOGIN,
@@ -45,6 +45,13 @@ PROGRESS = to(lambda w: reverse("awards:panel-progress", args=[w.cycle.year]))
 MEMBER_ONLY = (LOGIN, 403, 403, 403, 200, 403, 403, 404, 403)
 NOT_THEIRS = (LOGIN, 403, 403, 403, 404, 403, 403, 404, 403)
 SCORES = "every criterion"  # replaced by a score for each of the cycle's criteria
+PANEL2 = "panel2's id"  # replaced by it
+ALTERNATES = to(lambda w: reverse("awards:panel-progress", args=[w.cycle.year]) + "#alternates")
+
+
+def _alternate(w):
+    return [w.cycle.year, w.alternate.pk]
+
 
 # fmt: off
 ACCESS = [
@@ -68,6 +75,11 @@ ACCESS = [
     Access("awards:panel-assign", "get", ALL_405, _year),
     Access("awards:panel-assign", "post", (LOGIN, 403, 403, PROGRESS, 403, 403, 403, PROGRESS, 403), _year, data={"mode": "balanced", "max_load": 4}),  # noqa: E501
     Access("awards:panel-reviews-export", "get", SECRETARIAT_ONLY, _year),
+    Access("awards:panel-alternate-add", "get", ALL_405, _year),
+    Access("awards:panel-alternate-add", "post", (LOGIN, 403, 403, ALTERNATES, 403, 403, 403, ALTERNATES, 403), _year, data={"member": PANEL2}),  # noqa: E501
+    Access("awards:panel-alternate-remove", "get", ALL_405, _alternate),
+    Access("awards:panel-alternate-remove", "post", (LOGIN, 403, 403, ALTERNATES, 403, 403, 403, ALTERNATES, 403), _alternate),  # noqa: E501
+    Access("awards:panel-alternate-remove", "post", (LOGIN, 403, 403, 404, 403, 403, 403, 404, 403), lambda w: [w.cycle.year, w.panel2.pk], case="not-an-alternate"),  # noqa: E501
 ]
 # fmt: on
 
@@ -100,6 +112,8 @@ def world(
         conflict_reason="Former employer.",
     )
     AssignmentFactory(nomination=unassigned, member=panel2, declaration="no_conflict")
+    alternate = UserFactory(username="panel3", roles=["Panel"])
+    PanelAlternate.objects.create(cycle=cycle, member=alternate)
     return SimpleNamespace(
         users=role_users(
             officer, verifier, secretariat, panel_member, partner_user, other_partner_user
@@ -109,11 +123,15 @@ def world(
         declared=declared,
         recused=recused,
         unassigned=unassigned,
+        panel2=panel2,
+        alternate=alternate,
     )
 
 
 def _data(row, world) -> dict:
     data = dict(row.data)
+    if data.get("member") == PANEL2:
+        data["member"] = world.panel2.pk
     if SCORES in data:
         score = data.pop(SCORES)
         data.update({f"criterion_{c.pk}": score for c in world.cycle.criteria.all()})

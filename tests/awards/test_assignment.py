@@ -297,8 +297,8 @@ def test_infeasible_balancing_writes_nothing_and_names_the_nominees(review_cycle
         )
     assert caught.value.messages == [
         "Nothing was assigned: these nominees cannot reach the quorum of 2 with any load, "
-        "because too few panel members are free of a declared conflict: Nominee 1 (1 of 2). "
-        "Add panel members or lower the quorum."
+        "because too few panel members and alternates are free of a declared conflict: "
+        "Nominee 1 (1 of 2). Add an alternate or a panel member, or lower the quorum."
     ]
     assert Assignment.objects.count() == 1
     assert not AuditEntry.objects.filter(action="awards.assignment.created").exists()

@@ -11,7 +11,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from awards import scoring
-from awards.models import Assignment, Cycle, Nomination, NominationResult, Review
+from awards.models import (
+    Assignment,
+    Cycle,
+    Nomination,
+    NominationResult,
+    PanelAlternate,
+    Review,
+)
 from awards.selectors.ranking import live_ranking
 from awards.services.cycle_files import cycle_export
 from partners.models import CooperationEvent
@@ -257,9 +264,26 @@ def test_a_recused_member_neither_scores_nor_counts(seeded):
     assert conflict.member.username == "panel3"
     assert "consultant" in conflict.conflict_reason
     assert not Review.objects.filter(assignment=conflict).exists()
-    # With three panel members, a recused one leaves the nominee pending below the quorum.
+    # With three panel members, a recused one leaves the nominee pending below the quorum:
+    # the alternate, panel4, stepped in and has it to declare and score.
     pending = {s.nomination.pk: s for s in live_ranking(conflict.nomination.cycle).pending}
     assert pending[conflict.nomination.pk].reviews == 2
+    assert sorted(
+        conflict.nomination.assignments.values_list("member__username", "declaration")
+    ) == [
+        ("panel1", "no_conflict"),
+        ("panel2", "no_conflict"),
+        ("panel3", "conflict"),
+        ("panel4", "pending"),
+    ]
+    # panel4 is the alternate of every cycle, and reviews nothing else.
+    assert set(PanelAlternate.objects.values_list("cycle__year", "member__username")) == {
+        (2022, "panel4"),
+        (2023, "panel4"),
+        (2024, "panel4"),
+        (2025, "panel4"),
+    }
+    assert Assignment.objects.filter(member__username="panel4").count() == 1
 
 
 def test_the_reviews_hold_the_seeded_scores(seeded):

@@ -425,11 +425,11 @@ def _many(cycle, count, secretariat):
 @pytest.mark.parametrize(
     ("url_name", "role", "finalised", "queries"),
     [
-        ("awards:ranking-detail", "secretariat", False, 13),
+        ("awards:ranking-detail", "secretariat", False, 14),  # with the quorum alert
         ("awards:ranking-detail", "panel", False, 13),
         ("awards:ranking-detail", "secretariat", True, 9),
         ("awards:ranking-detail", "panel", True, 9),
-        ("awards:decision-list", "secretariat", False, 13),
+        ("awards:decision-list", "secretariat", False, 14),
         ("awards:decision-list", "secretariat", True, 10),
         ("awards:ranking-normalised", "secretariat", False, 12),
         ("awards:ranking-export", "secretariat", False, 9),

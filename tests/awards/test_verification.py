@@ -107,6 +107,22 @@ def test_a_valid_certificate_shows_what_a_holder_needs_to_compare(client, certif
         assert shown in page
 
 
+def test_the_names_are_shown_in_the_readers_language_first(client, certificate):
+    english = _verify(client, CODE).text
+    client.cookies["django_language"] = "zh-hant"
+    chinese = _verify(client, CODE).text
+
+    assert english.index("Pacific Gateway Terminals Limited") < english.index(
+        "太平洋門戶碼頭有限公司"
+    )
+    assert '<span lang="zh-Hant">太平洋門戶碼頭有限公司</span>' in english
+    assert chinese.index("太平洋門戶碼頭有限公司") < chinese.index(
+        "Pacific Gateway Terminals Limited"
+    )
+    assert '<span lang="en">Pacific Gateway Terminals Limited</span>' in chinese
+    assert '<span lang="en">Elite Enterprise Partnership Award 2024</span>' in chinese
+
+
 def test_the_page_reveals_no_identifier_of_the_enterprise(client, certificate, enterprise):
     page = _verify(client, CODE).text
 

@@ -31,6 +31,7 @@ def log_in(page, live_server, username):
 
 
 def log_out(page, live_server):
+    page.locator("#account-menu").click()  # the account's menu holds it
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(f"{live_server.url}/accounts/login/")
 
@@ -77,6 +78,7 @@ def test_an_officer_records_an_event_and_a_verifier_verifies_it(page, live_serve
     # The verifier finds it among the events awaiting verification and verifies it.
     log_in(page, live_server, "verifier")
     expect(page).to_have_url(f"{live_server.url}/dashboard/")
+    page.get_by_role("button", name="Cooperation events").click()  # the events' menu
     page.get_by_role("link", name="Awaiting verification").click()
     rows = page.locator("main table tbody tr")
     expect(rows).to_have_count(1)

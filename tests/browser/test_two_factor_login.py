@@ -41,6 +41,7 @@ def test_a_staff_user_sets_up_an_app_then_logs_in_with_its_code(page, live_serve
     assert len(codes) == 10
     page.get_by_role("link", name="I have kept them: continue").click()
     expect(page).to_have_url(f"{live_server.url}/events/")
+    page.locator("#account-menu").click()  # the account's menu holds it
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
 

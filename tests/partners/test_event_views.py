@@ -140,3 +140,18 @@ def test_a_title_too_long_is_refused_with_its_length_never_cut_by_the_browser(
         "title": ["Ensure this value has at most 200 characters (it has 230)."]
     }
     assert not CooperationEvent.objects.exists()
+
+
+def test_the_withdraw_form_is_folded_behind_its_button(client, officer, submitted_event):
+    client.force_login(officer)
+
+    html = client.get(submitted_event.get_absolute_url()).content.decode()
+
+    # Closed <details> (no script needed), its summary the button, the form inside.
+    folded = re.search(r'<details class="withdraw-form">(.*?)</details>', html, re.S)
+    assert folded, "the Withdraw form is not folded"
+    assert re.search(
+        r'<summary class="btn btn-outline-danger">Withdraw this event…</summary>', folded[1]
+    )
+    assert reverse("partners:event-withdraw", args=[submitted_event.pk]) in folded[1]
+    assert 'name="reason"' in folded[1]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from partners.models import Enterprise
+from portal.auth import full_name
 from seeds.commands import require_demo
 from seeds.users import DEMO_PASSWORD, DEMO_URL, DEMO_USERS
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             (
                 user.username,
                 user.role_label,
-                f"{user.first_name} {user.last_name}",
+                full_name(user.first_name, user.last_name),
                 names.get(user.br_number, user.br_number),
                 user.totp_secret,
             )

@@ -23,6 +23,7 @@ from portal.models import Notification
 from seeds import DATA_DIR
 from seeds.commands import require_debug, require_demo
 from seeds.cycles import backdate_seeded_records, seed_award_cycles
+from seeds.manifests import seed_manifests
 from seeds.recent import seed_recent_events, seed_scoring_deadline
 from seeds.records import (
     EVENT_COLUMNS,
@@ -74,6 +75,8 @@ class Command(BaseCommand):
             cycles_created = seed_award_cycles(users)
             # Reports from partners (seeds/reports.py), then the notifications dated.
             reports_created = seed_reports(users, today=timezone.localdate(run_start))
+            # A manifest matching some of them (seeds/manifests.py).
+            seed_manifests(users)
             backdate_seeded_notifications(since=run_start)
             # From the demo's present to today (seeds/recent.py), for the dashboards.
             recent_created = seed_recent_events(

@@ -152,6 +152,11 @@ def test_a_server_error_under_the_api_is_a_500_problem_that_tells_nothing():
     assert body["code"] == "server_error" and body["status"] == 500
 
 
+def test_only_the_documentation_that_keeps_to_the_csp_is_served():
+    # Redoc's page asks a font site and writes inline styles: not offered.
+    assert Client().get("/api/v1/redoc/").status_code == 404
+
+
 def test_pages_outside_the_api_keep_their_html_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
