@@ -185,6 +185,11 @@ def test_panel1_declares_scores_and_submits_and_the_secretariat_finalises(page, 
 
     # Submitted: final, and the other members' scores appear.
     page.get_by_role("button", name="Submit review").click()
+    # The second step says what will count, and asks.
+    expect(main).to_contain_text(
+        "Submit your review of Pacific Gateway Terminals Limited: your member score 76.67"
+    )
+    page.get_by_role("button", name="Submit the review").click()
     expect(page.get_by_role("status").first).to_have_text("Review submitted.")
     expect(page.get_by_role("heading", name="Your review")).to_contain_text("Submitted")
     expect(main).to_contain_text("it can no longer be changed.")
@@ -212,6 +217,8 @@ def test_panel1_declares_scores_and_submits_and_the_secretariat_finalises(page, 
     reason = "My brother is Lion Rock's head of compliance."
     page.get_by_label("Nature of the conflict").fill(reason)
     page.get_by_role("button", name="Declare").click()
+    expect(main).to_contain_text("A declared conflict cannot be withdrawn.")
+    page.get_by_role("button", name="Declare the conflict").click()
     expect(page.get_by_role("status").first).to_have_text(
         "Conflict declared: you are recused from this nominee."
     )
@@ -254,6 +261,8 @@ def test_panel1_declares_scores_and_submits_and_the_secretariat_finalises(page, 
     expect(pending.first).to_contain_text("Harbour Bonded Logistics Limited")
 
     page.get_by_role("button", name="Apply the suggestion (award the top 1)").click()
+    expect(main).to_contain_text("Apply the suggestion: 3 decisions will be set or changed.")
+    page.get_by_role("button", name="Apply the suggestion", exact=True).click()
     expect(page.get_by_role("status").first).to_have_text(
         "Suggestion applied: 3 decisions changed."
     )
