@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from partners.filters import AWAITING_VERIFICATION
 from partners.models import CooperationEvent, Membership
+from portal.auth import person_name
 from portal.clock import today
 from portal.notifications.kinds import enterprise_name, notification_kind, readable_date
 from portal.notifications.services import notify, users_with_role
@@ -22,6 +23,10 @@ class Kind(TextChoices):
         gettext_lazy("A cooperation event of your enterprise is verified"),
     )
     EVENT_RETURNED = "event_returned", gettext_lazy("An event you logged is returned")
+    EVENT_VERIFIED_WITH_COMMENT = (
+        "event_verified_comment",
+        gettext_lazy("A verifier comments on an event you logged"),
+    )
     REPORT_STATUS_CHANGED = "report_status_changed", gettext_lazy("The status of a report changes")
     VERIFICATION_DIGEST = "verification_digest", gettext_lazy("Daily digest of events to verify")
 
@@ -74,6 +79,22 @@ def _event_returned(p):
         "type": _event_type(p["event_type"]),
         "date": readable_date(p["occurred_on"]),
         "reason": p["reason"],
+    }
+    return title, body
+
+
+@notification_kind(Kind.EVENT_VERIFIED_WITH_COMMENT, roles=(Role.OFFICER,))
+def _event_verified_with_comment(p):
+    title = _("Event verified, with a comment")
+    body = _(
+        "Your event for %(enterprise)s (%(type)s on %(date)s) was verified by %(verifier)s, "
+        "who comments: %(comment)s"
+    ) % {
+        "enterprise": enterprise_name(p),
+        "type": _event_type(p["event_type"]),
+        "date": readable_date(p["occurred_on"]),
+        "verifier": p["verifier"],
+        "comment": p["comment"],
     }
     return title, body
 
@@ -145,6 +166,24 @@ def event_returned(*, event: CooperationEvent) -> None:
             "event_type": event.event_type,
             "occurred_on": event.occurred_on.isoformat(),
             "reason": event.return_reason,
+        },
+        link=event.get_absolute_url(),
+    )
+
+
+def event_verified_with_comment(*, event: CooperationEvent, comment: str) -> None:
+    """The officer who logged it: who verified it and their comment (staff reading staff)."""
+    notify(
+        Kind.EVENT_VERIFIED_WITH_COMMENT,
+        [event.logged_by],
+        {
+            "event": event.pk,
+            "enterprise": event.enterprise.name_en,
+            "enterprise_zh": event.enterprise.name_zh,
+            "event_type": event.event_type,
+            "occurred_on": event.occurred_on.isoformat(),
+            "verifier": person_name(event.verified_by),
+            "comment": comment,
         },
         link=event.get_absolute_url(),
     )

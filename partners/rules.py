@@ -72,12 +72,16 @@ def may_submit_event(user, event: CooperationEvent) -> Verdict:
 
 
 def may_verify_event(user, event: CooperationEvent) -> Verdict:
-    verdict = _independent_verifier(user, event)
+    verdict = _independent_verifier(
+        user, event, _("You logged this event: another verifier must verify it.")
+    )
     return verdict if not verdict else _may_move(event, Status.VERIFIED)
 
 
 def may_return_event(user, event: CooperationEvent) -> Verdict:
-    verdict = _independent_verifier(user, event)
+    verdict = _independent_verifier(
+        user, event, _("You logged this event: another verifier must return it if it needs work.")
+    )
     return verdict if not verdict else _may_move(event, Status.RETURNED)
 
 
@@ -107,12 +111,39 @@ def event_actions(user, event: CooperationEvent) -> dict[str, Verdict]:
     }
 
 
-def _independent_verifier(user, event: CooperationEvent) -> Verdict:
+# Whose users look for each button of an event's page, and the status the action needs (None:
+# an editable one).
+_EVENT_ACTIONS = {
+    "edit": ((Role.OFFICER,), None),
+    "submit": ((Role.OFFICER,), Status.SUBMITTED),
+    "verify": ((Role.VERIFIER,), Status.VERIFIED),
+    "return": ((Role.VERIFIER,), Status.RETURNED),
+    "withdraw": ((Role.OFFICER, Role.SECRETARIAT), Status.WITHDRAWN),
+}
+
+
+def event_refusals(user, event: CooperationEvent, verdicts: dict[str, Verdict]) -> dict[str, str]:
+    """Why a button of the event's page is not there, for the users who would look for it:
+    those of the role that acts so on events, when the event's status allows the action but
+    the rule refuses it to them (the verifier who logged it: four eyes; an officer on a
+    colleague's event). A status that allows no such action says so itself (its badge)."""
+    reasons = {}
+    for action, (roles, status) in _EVENT_ACTIONS.items():
+        possible = event.is_editable if status is None else event.can_move_to(status)
+        verdict = verdicts[action]
+        if not verdict and possible and has_role(user, *roles):
+            reasons[action] = verdict.reason
+    if reasons.get("submit") == reasons.get("edit"):
+        reasons.pop("submit", None)  # the same words once, beside the first missing button
+    return reasons
+
+
+def _independent_verifier(user, event: CooperationEvent, own_event: str) -> Verdict:
     if not has_role(user, Role.VERIFIER):
         return never(_("Only verifiers can verify or return events."))
     if event.logged_by_id == user.pk:
         # Four eyes: the database refuses it too (event_not_verified_by_its_logger).
-        return never(_("You cannot verify or return an event you logged."), code="four_eyes")
+        return never(own_event, code="four_eyes")
     return ALLOWED
 
 

@@ -1,4 +1,6 @@
-"""The partner home: what a partner user's enterprise may see of its own record.
+"""Reads of the cooperation record: the verifier's queue, and the partner home.
+
+The partner home: what a partner user's enterprise may see of its own record.
 
 Events come from CooperationEvent.objects.visible_to(user) (the enterprise's verified events
 only) and only the partner-visible fields are loaded: the type, date, significance and the
@@ -8,9 +10,10 @@ are never read, so no template can show them.
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 
+from partners.filters import EventOrderingFilter
 from partners.models import CooperationEvent
 
 PARTNER_EVENT_FIELDS = (
@@ -21,6 +24,36 @@ PARTNER_EVENT_FIELDS = (
     "significance",
     "partner_summary",
 )
+
+
+# The verifier's queue (partners.filters.AWAITING_VERIFICATION), in the list's own order.
+QUEUE_ORDER = EventOrderingFilter.ORDER_BY["submitted_at"]
+
+
+def verification_queue(user):
+    """The submitted events `user` may verify: every one they can see but those they logged
+    (four eyes), the longest waiting first."""
+    return (
+        CooperationEvent.objects.visible_to(user)
+        .filter(status=CooperationEvent.Status.SUBMITTED)
+        .exclude(logged_by=user)
+        .order_by(*QUEUE_ORDER)
+    )
+
+
+def next_to_verify(user, after: CooperationEvent) -> CooperationEvent | None:
+    """The event after `after` in `user`'s queue; past its end, the first one still waiting
+    (one skipped earlier), never `after` itself."""
+    queue = verification_queue(user).exclude(pk=after.pk)
+    if after.submitted_at is None:  # never submitted: it was not in the queue
+        later = Q(submitted_at__isnull=True, pk__gt=after.pk)
+    else:
+        later = (
+            Q(submitted_at__gt=after.submitted_at)
+            | Q(submitted_at=after.submitted_at, pk__gt=after.pk)
+            | Q(submitted_at__isnull=True)
+        )
+    return queue.filter(later).first() or queue.first()
 
 
 def partner_events(user, enterprise):

@@ -41,6 +41,7 @@ urlpatterns = [
     path("events/<int:pk>/return/", events.event_return, name="event-return"),
     path("events/<int:pk>/withdraw/", events.event_withdraw, name="event-withdraw"),
     path("evidence/<int:pk>/", events.evidence_download, name="evidence-download"),
+    path("evidence/<int:pk>/preview.png", events.evidence_preview, name="evidence-preview"),
 ]
 
 # Reports from partners (partners/views/reports.py): the partner's side, then the officers'.

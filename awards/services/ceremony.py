@@ -164,6 +164,13 @@ def ceremony_list_fill(*, cycle: Cycle, user) -> int:
     return len(_fill(cycle, user)) - before
 
 
+def ceremony_reset_moves(cycle: Cycle) -> int:
+    """How many awardees ceremony_list_reset would move (a read: nothing is saved)."""
+    entries = ceremony_entries(cycle)
+    ordered = sorted(entries, key=lambda entry: default_order_key(entry.result))
+    return sum(1 for position, entry in enumerate(ordered, start=1) if entry.position != position)
+
+
 @transaction.atomic
 def ceremony_list_reset(*, cycle: Cycle, user) -> int:
     """Back to the default order, every awardee included. Returns how many changed place."""

@@ -87,6 +87,23 @@ def nomination_decide(
     return nomination
 
 
+def _suggestion(ranking: Ranking) -> dict[int, bool]:
+    """The suggested decision of each nominee, by nomination id: the top N awarded."""
+    suggestion = {row.nomination.pk: row.suggested for row in ranking.ranked}
+    suggestion.update({row.nomination.pk: False for row in ranking.pending})
+    return suggestion
+
+
+def suggestion_changes(ranking: Ranking) -> tuple[int, int]:
+    """What applying the suggestion to `ranking` (a live ranking) would do: how many decisions
+    it would set or change, and how many nominees would then be awarded."""
+    suggestion = _suggestion(ranking)
+    changed = sum(
+        1 for row in ranking.rows if row.nomination.awarded != suggestion[row.nomination.pk]
+    )
+    return changed, sum(suggestion.values())
+
+
 @transaction.atomic
 def decisions_apply_suggestion(*, cycle: Cycle, user) -> int:
     """Award the top N of the live ranking and nobody else (pending nominees included).
@@ -95,9 +112,7 @@ def decisions_apply_suggestion(*, cycle: Cycle, user) -> int:
     require(rules.may_decide_awards(user))
     cycle = ensure_cycle_editable(cycle)
     require(rules.may_decide_awards(user, cycle))
-    ranking = live_ranking(cycle)
-    suggestion = {row.nomination.pk: row.suggested for row in ranking.ranked}
-    suggestion.update({row.nomination.pk: False for row in ranking.pending})
+    suggestion = _suggestion(live_ranking(cycle))
     nominations = Nomination.objects.select_for_update().filter(pk__in=suggestion).order_by("pk")
     changed = []
     for nomination in nominations:

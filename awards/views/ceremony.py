@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from awards import rules
 from awards.forms.ceremony import CeremonyDateForm, CeremonyEntryForm
 from awards.run_sheet import EXPORT_CONTENT_TYPES, EXPORT_FORMATS, ceremony_export, export_filename
 from awards.services import ceremony as services
 from awards.views import cycle_from_url
+from portal.confirm import ask_confirmation, needs_confirmation
 from portal.models import AuditEntry
 from portal.roles import Role, role_required
 from portal.shortcuts import refusal_reported, send_download
@@ -74,6 +76,23 @@ def ceremony_move(request, year, pk):
 @role_required(Role.SECRETARIAT)
 def ceremony_reset(request, year):
     cycle = cycle_from_url(request, year)
+    if cycle.is_frozen and needs_confirmation(request, rules.may_arrange_ceremony(request.user)):
+        moves = services.ceremony_reset_moves(cycle)
+        return ask_confirmation(
+            request,
+            title=_("Put the %(year)s ceremony list back in the default order?")
+            % {"year": cycle.year},
+            summary=ngettext(
+                "Put the ceremony list back in the default order: %(n)d awardee will change place.",
+                "Put the ceremony list back in the default order: %(n)d awardees will change "
+                "place.",
+                moves,
+            )
+            % {"n": moves},
+            warning=_("The order set by hand is not kept: it would have to be made again."),
+            button=_("Reset the order"),
+            cancel_url=_list_url(cycle),
+        )
     with refusal_reported(request) as outcome:
         moved = services.ceremony_list_reset(cycle=cycle, user=request.user)
     if outcome.ok:

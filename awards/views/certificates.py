@@ -9,9 +9,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from awards import rules
 from awards.exports import write_certificates_zip
 from awards.forms.certificates import CertificateReasonForm, VerifyForm
 from awards.models import Certificate, CertificateJob, CertificateRun, NominationResult
@@ -21,6 +23,7 @@ from awards.verification_codes import readings
 from awards.views import cycle_from_url
 from partners.models import Enterprise
 from portal.auth import recent_auth_required
+from portal.confirm import ask_confirmation, needs_confirmation
 from portal.ratelimit import rate_limit
 from portal.roles import Role, role_required
 from portal.shortcuts import send_download
@@ -248,7 +251,7 @@ def certificate_zip(request, year):
     return send_download(archive, f"EEPA-{cycle.year}-certificates.zip")
 
 
-def _certificate_action(request, pk, *, service, template, done_message):
+def _certificate_action(request, pk, *, service, template, done_message, confirmation):
     certificate = get_object_or_404(
         Certificate.objects.visible_to(request.user).select_related(
             "result__nomination__cycle", "result__nomination__enterprise"
@@ -261,6 +264,18 @@ def _certificate_action(request, pk, *, service, template, done_message):
         messages.error(request, _("This certificate is revoked already."))
         return redirect("awards:certificate-list", year=cycle.year)
     if form.is_valid():
+        if needs_confirmation(request, rules.may_issue_certificates(request.user)):
+            enterprise = certificate.result.nomination.enterprise
+            title, summary, button = confirmation
+            names = {"serial": certificate.serial, "enterprise": enterprise.name}
+            return ask_confirmation(
+                request,
+                title=title % names,
+                summary=summary % names,
+                details=[_("Reason: %(reason)s") % {"reason": form.cleaned_data["reason"]}],
+                button=button,
+                cancel_url=reverse("awards:certificate-list", args=[cycle.year]),
+            )
         try:
             result = service(
                 certificate=certificate, user=request.user, reason=form.cleaned_data["reason"]
@@ -282,6 +297,14 @@ def certificate_revoke(request, pk):
         service=services.certificate_revoke,
         template="awards/certificates/revoke.html",
         done_message=_("Certificate %(old)s is revoked; its verification page now says so."),
+        confirmation=(
+            _("Revoke certificate %(serial)s?"),
+            _(
+                "Revoke certificate %(serial)s of %(enterprise)s: its verification page will "
+                "say it was revoked, and no certificate replaces it."
+            ),
+            _("Revoke the certificate"),
+        ),
     )
 
 
@@ -293,4 +316,12 @@ def certificate_reissue(request, pk):
         service=services.certificate_reissue,
         template="awards/certificates/reissue.html",
         done_message=_("Certificate %(old)s is revoked and %(new)s issued in its place."),
+        confirmation=(
+            _("Reissue certificate %(serial)s?"),
+            _(
+                "Reissue certificate %(serial)s of %(enterprise)s: it will be revoked and a "
+                "new certificate, with a new serial number, issued in its place."
+            ),
+            _("Revoke and reissue"),
+        ),
     )

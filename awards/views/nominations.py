@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from awards import rules
 from awards.forms.nominations import (
     BulkConfirmForm,
     BulkNominationForm,
@@ -13,7 +14,7 @@ from awards.forms.nominations import (
     NominationSearchForm,
     WithdrawNominationForm,
 )
-from awards.models import Cycle, Nomination
+from awards.models import Cycle, Nomination, Review
 from awards.selectors.dossier import nomination_dossier
 from awards.selectors.eligibility import (
     eligibility_of,
@@ -24,6 +25,7 @@ from awards.services import nominations as services
 from awards.views import cycle_from_url
 from partners.filters import EnterpriseFilter
 from partners.models import Enterprise
+from portal.confirm import ask_confirmation, needs_confirmation
 from portal.models import AuditEntry
 from portal.roles import Role, role_required
 from portal.shortcuts import paginate, query_without_page, refusal_reported
@@ -184,6 +186,32 @@ def nomination_withdraw(request, year, pk):
     if not form.is_valid():
         messages.error(request, _("Give a reason."))
         return redirect(nomination)
+    if nomination.status != Nomination.Status.WITHDRAWN and needs_confirmation(
+        request, rules.may_nominate(request.user)
+    ):
+        reviews = nomination.assignments.filter(review__status=Review.Status.SUBMITTED).count()
+        return ask_confirmation(
+            request,
+            title=_("Withdraw the nomination of %(enterprise)s?")
+            % {"enterprise": nomination.enterprise.name},
+            summary=_(
+                "Withdraw the nomination of %(enterprise)s from the %(year)s cycle: it leaves "
+                "the ranking and cannot be awarded."
+            )
+            % {"enterprise": nomination.enterprise.name, "year": nomination.cycle.year},
+            details=[
+                ngettext(
+                    "%(n)d submitted review of it will no longer count.",
+                    "%(n)d submitted reviews of it will no longer count.",
+                    reviews,
+                )
+                % {"n": reviews},
+                _("Reason: %(reason)s") % {"reason": form.cleaned_data["reason"]},
+            ],
+            warning=_("A withdrawn nomination cannot be brought back in this cycle."),
+            button=_("Withdraw the nomination"),
+            cancel_url=nomination.get_absolute_url(),
+        )
     with refusal_reported(request) as outcome:
         services.nomination_withdraw(
             nomination=nomination, user=request.user, reason=form.cleaned_data["reason"]

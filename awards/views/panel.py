@@ -5,8 +5,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from awards import rules
@@ -27,6 +27,7 @@ from awards.selectors.scores import kept_scores
 from awards.services import panel as services
 from awards.views import cycle_from_url, quorum_alert_for
 from portal.auth import person_name
+from portal.confirm import ask_confirmation, needs_confirmation
 from portal.exports import export_table
 from portal.roles import Role, role_required
 from portal.shortcuts import query_without_page, refusal_reported, send_download
@@ -165,6 +166,13 @@ def panel_declare(request, year, pk):
     form = DeclarationForm(request.POST, assignment=assignment)
     if not form.is_valid():
         return _nominee_page(request, assignment, declaration_form=form)
+    conflict = form.cleaned_data["declaration"] == Declaration.CONFLICT
+    if (
+        conflict
+        and assignment.declaration != Declaration.CONFLICT
+        and needs_confirmation(request, rules.may_act_on_assignment(request.user, assignment))
+    ):
+        return _confirm_conflict(request, assignment, form.cleaned_data["reason"])
     with refusal_reported(request) as outcome:
         services.assignment_declare(
             assignment=assignment,
@@ -189,6 +197,10 @@ def panel_review(request, year, pk):
     if not form.is_valid():
         return _nominee_page(request, assignment, review_form=form)
     submit = form.submitting()
+    if submit and needs_confirmation(
+        request, rules.may_review(request.user, assignment, _own_review(assignment))
+    ):
+        return _confirm_review(request, assignment, criteria, form)
     with refusal_reported(request) as outcome:
         services.review_save(
             assignment=assignment,
@@ -200,6 +212,58 @@ def panel_review(request, year, pk):
     if outcome.ok:
         messages.success(request, _("Review submitted.") if submit else _("Draft saved."))
     return redirect("awards:panel-nominee", year, pk)
+
+
+def _confirm_conflict(request, assignment, reason):
+    nomination = assignment.nomination
+    name = nomination.enterprise.name
+    details = [
+        _("You will no longer see its dossier or the other members' scores, nor score it."),
+        _("Your statement: %(reason)s") % {"reason": reason.strip()},
+    ]
+    if Review.objects.filter(assignment=assignment).exists():
+        details.insert(1, _("Your review of it will no longer count."))
+    return ask_confirmation(
+        request,
+        title=_("Declare a conflict of interest with %(name)s?") % {"name": name},
+        summary=_(
+            "Declare a conflict of interest with %(name)s: you will be recused from this nominee."
+        )
+        % {"name": name},
+        details=details,
+        warning=_("A declared conflict cannot be withdrawn."),
+        button=_("Declare the conflict"),
+        cancel_url=reverse("awards:panel-nominee", args=[nomination.cycle.year, nomination.pk]),
+    )
+
+
+def _confirm_review(request, assignment, criteria, form):
+    nomination = assignment.nomination
+    scores = form.scores()
+    member_score = rounded_member_score(
+        scores, {criterion.pk: criterion.weight for criterion in criteria}
+    )
+    chinese = (get_language() or "").startswith("zh")
+    return ask_confirmation(
+        request,
+        title=_("Submit your review of %(name)s?") % {"name": nomination.enterprise.name},
+        summary=_(
+            "Submit your review of %(name)s: your member score %(score)s (0–100) will count "
+            "in the panel score."
+        )
+        % {"name": nomination.enterprise.name, "score": member_score},
+        details=[
+            _("%(criterion)s: %(score)s / 10")
+            % {
+                "criterion": criterion.name_zh if chinese else criterion.name_en,
+                "score": scores[criterion.pk],
+            }
+            for criterion in criteria
+        ],
+        warning=_("A submitted review is final: it cannot be changed afterwards."),
+        button=_("Submit the review"),
+        cancel_url=reverse("awards:panel-nominee", args=[nomination.cycle.year, nomination.pk]),
+    )
 
 
 # The secretariat's pages

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from awards import rules
 from awards.exports import ranking_export_rows, ranking_headers
 from awards.forms.ranking import DecisionForm, WhatIfForm
-from awards.models import Cycle, Nomination
+from awards.models import Cycle, Nomination, NominationResult
 from awards.normalisation import HARSH_LENIENT_THRESHOLD, normalise
 from awards.selectors.ranking import (
     awarded_count,
@@ -27,6 +27,7 @@ from awards.selectors.ranking import (
 from awards.services import decisions as services
 from awards.views import cycle_from_url, quorum_alert_for
 from portal.auth import recent_auth_required
+from portal.confirm import ask_confirmation, is_confirmed, needs_confirmation
 from portal.exports import FORMATS, export_table
 from portal.roles import Role, role_required
 from portal.shortcuts import (
@@ -226,6 +227,32 @@ def decision_update(request, year, pk):
 @role_required(Role.SECRETARIAT)
 def decision_apply_suggestion(request, year):
     cycle = cycle_from_url(request, year)
+    if needs_confirmation(request, rules.may_decide_awards(request.user, cycle)):
+        changed, awarded = services.suggestion_changes(live_ranking(cycle))
+        return ask_confirmation(
+            request,
+            title=_("Apply the suggestion to the %(year)s decisions?") % {"year": cycle.year},
+            summary=ngettext(
+                "Apply the suggestion: %(n)d decision will be set or changed.",
+                "Apply the suggestion: %(n)d decisions will be set or changed.",
+                changed,
+            )
+            % {"n": changed},
+            details=[
+                ngettext(
+                    "%(n)d nominee will be awarded (the top of the ranking); every other "
+                    "nominee will be not awarded.",
+                    "%(n)d nominees will be awarded (the top of the ranking); every other "
+                    "nominee will be not awarded.",
+                    awarded,
+                )
+                % {"n": awarded},
+                _("A changed decision loses its rationale (the audit trail keeps it)."),
+            ],
+            warning=_("The decisions it replaces are not kept: each would have to be made again."),
+            button=_("Apply the suggestion"),
+            cancel_url=_decisions_url(cycle),
+        )
     with refusal_reported(request) as outcome:
         changed = services.decisions_apply_suggestion(cycle=cycle, user=request.user)
     if outcome.ok:
@@ -248,7 +275,8 @@ def decision_apply_suggestion(request, year):
 def cycle_finalise(request, year):
     """GET asks for confirmation and lists what stands in the way; POST finalises."""
     cycle = cycle_from_url(request, year)
-    if request.method == "POST":
+    # A POST without confirmed=1 (not from this page's form) is answered with the page.
+    if request.method == "POST" and is_confirmed(request):
         with refusal_reported(request) as outcome:
             services.cycle_finalise(cycle=cycle, user=request.user)
         if not outcome.ok:
@@ -273,7 +301,8 @@ def cycle_finalise(request, year):
 def cycle_publish(request, year):
     """Four eyes: only a secretariat user other than the one who finalised may approve."""
     cycle = cycle_from_url(request, year)
-    if request.method == "POST":
+    # A POST without confirmed=1 (not from this page's form) is answered with the page.
+    if request.method == "POST" and is_confirmed(request):
         with refusal_reported(request) as outcome:
             services.cycle_publish(cycle=cycle, user=request.user)
         if not outcome.ok:
@@ -286,4 +315,13 @@ def cycle_publish(request, year):
     if not approval:
         messages.error(request, approval.reason)
         return redirect(_decisions_url(cycle))
-    return render(request, "awards/ranking/publish_confirm.html", {"cycle": cycle})
+    results = NominationResult.objects.filter(nomination__cycle=cycle)
+    return render(
+        request,
+        "awards/ranking/publish_confirm.html",
+        {
+            "cycle": cycle,
+            "awardees": results.filter(awarded=True).count(),
+            "nominees": Nomination.objects.filter(cycle=cycle).active().count(),
+        },
+    )

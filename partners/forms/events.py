@@ -2,10 +2,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.db.models import Q
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import CooperationEvent, Enterprise
-from partners.services.events import EVENT_CONTENT_FIELDS
+from partners.services.events import EVENT_CONTENT_FIELDS, VERIFY_COMMENT_MAX
 from partners.services.uploads import validate_upload
 from portal.clock import today
 from portal.submissions import submission_token_add
@@ -90,6 +92,28 @@ class EventForm(forms.ModelForm):
 
     def content(self) -> dict:
         return {name: self.cleaned_data[name] for name in EVENT_CONTENT_FIELDS}
+
+
+class VerifyForm(forms.Form):
+    """The second step of a verification: an optional comment for the officer. Its buttons
+    are the page's own (verify; verify and go to the next in the queue)."""
+
+    comment = forms.CharField(
+        label=_("Comment for the officer (optional)"),
+        required=False,
+        max_length=VERIFY_COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, officer_name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # Refused with its length rather than cut by the browser (as the event's title).
+        self.fields["comment"].widget.attrs.pop("maxlength", None)
+        # Crispy shows help texts as HTML: the name (the officer's own words) is escaped.
+        self.fields["comment"].help_text = mark_safe(
+            _("Kept in the event's audit trail and sent to %(officer)s, who logged it.")
+            % {"officer": escape(officer_name)}
+        )
 
 
 # An import may hold up to settings.IMPORT_MAX_ROWS rows (100,000: some 30 MB of CSV with

@@ -68,8 +68,20 @@ def event_submit(*, event: CooperationEvent, user) -> CooperationEvent:
     return event
 
 
+# The longest comment on a verification (as for a reason: partners.forms.VerifyForm).
+VERIFY_COMMENT_MAX = 2000
+
+
 @transaction.atomic
-def event_verify(*, event: CooperationEvent, user) -> CooperationEvent:
+def event_verify(*, event: CooperationEvent, user, comment: str = "") -> CooperationEvent:
+    """Verify the event. A comment, optional, is the verification's audit note (the event's
+    audit trail shows it) and is sent to the officer who logged the event."""
+    comment = comment.strip()
+    if len(comment) > VERIFY_COMMENT_MAX:
+        raise ValidationError(
+            _("At most %(limit)d characters (it has %(length)d).")
+            % {"limit": VERIFY_COMMENT_MAX, "length": len(comment)}
+        )
     event = _lock(event)
     require(rules.may_verify_event(user, event))
     _move(
@@ -79,8 +91,11 @@ def event_verify(*, event: CooperationEvent, user) -> CooperationEvent:
         "partners.event.verified",
         verified_by=user,
         verified_at=timezone.now(),
+        note=comment,
     )
     notifications.event_verified(event=event)
+    if comment:
+        notifications.event_verified_with_comment(event=event, comment=comment)
     webhooks.event_verified(event=event)
     return event
 
@@ -124,12 +139,15 @@ def _require_content_fields(fields) -> None:
         raise TypeError(f"not event content fields: {', '.join(sorted(unknown))}")
 
 
-def _move(event: CooperationEvent, status: str, user, action: str, **fields) -> None:
-    """The move the caller's rule allowed (partners.rules), on the locked row."""
+def _move(
+    event: CooperationEvent, status: str, user, action: str, note: str = "", **fields
+) -> None:
+    """The move the caller's rule allowed (partners.rules), on the locked row; `note` (or the
+    reason of a return or withdrawal) is the audit entry's."""
     old_status = event.status
     event.status = status
     for name, value in fields.items():
         setattr(event, name, value)
     event.save(update_fields=["status", "updated_at", *fields])
-    reason = fields.get("return_reason") or fields.get("withdrawal_reason") or ""
-    audit(user, action, event, {"status": [old_status, status]}, reason)
+    note = note or fields.get("return_reason") or fields.get("withdrawal_reason") or ""
+    audit(user, action, event, {"status": [old_status, status]}, note)

@@ -13,6 +13,7 @@ from partners.forms.colleagues import AcceptInvitationForm, InvitationForm
 from partners.models import Invitation, Membership
 from partners.services import colleagues
 from portal.auth import person_name
+from portal.confirm import ask_confirmation, needs_confirmation
 from portal.http import no_referrer
 from portal.roles import Role, role_required
 from portal.shortcuts import refusal_reported
@@ -91,6 +92,20 @@ def _done(request, outcome, success_message):
 @role_required(Role.PARTNER)
 def colleague_deactivate(request, pk):
     colleague = _colleague(request, pk)
+    if colleague.is_active and colleague.user_id != request.user.pk and needs_confirmation(request):
+        name = _name(colleague)
+        return ask_confirmation(
+            request,
+            title=_("Deactivate %(name)s?") % {"name": name},
+            summary=_(
+                "Deactivate %(name)s: they will no longer see %(enterprise)s in the portal, "
+                "nor send reports for it."
+            )
+            % {"name": name, "enterprise": colleague.enterprise.name},
+            warning=_("You can reactivate them later from this page."),
+            button=_("Deactivate"),
+            cancel_url=reverse("partners:colleagues"),
+        )
     with refusal_reported(request) as outcome:
         colleagues.colleague_set_active(user=request.user, membership=colleague, active=False)
     return _done(
@@ -145,6 +160,16 @@ def invitation_revoke(request, pk):
     own = colleagues.managed_membership(request.user)
     pending = Invitation.objects.filter(enterprise_id=own.enterprise_id)
     invitation = get_object_or_404(pending, pk=pk)
+    if invitation.state() == Invitation.State.PENDING and needs_confirmation(request):
+        return ask_confirmation(
+            request,
+            title=_("Withdraw the invitation to %(email)s?") % {"email": invitation.email},
+            summary=_("Withdraw the invitation to %(email)s: its link will stop working at once.")
+            % {"email": invitation.email},
+            warning=_("A withdrawn invitation cannot be used again; you can send a new one."),
+            button=_("Withdraw the invitation"),
+            cancel_url=reverse("partners:colleagues"),
+        )
     with refusal_reported(request) as outcome:
         colleagues.invitation_revoke(user=request.user, invitation=invitation)
     return _done(

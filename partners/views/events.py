@@ -1,7 +1,8 @@
 from django.contrib import messages
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -9,22 +10,30 @@ from django.views.decorators.http import require_POST
 from partners import rules
 from partners.exports import event_export_rows, export_headers, import_template_rows
 from partners.filters import (
+    AWAITING_VERIFICATION,
     MY_EVENTS,
     MY_IMPORTED_EVENTS,
     MY_OPEN_EVENTS,
     EventFilter,
 )
-from partners.forms.events import IMPORT_MAX_MB, EventForm, EventImportForm
+from partners.forms.events import IMPORT_MAX_MB, EventForm, EventImportForm, VerifyForm
 from partners.models import CooperationEvent, Enterprise, EvidenceFile
+from partners.previews import evidence_preview as evidence_preview_png
+from partners.previews import with_preview_states
+from partners.selectors import next_to_verify, verification_queue
 from partners.services import events as services
 from partners.services.imports import IMPORT_COLUMNS, ImportRejected, events_import
+from portal.auth import person_name
+from portal.confirm import ask_confirmation, needs_confirmation
 from portal.exports import FORMATS, export_table, render_table
 from portal.forms import ReasonForm
 from portal.middleware import request_body_limit
 from portal.models import AuditEntry
+from portal.previews import placeholder_png
 from portal.roles import STAFF_ROLES, Role, role_required
 from portal.rules import allowed, forbid_unless
 from portal.shortcuts import (
+    DOWNLOAD_CSP,
     filtered_rows,
     paginate_capped,
     query_without_page,
@@ -129,9 +138,11 @@ def event_detail(request, pk):
         {
             "event": event,
             "actions": allowed(verdicts),
-            # Why a verifier finds no Verify button on an event they logged themselves.
-            "verify_refusal": verdicts["verify"] if verdicts["verify"].code == "four_eyes" else "",
-            "evidence_files": EvidenceFile.objects.visible_to(request.user).filter(event=event),
+            # Why a button is not there, where it would be (the verifier who logged the event).
+            "refusals": rules.event_refusals(request.user, event, verdicts),
+            "evidence_files": with_preview_states(
+                EvidenceFile.objects.visible_to(request.user).filter(event=event)
+            ),
             "audit_entries": AuditEntry.objects.visible_to(request.user)
             .for_object(event)
             .select_related("actor"),
@@ -213,10 +224,52 @@ def event_submit(request, pk):
     return _transition(request, pk, services.event_submit, _("Submitted for verification."))
 
 
-@require_POST
 @role_required(Role.VERIFIER)
 def event_verify(request, pk):
-    return _transition(request, pk, services.event_verify, _("Event verified."))
+    """The second step of a verification: GET says what verifying will do and asks for an
+    optional comment; POST verifies, then shows the event, or with "then=next" the next event
+    of the verifier's queue."""
+    event = get_object_or_404(
+        CooperationEvent.objects.visible_to(request.user).select_related("enterprise", "logged_by"),
+        pk=pk,
+    )
+    verdict = rules.may_verify_event(request.user, event)
+    if not verdict and verdict.not_now:
+        # Someone acted on it first: the event's page shows what became of it.
+        messages.error(request, verdict.reason)
+        return redirect(event)
+    forbid_unless(verdict)
+    # A POST without a comment is a verification too (not `request.POST or None`).
+    data = request.POST if request.method == "POST" else None
+    form = VerifyForm(data, officer_name=person_name(event.logged_by))
+    if request.method == "POST" and form.is_valid():
+        with refusal_reported(request) as outcome:
+            services.event_verify(
+                event=event, user=request.user, comment=form.cleaned_data["comment"]
+            )
+        if not outcome.ok:
+            return redirect(event)
+        if request.POST.get("then") != "next":
+            messages.success(request, _("Event verified."))
+            return redirect(event)
+        following = next_to_verify(request.user, event)
+        if following is None:
+            messages.success(request, _("Event verified. Nothing else awaits your verification."))
+            return redirect(f"{reverse('partners:event-list')}?{AWAITING_VERIFICATION}")
+        messages.success(request, _("Event verified. This is the next in your queue."))
+        return redirect(following)
+    return render(
+        request,
+        "partners/event_verify.html",
+        {
+            "event": event,
+            "form": form,
+            "evidence_files": with_preview_states(
+                EvidenceFile.objects.visible_to(request.user).filter(event=event)
+            ),
+            "waiting": verification_queue(request.user).exclude(pk=event.pk).count(),
+        },
+    )
 
 
 @require_POST
@@ -230,6 +283,36 @@ def event_return(request, pk):
 @require_POST
 @role_required(Role.OFFICER, Role.SECRETARIAT)
 def event_withdraw(request, pk):
+    event = get_object_or_404(
+        CooperationEvent.objects.visible_to(request.user).select_related("enterprise"), pk=pk
+    )
+    form = ReasonForm(request.POST, submit_label="")
+    if form.is_valid() and needs_confirmation(
+        request, rules.may_withdraw_event(request.user, event)
+    ):
+        verified = event.status == CooperationEvent.Status.VERIFIED
+        return ask_confirmation(
+            request,
+            title=_("Withdraw the event “%(title)s”?") % {"title": event.title},
+            summary=(
+                _(
+                    "Withdraw the verified event “%(title)s” of %(enterprise)s: it will no "
+                    "longer count towards the enterprise's cooperation score."
+                )
+                if verified
+                else _(
+                    "Withdraw the event “%(title)s” of %(enterprise)s: it will not be verified "
+                    "and will never count."
+                )
+            )
+            % {"title": event.title, "enterprise": event.enterprise.name},
+            details=[_("Reason: %(reason)s") % {"reason": form.cleaned_data["reason"]}],
+            warning=_(
+                "A withdrawn event cannot be brought back; it would have to be logged again."
+            ),
+            button=_("Withdraw the event"),
+            cancel_url=event.get_absolute_url(),
+        )
     return _transition(
         request, pk, services.event_withdraw, _("Event withdrawn."), needs_reason=True
     )
@@ -239,6 +322,23 @@ def event_withdraw(request, pk):
 def evidence_download(request, pk):
     evidence = get_object_or_404(EvidenceFile.objects.visible_to(request.user), pk=pk)
     return send_download(evidence.file.open("rb"), evidence.download_name, evidence.content_type)
+
+
+@role_required(*STAFF_ROLES)
+def evidence_preview(request, pk):
+    """The evidence's preview as a fresh PNG (partners.previews), shown inline; the placeholder
+    for a file without one. Never the uploaded bytes: those only as a download."""
+    evidence = get_object_or_404(EvidenceFile.objects.visible_to(request.user), pk=pk)
+    png = evidence_preview_png(evidence)
+    response = HttpResponse(png or placeholder_png(), content_type="image/png")
+    response["Content-Disposition"] = content_disposition_header(
+        False, f"evidence-{evidence.pk}-preview.png"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
+    # The file never changes: the browser may keep its preview, for this user only.
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 # Bulk import

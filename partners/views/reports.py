@@ -17,6 +17,7 @@ from partners.models import (
     ReportNote,
 )
 from partners.services import reports
+from portal.confirm import ask_confirmation, needs_confirmation
 from portal.models import AuditEntry
 from portal.roles import STAFF_ROLES, Role, role_required
 from portal.shortcuts import paginate, query_without_page, refusal_reported, send_download
@@ -206,6 +207,21 @@ def report_close(request, pk):
     if not form.is_valid():
         messages.error(request, _("Say why the report is closed."))
         return redirect(report)
+    if needs_confirmation(request, rules.may_triage_reports(request.user, report)):
+        number = report.acknowledgement_number
+        return ask_confirmation(
+            request,
+            title=_("Close report %(number)s?") % {"number": number},
+            summary=_(
+                "Close report %(number)s without a cooperation event: %(enterprise)s will see "
+                "it closed."
+            )
+            % {"number": number, "enterprise": report.enterprise.name},
+            details=[_("Internal note: %(note)s") % {"note": form.cleaned_data["note"]}],
+            warning=_("A closed report is final: it cannot be reopened or acted on."),
+            button=_("Close the report"),
+            cancel_url=report.get_absolute_url(),
+        )
     with refusal_reported(request) as outcome:
         reports.report_close(report=report, user=request.user, note=form.cleaned_data["note"])
     if outcome.ok:
@@ -217,6 +233,20 @@ def report_close(request, pk):
 @role_required(Role.OFFICER)
 def report_convert(request, pk):
     report = _report(request, pk)
+    if needs_confirmation(request, rules.may_triage_reports(request.user, report)):
+        number = report.acknowledgement_number
+        return ask_confirmation(
+            request,
+            title=_("Turn report %(number)s into a cooperation event?") % {"number": number},
+            summary=_(
+                "Turn report %(number)s into a draft cooperation event of %(enterprise)s: the "
+                "report will be marked acted on."
+            )
+            % {"number": number, "enterprise": report.enterprise.name},
+            warning=_("A report acted on is final: it cannot be closed or converted again."),
+            button=_("Turn into a cooperation event"),
+            cancel_url=report.get_absolute_url(),
+        )
     with refusal_reported(request) as outcome:
         event = reports.report_convert(report=report, user=request.user)
     if not outcome.ok:

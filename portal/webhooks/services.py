@@ -201,8 +201,14 @@ def delivery_attempt(*, delivery_id: int, last_try: bool) -> Attempt:
 
 @transaction.atomic
 def _record(delivery_id: int, response, error, last_try: bool) -> Attempt:
-    delivery = Delivery.objects.select_related("endpoint").get(pk=delivery_id)
-    endpoint = Endpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
+    # The endpoint's lock, then the delivery's: a message delivered twice (acks_late) counts
+    # its attempts one after the other. Either may have been removed meanwhile.
+    endpoint = (
+        Endpoint.objects.select_for_update(of=("self",)).filter(deliveries__pk=delivery_id).first()
+    )
+    delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
+    if endpoint is None or delivery is None or delivery.status != Delivery.Status.PENDING:
+        return Attempt()
     now = timezone.now()
     delivery.attempts += 1
     delivery.last_attempt_at = now

@@ -72,7 +72,11 @@ def endpoint_create(request):
 @role_required(Role.PARTNER)
 def endpoint_detail(request, pk):
     endpoint = _endpoint(request, pk)
-    deliveries = Delivery.objects.filter(endpoint=endpoint).order_by("-created_at", "-pk")
+    deliveries = (
+        Delivery.objects.visible_to(request.user)
+        .filter(endpoint=endpoint)
+        .order_by("-created_at", "-pk")
+    )
     return render(
         request,
         "webhooks/endpoint_detail.html",

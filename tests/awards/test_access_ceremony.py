@@ -66,7 +66,8 @@ ACCESS = [
     Access("awards:ceremony-move", "get", ALL_405, _first),
     Access("awards:ceremony-move", "post", _secretariat_then(FIRST_ROW), _first, data={"direction": "down"}),  # noqa: E501
     Access("awards:ceremony-reset", "get", ALL_405, _finalised),
-    Access("awards:ceremony-reset", "post", _secretariat_then(LIST), _finalised),
+    Access("awards:ceremony-reset", "post", _secretariat_then(LIST), _finalised, data={"confirmed": "1"}),  # noqa: E501
+    Access("awards:ceremony-reset", "post", (LOGIN, 403, 403, 200, 403, 403, 403, 200, 403), _finalised, case="unconfirmed"),  # noqa: E501
     Access("awards:ceremony-date", "get", ALL_405, _finalised),
     Access("awards:ceremony-date", "post", _secretariat_then(LIST), _finalised, data={"ceremony_date": "2024-10-24"}),  # noqa: E501
     Access("awards:ceremony-entry-update", "get", SECRETARIAT_ONLY, _first),

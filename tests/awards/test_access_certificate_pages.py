@@ -57,7 +57,8 @@ ACCESS = [
     Access("awards:certificate-run", "get", SECRETARIAT_BACK_TO_LIST, _run),
     Access("awards:certificate-zip", "get", SECRETARIAT_ONLY, _year),
     Access("awards:certificate-revoke", "get", SECRETARIAT_ONLY, _issued),
-    Access("awards:certificate-revoke", "post", SECRETARIAT_BACK_TO_LIST, _issued, data={"reason": "Name misspelt."}),  # noqa: E501
+    Access("awards:certificate-revoke", "post", SECRETARIAT_BACK_TO_LIST, _issued, data={"reason": "Name misspelt.", "confirmed": "1"}),  # noqa: E501
+    Access("awards:certificate-revoke", "post", (LOGIN, 403, 403, 200, 403, 403, 403, 200, 403), _issued, data={"reason": "Name misspelt."}, case="unconfirmed"),  # noqa: E501
     Access("awards:certificate-reissue", "get", SECRETARIAT_ONLY, _issued),
 ]
 # fmt: on
@@ -236,7 +237,9 @@ def test_revoking_needs_a_reason_and_shows_on_the_verification_page(
     assert response.status_code == 200
     assert "This field is required." in response.text
 
-    response = secretariat_client.post(url, {"reason": "Issued to the wrong enterprise."})
+    response = secretariat_client.post(
+        url, {"reason": "Issued to the wrong enterprise.", "confirmed": "1"}
+    )
     assert response.status_code == 302
     world.issued.refresh_from_db()
     assert world.issued.status == "revoked"
@@ -257,7 +260,7 @@ def test_reissuing_after_a_name_correction_revokes_and_issues_a_new_serial(
 
     response = secretariat_client.post(
         reverse("awards:certificate-reissue", args=[world.issued.pk]),
-        {"reason": "The Chinese name was misspelt."},
+        {"reason": "The Chinese name was misspelt.", "confirmed": "1"},
         follow=True,
     )
 
@@ -328,7 +331,8 @@ def test_the_verification_page_shows_the_names_as_printed_after_a_correction(
     assert printed in page.text and "Renamed Terminals Limited" not in page.text
 
     secretariat_client.post(
-        reverse("awards:certificate-reissue", args=[world.issued.pk]), {"reason": "Renamed."}
+        reverse("awards:certificate-reissue", args=[world.issued.pk]),
+        {"reason": "Renamed.", "confirmed": "1"},
     )
     new = Certificate.objects.get(status="issued", result=world.result)
     assert new.name_en == "Renamed Terminals Limited"
@@ -348,6 +352,6 @@ def test_revoking_asks_for_the_password_again_when_the_last_time_is_old(secretar
     assert world.issued.status == "issued"
     response = secretariat_client.post(confirm, {"password": PASSWORD, "next": url})
     assert response["Location"] == url
-    secretariat_client.post(url, {"reason": "Issued to the wrong enterprise."})
+    secretariat_client.post(url, {"reason": "Issued to the wrong enterprise.", "confirmed": "1"})
     world.issued.refresh_from_db()
     assert world.issued.status == "revoked"

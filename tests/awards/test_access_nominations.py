@@ -69,7 +69,8 @@ ACCESS = [
     # A panel member reaches a dossier through their assignment (the panel's pages), not here.
     Access("awards:dossier", "get", SECRETARIAT_ONLY, _nomination),
     Access("awards:nomination-withdraw", "get", ALL_405, _nomination),
-    Access("awards:nomination-withdraw", "post", (LOGIN, 403, 403, DOSSIER, 403, 403, 403, DOSSIER, 403), _nomination, data=REASON),  # noqa: E501
+    Access("awards:nomination-withdraw", "post", (LOGIN, 403, 403, DOSSIER, 403, 403, 403, DOSSIER, 403), _nomination, data={**REASON, "confirmed": "1"}),  # noqa: E501
+    Access("awards:nomination-withdraw", "post", (LOGIN, 403, 403, 200, 403, 403, 403, 200, 403), _nomination, data=REASON, case="unconfirmed"),  # noqa: E501
     # Enforcement concerns: raised by any customs staff, cleared by the secretariat.
     Access("partners:enforcement-flag-create", "get", STAFF, _enterprise),
     Access("partners:enforcement-flag-create", "post", (LOGIN, CONCERNS, CONCERNS, CONCERNS, 403, 403, 403, CONCERNS, 403), _enterprise, data={"flagged_on": "2024-05-02", "reason": "Under investigation for a false declaration."}),  # noqa: E501

@@ -62,11 +62,13 @@ ACCESS = [
     Access("awards:panel-nominee", "get", NOT_THEIRS, _nominee("unassigned"), case="unassigned"),
     Access("awards:panel-declare", "get", ALL_405, _nominee("undeclared")),
     Access("awards:panel-declare", "post", (LOGIN, 403, 403, 403, _back_to("undeclared"), 403, 403, 404, 403), _nominee("undeclared"), data={"declaration": "no_conflict"}),  # noqa: E501
-    Access("awards:panel-declare", "post", (LOGIN, 403, 403, 403, _back_to("declared"), 403, 403, 404, 403), _nominee("declared"), data={"declaration": "conflict", "reason": "My brother joined its board."}, case="late-conflict"),  # noqa: E501
+    Access("awards:panel-declare", "post", (LOGIN, 403, 403, 403, _back_to("declared"), 403, 403, 404, 403), _nominee("declared"), data={"declaration": "conflict", "reason": "My brother joined its board.", "confirmed": "1"}, case="late-conflict"),  # noqa: E501
+    Access("awards:panel-declare", "post", (LOGIN, 403, 403, 403, 200, 403, 403, 404, 403), _nominee("declared"), data={"declaration": "conflict", "reason": "My brother joined its board."}, case="unconfirmed"),  # noqa: E501
     Access("awards:panel-declare", "post", NOT_THEIRS, _nominee("unassigned"), data={"declaration": "no_conflict"}, case="unassigned"),  # noqa: E501
     Access("awards:panel-review", "get", ALL_405, _nominee("declared")),
     Access("awards:panel-review", "post", (LOGIN, 403, 403, 403, _back_to("declared"), 403, 403, 404, 403), _nominee("declared"), data={"comment": "Strong record.", "save": "1"}, case="draft"),  # noqa: E501
-    Access("awards:panel-review", "post", (LOGIN, 403, 403, 403, _back_to("declared"), 403, 403, 404, 403), _nominee("declared"), data={SCORES: 7, "submit": "1"}, case="submit"),  # noqa: E501
+    Access("awards:panel-review", "post", (LOGIN, 403, 403, 403, _back_to("declared"), 403, 403, 404, 403), _nominee("declared"), data={SCORES: 7, "submit": "1", "confirmed": "1"}, case="submit"),  # noqa: E501
+    Access("awards:panel-review", "post", (LOGIN, 403, 403, 403, 200, 403, 403, 404, 403), _nominee("declared"), data={SCORES: 7, "submit": "1"}, case="unconfirmed"),  # noqa: E501
     # Declare first; and never for a nominee one is recused from.
     Access("awards:panel-review", "post", (LOGIN, 403, 403, 403, 403, 403, 403, 404, 403), _nominee("undeclared"), data={SCORES: 7, "submit": "1"}, case="undeclared"),  # noqa: E501
     Access("awards:panel-review", "post", (LOGIN, 403, 403, 403, 403, 403, 403, 404, 403), _nominee("recused"), data={SCORES: 7, "submit": "1"}, case="recused"),  # noqa: E501

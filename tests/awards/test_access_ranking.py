@@ -58,12 +58,15 @@ ACCESS = [
     Access("awards:decision-update", "get", ALL_405, _decision),
     Access("awards:decision-update", "post", (LOGIN, 403, 403, DECISION, 403, 403, 403, DECISION, 403), _decision, data=DECIDE),  # noqa: E501
     Access("awards:decision-apply-suggestion", "get", ALL_405, _open),
-    Access("awards:decision-apply-suggestion", "post", (LOGIN, 403, 403, DECISIONS, 403, 403, 403, DECISIONS, 403), _open),  # noqa: E501
+    Access("awards:decision-apply-suggestion", "post", (LOGIN, 403, 403, DECISIONS, 403, 403, 403, DECISIONS, 403), _open, data={"confirmed": "1"}),  # noqa: E501
+    Access("awards:decision-apply-suggestion", "post", (LOGIN, 403, 403, 200, 403, 403, 403, 200, 403), _open, case="unconfirmed"),  # noqa: E501
     Access("awards:cycle-finalise", "get", SECRETARIAT_ONLY, _open),
-    Access("awards:cycle-finalise", "post", (LOGIN, 403, 403, RANKING, 403, 403, 403, RANKING, 403), _open),  # noqa: E501
+    Access("awards:cycle-finalise", "post", (LOGIN, 403, 403, RANKING, 403, 403, 403, RANKING, 403), _open, data={"confirmed": "1"}),  # noqa: E501
+    Access("awards:cycle-finalise", "post", (LOGIN, 403, 403, 200, 403, 403, 403, 200, 403), _open, case="unconfirmed"),  # noqa: E501
     # Four eyes: the secretariat user who finalised may not approve the publication.
     Access("awards:cycle-publish", "get", (LOGIN, 403, 403, 403, 403, 403, 403, 200, 403), _finalised),  # noqa: E501
-    Access("awards:cycle-publish", "post", (LOGIN, 403, 403, 403, 403, 403, 403, RANKING_FINALISED, 403), _finalised),  # noqa: E501
+    Access("awards:cycle-publish", "post", (LOGIN, 403, 403, 403, 403, 403, 403, RANKING_FINALISED, 403), _finalised, data={"confirmed": "1"}),  # noqa: E501
+    Access("awards:cycle-publish", "post", (LOGIN, 403, 403, 403, 403, 403, 403, 200, 403), _finalised, case="unconfirmed"),  # noqa: E501
 ]
 # fmt: on
 

@@ -418,7 +418,9 @@ def test_reset_on_the_page(client, ceremony_cycle, results, secretariat):
     client.force_login(secretariat)
 
     response = client.post(
-        reverse("awards:ceremony-reset", args=[ceremony_cycle.year]), follow=True
+        reverse("awards:ceremony-reset", args=[ceremony_cycle.year]),
+        {"confirmed": "1"},
+        follow=True,
     )
 
     assert [str(m) for m in response.context["messages"]] == [

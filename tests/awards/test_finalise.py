@@ -480,7 +480,7 @@ def test_finalising_from_the_pages(client, secretariat, cycle, nominees):
         "4 nominees are not decided yet: Enterprise 10000002 Limited, Enterprise 10000001 "
         "Limited, Enterprise 10000003 Limited, Enterprise 10000004 Limited."
     ]
-    client.post(reverse("awards:decision-apply-suggestion", args=[2024]))
+    client.post(reverse("awards:decision-apply-suggestion", args=[2024]), {"confirmed": "1"})
     confirm = client.get(url)
     assert confirm.context["problems"] == []
     assert [row.enterprise.br_number for row in confirm.context["awarded"]] == [
@@ -488,7 +488,7 @@ def test_finalising_from_the_pages(client, secretariat, cycle, nominees):
         "10000001",
     ]
 
-    response = client.post(url, follow=True)
+    response = client.post(url, {"confirmed": "1"}, follow=True)
 
     assert response.redirect_chain == [(reverse("awards:ranking-detail", args=[2024]), 302)]
     assert response.context["ranking"].frozen is True
@@ -511,7 +511,7 @@ def test_publication_is_approved_on_the_page_by_another_secretariat_user(
     decisions = client.get(reverse("awards:decision-list", args=[2024]))
     assert "Approve publication…" in decisions.text
     assert client.get(url).status_code == 200
-    response = client.post(url, follow=True)
+    response = client.post(url, {"confirmed": "1"}, follow=True)
 
     assert "Publication approved: the cycle is published." in response.text
     finalised.refresh_from_db()
@@ -543,6 +543,6 @@ def test_publication_asks_for_the_password_again_when_the_last_time_is_old(
     assert finalised.status == "finalised"
 
     assert client.post(confirm, {"password": PASSWORD, "next": url})["Location"] == url
-    client.post(url)
+    client.post(url, {"confirmed": "1"})
     finalised.refresh_from_db()
     assert finalised.status == "published"

@@ -417,7 +417,9 @@ def test_withdrawing_from_the_dossier(client, open_cycle, enterprise, secretaria
     )
     client.force_login(secretariat)
     url = reverse("awards:nomination-withdraw", args=[2024, nomination.pk])
-    response = client.post(url, {"reason": "Declined the nomination"}, follow=True)
+    response = client.post(
+        url, {"reason": "Declined the nomination", "confirmed": "1"}, follow=True
+    )
     assert "Nomination withdrawn." in response.content.decode()
     assert "Declined the nomination" in response.content.decode()
     nomination.refresh_from_db()

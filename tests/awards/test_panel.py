@@ -125,7 +125,10 @@ def test_a_recused_member_sees_no_restricted_details_and_cannot_score(
     client, assignment, nomination, criteria
 ):
     client.force_login(assignment.member)
-    client.post(_declare(nomination), {"declaration": "conflict", "reason": "Former employer."})
+    client.post(
+        _declare(nomination),
+        {"declaration": "conflict", "reason": "Former employer.", "confirmed": "1"},
+    )
     assignment = _refresh(assignment)
     assert (assignment.declaration, assignment.conflict_reason) == ("conflict", "Former employer.")
     page = client.get(_page(nomination))
@@ -281,7 +284,9 @@ def test_scores_are_whole_numbers_from_0_to_10(client, declared, nomination, cri
 def test_a_submitted_review_is_final(client, declared, nomination, criteria):
     client.force_login(declared.member)
     data = {f"criterion_{criteria[0].pk}": "8", f"criterion_{criteria[1].pk}": "6"}
-    response = client.post(_review(nomination), data | {"comment": "Solid.", "submit": "1"})
+    response = client.post(
+        _review(nomination), data | {"comment": "Solid.", "submit": "1", "confirmed": "1"}
+    )
     assert response.status_code == 302
     review = Review.objects.get()
     assert review.status == "submitted"

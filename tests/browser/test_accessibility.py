@@ -354,6 +354,21 @@ def test_a_panel_member_declares_and_submits_a_review_with_the_keyboard_alone(
     page.keyboard.type("Steady partner.")
     tab_to(page, "[type=submit][name=submit]")
     page.keyboard.press("Enter")
+    # The second step (no JavaScript needed): the focus on what will happen, read first by a
+    # screen reader (its name and description); Tab reaches the button that does it.
+    confirmation = page.get_by_role("region", name="Submit your review of Rival Nominee 0")
+    expect(confirmation).to_be_focused()
+    expect(confirmation).to_have_accessible_description(
+        re.compile(r"^Submit your review of Rival Nominee 0 Limited: your member score ")
+    )
+    expect(confirmation).to_contain_text("A submitted review is final")
+    assert_no_serious_violations(page)
+    assert not Review.objects.filter(
+        assignment__nomination=nomination, assignment__member__username="panel1"
+    ).exists()
+    page.keyboard.press("Tab")
+    assert focused(page, "e => e.textContent") == "Submit the review"
+    page.keyboard.press("Enter")
     expect(page.get_by_role("status").first).to_have_text("Review submitted.")
 
     review = Review.objects.get(

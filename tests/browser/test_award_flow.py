@@ -144,9 +144,10 @@ def test_panel1_declares_scores_and_submits_and_the_secretariat_finalises(page, 
     expect(page).to_have_url(f"{live_server.url}/awards/panel/")
     expect(page.get_by_role("heading", name="Selection panel")).to_be_visible()
     rows = main.get_by_role("table").get_by_role("row")
-    expect(rows).to_have_count(3)  # the header and two nominees
-    expect(rows.nth(1)).to_contain_text("Lion Rock Express Limited")
-    expect(rows.nth(2)).to_contain_text("Pacific Gateway Terminals Limited")
+    expect(rows).to_have_count(4)  # the header, "Left to do" and two nominees
+    expect(rows.nth(1)).to_have_text("Left to do")
+    expect(rows.nth(2)).to_contain_text("Lion Rock Express Limited")
+    expect(rows.nth(3)).to_contain_text("Pacific Gateway Terminals Limited")
 
     # The dossier stays closed until panel1 has declared.
     page.get_by_role("link", name="Pacific Gateway Terminals Limited").click()
@@ -184,6 +185,11 @@ def test_panel1_declares_scores_and_submits_and_the_secretariat_finalises(page, 
 
     # Submitted: final, and the other members' scores appear.
     page.get_by_role("button", name="Submit review").click()
+    # The second step says what will count, and asks.
+    expect(main).to_contain_text(
+        "Submit your review of Pacific Gateway Terminals Limited: your member score 76.67"
+    )
+    page.get_by_role("button", name="Submit the review").click()
     expect(page.get_by_role("status").first).to_have_text("Review submitted.")
     expect(page.get_by_role("heading", name="Your review")).to_contain_text("Submitted")
     expect(main).to_contain_text("it can no longer be changed.")
@@ -211,6 +217,8 @@ def test_panel1_declares_scores_and_submits_and_the_secretariat_finalises(page, 
     reason = "My brother is Lion Rock's head of compliance."
     page.get_by_label("Nature of the conflict").fill(reason)
     page.get_by_role("button", name="Declare").click()
+    expect(main).to_contain_text("A declared conflict cannot be withdrawn.")
+    page.get_by_role("button", name="Declare the conflict").click()
     expect(page.get_by_role("status").first).to_have_text(
         "Conflict declared: you are recused from this nominee."
     )
@@ -225,9 +233,10 @@ def test_panel1_declares_scores_and_submits_and_the_secretariat_finalises(page, 
 
     # Back on the panel home: one submitted review, one recusal.
     page.get_by_role("link", name="Selection panel").click()
-    expect(rows.nth(1)).to_contain_text("Recused")
-    expect(rows.nth(2)).to_contain_text("No conflict")
-    expect(rows.nth(2)).to_contain_text("Submitted")
+    expect(rows.nth(1)).to_have_text("Done")  # nothing left to do: one group
+    expect(rows.nth(2)).to_contain_text("Recused")
+    expect(rows.nth(3)).to_contain_text("No conflict")
+    expect(rows.nth(3)).to_contain_text("Submitted")
     log_out(page, live_server)
 
     # The secretariat goes from the cycle's page to its decisions.
@@ -252,6 +261,8 @@ def test_panel1_declares_scores_and_submits_and_the_secretariat_finalises(page, 
     expect(pending.first).to_contain_text("Harbour Bonded Logistics Limited")
 
     page.get_by_role("button", name="Apply the suggestion (award the top 1)").click()
+    expect(main).to_contain_text("Apply the suggestion: 3 decisions will be set or changed.")
+    page.get_by_role("button", name="Apply the suggestion", exact=True).click()
     expect(page.get_by_role("status").first).to_have_text(
         "Suggestion applied: 3 decisions changed."
     )

@@ -101,6 +101,8 @@ def test_the_secretariat_generates_downloads_and_verifies_certificates(
     main.get_by_role("link", name=f"Reissue {first.serial}…").click()
     main.get_by_label("Reason").fill("The Chinese name was misspelt.")
     main.get_by_role("button", name="Revoke and reissue").click()
+    expect(main).to_contain_text(f"Reissue certificate {first.serial} of ")
+    main.get_by_role("button", name="Revoke and reissue").click()
     expect(page.get_by_role("status").first).to_contain_text(
         f"Certificate {first.serial} is revoked and EEPA-2024-0004 issued in its place."
     )

@@ -85,9 +85,19 @@ def test_an_officer_records_an_event_and_a_verifier_verifies_it(page, live_serve
     expect(rows.first).to_contain_text("Pacific Gateway Terminals Limited")
     rows.first.get_by_role("link", name="Controlled delivery of 40 kg of cocaine").click()
     expect(page).to_have_url(f"{live_server.url}/events/{event.pk}/")
-    page.get_by_role("button", name="Verify").click()
+    # The second step says what verifying will do and takes a comment for the officer.
+    page.get_by_role("link", name="Verify…").click()
+    expect(page).to_have_url(f"{live_server.url}/events/{event.pk}/verify/")
+    expect(page.locator("#what-happens")).to_have_text(
+        "Verify “Controlled delivery of 40 kg of cocaine at Kwai Chung”: it will count towards "
+        "Pacific Gateway Terminals Limited's score."
+    )
+    page.get_by_label("Comment for the officer (optional)").fill("Matches the case file.")
+    page.get_by_role("button", name="Verify", exact=True).click()
 
+    expect(page).to_have_url(f"{live_server.url}/events/{event.pk}/")
     expect(page.get_by_role("status").first).to_have_text("Event verified.")
+    expect(page.locator("#audit-heading + table")).to_contain_text("Matches the case file.")
     expect(page.locator("main .status-badge").first).to_have_text("Verified")
     expect(page.locator("dl")).to_contain_text("Verified by")
 
@@ -118,9 +128,8 @@ def test_an_officer_records_an_event_and_a_verifier_verifies_it(page, live_serve
         people["verifier"],
     )
     assert list(
-        AuditEntry.objects.filter(object_id=str(event.pk))
-        .order_by("pk")
-        .values_list("action", "actor__username")
+        # The event's own entries (the security log's share its object ids: users').
+        AuditEntry.objects.for_object(event).order_by("pk").values_list("action", "actor__username")
     ) == [
         ("partners.event.created", "officer"),
         ("partners.event.submitted", "officer"),

@@ -147,6 +147,8 @@ def test_a_partner_follows_its_record_and_sends_a_report_that_an_officer_acts_on
     main.get_by_role("link", name=number).click()
     expect(main.get_by_role("heading", level=1)).to_contain_text(f"Report {number}")
     main.get_by_role("button", name="Turn into a cooperation event").click()
+    expect(main).to_contain_text(f"Turn report {number} into a draft cooperation event")
+    main.get_by_role("button", name="Turn into a cooperation event").click()
 
     report.refresh_from_db()
     assert report.status == PartnerReport.Status.ACTED_ON

@@ -91,7 +91,11 @@ ACCESS = [
     Access("partners:event-update", "get", (LOGIN, 403, 403, 403, 403, 403, 403, 403, 403), _submitted, case="submitted"),  # noqa: E501
     Access("partners:event-submit", "get", ALL_405, _draft),
     Access("partners:event-submit", "post", (LOGIN, _back_to("draft"), 403, 403, 403, 403, 403, 404, 403), _draft),  # noqa: E501
-    Access("partners:event-verify", "get", ALL_405, _submitted),
+    # The second step: what verifying will do, a comment, then POST.
+    Access("partners:event-verify", "get", (LOGIN, 403, 200, 403, 403, 403, 403, 200, 403), _submitted),  # noqa: E501
+    Access("partners:event-verify", "get", (LOGIN, 403, 403, 403, 403, 403, 403, 200, 403), _logged_by_verifier, case="own"),  # noqa: E501
+    # Out of scope (somebody else's draft): 404 for whoever may verify at all.
+    Access("partners:event-verify", "get", (LOGIN, 403, 404, 403, 403, 403, 403, 404, 403), _draft, case="draft"),  # noqa: E501
     Access("partners:event-verify", "post", (LOGIN, 403, _back_to("submitted"), 403, 403, 403, 403, _back_to("submitted"), 403), _submitted),  # noqa: E501
     # Four eyes: a verifier never verifies or returns an event they logged.
     Access("partners:event-verify", "post", (LOGIN, 403, 403, 403, 403, 403, 403, _back_to("logged_by_verifier"), 403), _logged_by_verifier, case="own"),  # noqa: E501
@@ -99,8 +103,12 @@ ACCESS = [
     Access("partners:event-return", "post", (LOGIN, 403, _back_to("submitted"), 403, 403, 403, 403, _back_to("submitted"), 403), _submitted, data=REASON),  # noqa: E501
     Access("partners:event-return", "post", (LOGIN, 403, 403, 403, 403, 403, 403, _back_to("logged_by_verifier"), 403), _logged_by_verifier, data=REASON, case="own"),  # noqa: E501
     Access("partners:event-withdraw", "get", ALL_405, _submitted),
-    Access("partners:event-withdraw", "post", (LOGIN, _back_to("submitted"), 403, _back_to("submitted"), 403, 403, 403, _back_to("submitted"), 403), _submitted, data=REASON),  # noqa: E501
+    Access("partners:event-withdraw", "post", (LOGIN, _back_to("submitted"), 403, _back_to("submitted"), 403, 403, 403, _back_to("submitted"), 403), _submitted, data={**REASON, "confirmed": "1"}),  # noqa: E501
+    Access("partners:event-withdraw", "post", (LOGIN, 200, 403, 200, 403, 403, 403, 200, 403), _submitted, data=REASON, case="unconfirmed"),  # noqa: E501
     Access("partners:evidence-download", "get", (LOGIN, 200, 200, 200, 403, 403, 403, 200, 403), lambda w: [w.evidence.pk]),  # noqa: E501
+    Access("partners:evidence-preview", "get", (LOGIN, 200, 200, 200, 403, 403, 403, 200, 403), lambda w: [w.evidence.pk]),  # noqa: E501
+    # Evidence of somebody else's draft is out of scope: 404.
+    Access("partners:evidence-preview", "get", (LOGIN, 200, 404, 404, 403, 403, 403, 404, 403), lambda w: [w.draft_evidence.pk], case="draft"),  # noqa: E501
     # Awards
     Access("awards:panel-home", "get", (LOGIN, 403, 403, 403, 200, 403, 403, 200, 403)),
 ]
@@ -138,6 +146,11 @@ def world(
             enterprise=submitted_event.enterprise, logged_by=verifier, submitted=True
         ),
         evidence=evidence,
+        draft_evidence=services.evidence_attach(
+            event=draft_event,
+            user=officer,
+            upload=SimpleUploadedFile("draft.png", upload_files.png()),
+        ),
     )
 
 
@@ -164,13 +177,18 @@ def all_access_rows() -> list[Access]:
     for path in sorted(tests_dir.rglob("test_access*.py")):
         module_name = ".".join(path.relative_to(tests_dir.parent).with_suffix("").parts)
         if module_name != __name__:
-            rows += getattr(importlib.import_module(module_name), "ACCESS", [])
+            # tests/api/test_access.py's ACCESS is the API's own matrix (tuples by key).
+            rows += [
+                row
+                for row in getattr(importlib.import_module(module_name), "ACCESS", [])
+                if isinstance(row, Access)
+            ]
     return rows
 
 
 def test_every_url_has_an_access_row():
     # The API's endpoints (api-…) are reached with keys, not sessions: their matrices of keys
-    # and scopes are in their own tests (tests/portal/api/, tests/partners/test_api_*.py).
+    # and scopes are in their own tests (tests/api/, tests/partners/test_api_alerts.py).
     project_urls = {
         name
         for name in _url_names(get_resolver().url_patterns)

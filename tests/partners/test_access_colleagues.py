@@ -46,7 +46,7 @@ ACCESS = [
     Access("partners:colleague-invite", "get", MANAGERS),
     Access("partners:colleague-invite", "post", (LOGIN, 403, 403, 403, 403, to(LIST), to(LIST), 403, 403), data={"email": "new@example.com"}),  # noqa: E501
     Access("partners:colleague-deactivate", "get", ALL_405, lambda w: [w.colleague.pk]),
-    Access("partners:colleague-deactivate", "post", PARTNER1S, lambda w: [w.colleague.pk]),
+    Access("partners:colleague-deactivate", "post", PARTNER1S, lambda w: [w.colleague.pk], data={"confirmed": "1"}),  # noqa: E501
     Access("partners:colleague-reactivate", "get", ALL_405, lambda w: [w.inactive.pk]),
     Access("partners:colleague-reactivate", "post", PARTNER1S, lambda w: [w.inactive.pk]),
     Access("partners:colleague-manager", "get", ALL_405, lambda w: [w.colleague.pk]),
@@ -54,7 +54,7 @@ ACCESS = [
     Access("partners:colleague-two-factor", "get", ALL_405),
     Access("partners:colleague-two-factor", "post", (LOGIN, 403, 403, 403, 403, to(LIST), to(LIST), 403, 403), data={"required": "1"}),  # noqa: E501
     Access("partners:invitation-revoke", "get", ALL_405, lambda w: [w.invitation.pk]),
-    Access("partners:invitation-revoke", "post", PARTNER1S, lambda w: [w.invitation.pk]),
+    Access("partners:invitation-revoke", "post", PARTNER1S, lambda w: [w.invitation.pk], data={"confirmed": "1"}),  # noqa: E501
     # The link works for whoever holds it, signed in or not.
     # The link keeps its token in the session and sends the browser on to the form's address.
     Access("partners:invitation-accept", "get", (to("/invitations/accept/"),) * len(ROLES), lambda w: [w.token]),  # noqa: E501

@@ -67,9 +67,10 @@ ACCESS = [
     Access("partners:report-note", "get", ALL_405, _partner1s),
     Access("partners:report-note", "post", OFFICER_ACTS, _partner1s, data=NOTE),
     Access("partners:report-convert", "get", ALL_405, _partner1s),
-    Access("partners:report-convert", "post", (LOGIN, to(_converted_event_form), 403, 403, 403, 403, 403, to(_converted_event_form), 403), _partner1s),  # noqa: E501
+    Access("partners:report-convert", "post", (LOGIN, to(_converted_event_form), 403, 403, 403, 403, 403, to(_converted_event_form), 403), _partner1s, data={"confirmed": "1"}),  # noqa: E501
+    Access("partners:report-convert", "post", (LOGIN, 200, 403, 403, 403, 403, 403, 200, 403), _partner1s, case="unconfirmed"),  # noqa: E501
     Access("partners:report-close", "get", ALL_405, _partner1s),
-    Access("partners:report-close", "post", OFFICER_ACTS, _partner1s, data=CLOSE),
+    Access("partners:report-close", "post", OFFICER_ACTS, _partner1s, data={**CLOSE, "confirmed": "1"}),  # noqa: E501
     Access("partners:report-attachment", "get", (LOGIN, 200, 200, 200, 403, 200, 404, 200, 403), lambda w: [w.attachment.pk]),  # noqa: E501
 ]
 # fmt: on

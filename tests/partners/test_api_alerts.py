@@ -15,11 +15,12 @@ from django.utils import timezone
 
 from partners.models import AlertBatch, CooperationEvent, PartnerReport, ReportCounter
 from partners.services import reports
-from portal.api.scopes import PARTNER_SCOPES, Scope
+from portal.api.scopes import PARTNER_SCOPES, STAFF_SCOPES, Scope
 from portal.api.services import api_key_revoke
 from portal.models import AuditEntry
 from tests import upload_files
 from tests.api import api_client, partner_key, staff_key
+from tests.api.world import KEYS, build_world
 from tests.concurrency import run_at_once
 from tests.partners.manifest_data import manifest_of
 
@@ -339,6 +340,17 @@ def test_a_key_without_the_scope_is_403(partner_user):
     assert "alerts:write" in body["detail"]
 
 
+@pytest.mark.parametrize("scope", PARTNER_SCOPES)
+def test_only_the_alerts_scope_sends_alerts(partner_user, scope):
+    response = post(api_client(partner_key(partner_user, [scope])[1]), ALERT)
+    assert response.status_code == (201 if scope == Scope.ALERTS_WRITE else 403)
+
+
+@pytest.mark.parametrize("scope", STAFF_SCOPES)
+def test_no_staff_scope_sends_alerts(secretariat, scope):
+    problem(post(api_client(staff_key(secretariat, [scope])[1]), ALERT), 403)
+
+
 def test_a_staff_key_cannot_send_alerts(secretariat):
     problem(post(api_client(staff_key(secretariat)[1]), ALERT), 403)
 
@@ -406,3 +418,28 @@ def test_alerts_appear_in_the_triage_queue(client, officer):
     page = browser.get(reverse("partners:report-queue"), {"source": "system"})
     assert [r.source for r in page.context["page"]] == ["system"]
     assert "Partner&#x27;s system" in page.content.decode()
+
+
+# The matrix of tests/api/test_access.py, for this POST: every kind of key.
+
+#          none  p1   p2   p1-narrow staff s-narrow revoked expired
+SENDS = (401, 201, 201, 403, 403, 403, 401, 401)
+
+
+def test_every_kind_of_key(officer, verifier2, secretariat, partner_user, other_partner_user):
+    world = build_world(
+        officer=officer,
+        verifier2=verifier2,
+        secretariat=secretariat,
+        partner_user=partner_user,
+        other_partner_user=other_partner_user,
+    )
+    before = PartnerReport.objects.count()
+    actual = tuple(post(api_client(world.texts[key]), ALERT).status_code for key in KEYS)
+    assert dict(zip(KEYS, actual, strict=True)) == dict(zip(KEYS, SENDS, strict=True))
+    # Each partner key's alert is its own enterprise's.
+    sent = PartnerReport.objects.order_by("pk")[before:]
+    assert [report.enterprise for report in sent] == [
+        partner_user.membership.enterprise,
+        other_partner_user.membership.enterprise,
+    ]

@@ -208,7 +208,7 @@ def test_the_manager_withdraws_an_invitation(client, manager):
     invitation, token = _invite(user=manager)
     client.force_login(manager)
 
-    client.post(reverse("partners:invitation-revoke", args=[invitation.pk]))
+    client.post(reverse("partners:invitation-revoke", args=[invitation.pk]), {"confirmed": "1"})
 
     invitation.refresh_from_db()
     assert invitation.state() == Invitation.State.REVOKED
@@ -333,7 +333,9 @@ def test_a_deactivated_colleague_no_longer_sees_the_enterprise(
 ):
     client.force_login(manager)
 
-    response = client.post(reverse("partners:colleague-deactivate", args=[colleague_membership.pk]))
+    response = client.post(
+        reverse("partners:colleague-deactivate", args=[colleague_membership.pk]), {"confirmed": "1"}
+    )
 
     assert response["Location"] == LIST
     colleague_membership.refresh_from_db()

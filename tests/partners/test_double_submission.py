@@ -176,7 +176,10 @@ def test_an_invitation_sent_again_after_going_back_is_sent_once(client, manager,
 def test_an_invitation_withdrawn_may_be_sent_again_at_once(client, manager, mailoutbox):
     client.force_login(manager)
     client.post(INVITE, _invitation(_token(client, INVITE)))
-    client.post(reverse("partners:invitation-revoke", args=[Invitation.objects.get().pk]))
+    client.post(
+        reverse("partners:invitation-revoke", args=[Invitation.objects.get().pk]),
+        {"confirmed": "1"},
+    )
 
     client.post(INVITE, _invitation(_token(client, INVITE)))
 

@@ -92,7 +92,16 @@ def test_a_refused_four_eyes_action_says_why(client, enterprise):
     client.force_login(both)
     response = client.post(reverse("partners:event-verify", args=[event.pk]))
     assert response.status_code == 403
-    assert "You cannot verify or return an event you logged." in response.content.decode()
+    assert "You logged this event: another verifier must verify it." in response.text
+    # Where the buttons would be, the event's page says why they are not.
+    page = client.get(event.get_absolute_url())
+    assert 'id="verify-refusal">You logged this event: another verifier must verify it.<' in (
+        page.text
+    )
+    assert (
+        'id="return-refusal">You logged this event: another verifier must return it if it needs '
+        "work.<" in page.text
+    )
 
 
 def test_amounts_are_shown_in_hong_kong_dollars_with_separators(client, officer, verified_event):

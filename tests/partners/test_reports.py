@@ -445,7 +445,9 @@ def test_review_then_close_with_a_note(client, officer, partner_user):
 
     client.post(reverse("partners:report-review", args=[report.pk]))
     client.post(reverse("partners:report-note", args=[report.pk]), {"text": NOTE_MARKER})
-    response = client.post(reverse("partners:report-close", args=[report.pk]), {"note": "Done."})
+    response = client.post(
+        reverse("partners:report-close", args=[report.pk]), {"note": "Done.", "confirmed": "1"}
+    )
 
     assert response["Location"] == report.get_absolute_url()
     report.refresh_from_db()
@@ -505,7 +507,7 @@ def test_an_officer_turns_a_report_into_a_linked_draft_event(client, officer, pa
     )
     client.force_login(officer)
 
-    response = client.post(reverse("partners:report-convert", args=[report.pk]))
+    response = client.post(reverse("partners:report-convert", args=[report.pk]), {"confirmed": "1"})
 
     event = CooperationEvent.objects.get()
     assert response["Location"] == reverse("partners:event-update", args=[event.pk])
@@ -539,8 +541,8 @@ def test_converting_twice_makes_one_event(client, officer, partner_user):
     client.force_login(officer)
     url = reverse("partners:report-convert", args=[report.pk])
 
-    client.post(url)
-    response = client.post(url)
+    client.post(url, {"confirmed": "1"})
+    response = client.post(url, {"confirmed": "1"})
 
     assert CooperationEvent.objects.count() == 1
     assert response["Location"] == report.get_absolute_url()

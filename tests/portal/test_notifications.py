@@ -548,6 +548,8 @@ def test_every_kind_renders_in_both_languages(kind, partner_user):
         "failing_since": "2025-10-02",
         "awarded": 18,
         "finalised_by": "Mei-ling Chan",
+        "verifier": "Victor Wong",
+        "comment": "Seal numbers checked.",
         "counting": 2,
         "quorum": 3,
         "reachable": 2,

@@ -19,7 +19,7 @@ from partners.services import events as event_services
 from partners.services import reports as report_services
 from portal.celery import app
 from portal.models import Notification, UserPreference
-from portal.webhooks import services
+from portal.webhooks import services, transport
 from portal.webhooks.models import Delivery, Endpoint
 from portal.webhooks.transport import Failure
 from tests.factories import MembershipFactory, UserFactory
@@ -371,3 +371,26 @@ def test_webhook_ids_are_unique(endpoint, manager):
     deliveries = [services.endpoint_send_test(user=manager, endpoint=endpoint) for _ in range(3)]
     assert len({d.webhook_id for d in deliveries}) == 3
     assert all(isinstance(d.webhook_id, uuid.UUID) for d in deliveries)
+
+
+def test_an_attempt_recorded_after_another_finished_changes_nothing(endpoint, manager):
+    # Two runs of one message (acks_late redelivers when a worker dies): the second to record
+    # its outcome finds the delivery done by the first and leaves it so.
+    delivery = services.endpoint_send_test(user=manager, endpoint=endpoint)
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.DELIVERED)
+
+    failure = transport.Unreachable(Failure.TIMEOUT, "10 s")
+    assert services._record(delivery.pk, None, failure, last_try=False).retry is False
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.failure) == ("delivered", 0, "")
+    endpoint.refresh_from_db()
+    assert endpoint.failing_since is None
+
+
+def test_a_delivery_whose_endpoint_was_removed_is_dropped(endpoint, manager, webhook_receiver):
+    delivery = services.endpoint_send_test(user=manager, endpoint=endpoint)
+    services.endpoint_delete(user=manager, endpoint=endpoint)
+
+    assert services.delivery_attempt(delivery_id=delivery.pk, last_try=False).retry is False
+    assert webhook_receiver.received == []
