@@ -357,7 +357,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # The reports' partner-facing status is a field of several components (reports, alerts):
+    # one name for the one set of choices.
+    "ENUM_NAME_OVERRIDES": {"ReportStatusEnum": "partners.statuses.ReportStatus"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.schema.add_problem_responses",

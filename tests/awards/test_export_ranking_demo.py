@@ -21,14 +21,21 @@ def _cents(value) -> str:
 
 
 def _streaks(cycle) -> dict[int, int]:
-    """Consecutive awards ending with `cycle`, from the decisions of each cycle up to it."""
+    """Consecutive awards ending with `cycle`, from the decisions of each cycle up to it; a
+    nominee of `cycle` not decided yet has the streak it comes in with (docs/scoring.md)."""
     years = list(Cycle.objects.filter(year__lte=cycle.year).order_by("year"))
-    awarded = {
-        (n.cycle_id, n.enterprise_id)
-        for n in Nomination.objects.filter(cycle__in=years, status="active", awarded=True)
-    }
+    active = Nomination.objects.filter(cycle__in=years, status="active")
+    awarded = {(n.cycle_id, n.enterprise_id) for n in active.filter(awarded=True)}
+    undecided = set(
+        active.filter(cycle=cycle, awarded__isnull=True).values_list("enterprise_id", flat=True)
+    )
     enterprises = Nomination.objects.filter(cycle=cycle).values_list("enterprise_id", flat=True)
-    return {e: scoring.streak([(c.pk, e) in awarded for c in years]) for e in enterprises}
+    return {
+        e: scoring.streak(
+            [(c.pk, e) in awarded for c in years if not (c == cycle and e in undecided)]
+        )
+        for e in enterprises
+    }
 
 
 def _expected_rows(cycle) -> list[list[str]]:

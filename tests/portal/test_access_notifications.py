@@ -177,6 +177,7 @@ def test_the_settings_offer_only_the_users_kinds(client, partner_user, panel_mem
     assert offered == [
         "event_verified",
         "report_status_changed",
+        "webhook_endpoint_paused",
         "results_published",
         "certificate_issued",
     ]
@@ -202,6 +203,7 @@ def test_switching_emails_off_and_the_language(client, partner_user):
         "report_status_changed",
         "results_published",
         "reviews_complete",
+        "webhook_endpoint_paused",
     ]
     form = client.get(PREFERENCES).context["form"]
     assert form.initial == {
@@ -210,10 +212,13 @@ def test_switching_emails_off_and_the_language(client, partner_user):
         "emails": [
             "event_verified",
             "event_returned",
+            "event_verified_comment",
             "verification_digest",
             "certificate_issued",
             "panel_assigned",
             "scoring_deadline",
+            "approval_awaited",
+            "quorum_short",
         ],
     }
 
