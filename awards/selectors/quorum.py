@@ -57,9 +57,17 @@ def quorum_alert(cycle: Cycle) -> QuorumAlert:
         ),
         0,
     )
+    # Without a declared conflict a nominee can reach every pool member: only those with one can
+    # fall short (unless the pool itself is below the quorum), so the counting below reads a
+    # few dozen nominees' assignments, not the whole cycle's.
+    conflicted = Assignment.objects.filter(
+        nomination__cycle=cycle, declaration=Declaration.CONFLICT
+    ).values("nomination")
     rows = (
         Nomination.objects.filter(cycle=cycle)
         .active()
+        .alias(pool_size=pool_size)
+        .filter(Q(pk__in=conflicted) | Q(pool_size__lt=cycle.quorum))
         .annotate(
             counting=Count(
                 "assignments",

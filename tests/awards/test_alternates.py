@@ -456,3 +456,19 @@ def test_an_unknown_member_is_refused_on_the_form(client, secretariat, cycle, of
     assert response.status_code == 200
     assert response.context["alternate_form"].errors["member"]
     assert not PanelAlternate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_without_any_conflict_a_panel_smaller_than_the_quorum_leaves_every_nominee_short(
+    cycle, members
+):
+    # Two panel members for a quorum of 3: no nominee has declared a conflict, all fall short.
+    members[2].groups.clear()
+    first, second = _nominee(cycle, "Alpha Cargo"), _nominee(cycle, "Beta Freight")
+    assert [(s.nomination, s.reachable) for s in quorum_alert(cycle).nominees] == [
+        (first, 2),
+        (second, 2),
+    ]
+    # With the third member back, nobody is short (only a conflict could make one so).
+    members[2].groups.add(*members[0].groups.all())
+    assert not quorum_alert(cycle)
