@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -24,9 +23,6 @@ from tests.factories import EnterpriseFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
 Status = CooperationEvent.Status
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's"
-)
 ALREADY_RECORDED = "This event is already recorded (same enterprise, date, type and title)."
 
 
@@ -103,7 +99,6 @@ def test_a_file_of_25000_rows_is_imported_from_the_web_page_read_from_disk(
     )
 
 
-@on_postgresql
 def test_a_file_of_25000_rows_with_one_bad_row_at_the_end_imports_nothing(officer, enterprises):
     rows = _rows(25_000, enterprises)
     rows[-1] = rows[-1].replace(",notable,", ",vital,", 1)
@@ -173,7 +168,6 @@ def test_duplicates_are_reported_with_their_rows(officer, enterprises):
     assert CooperationEvent.objects.count() == 2
 
 
-@on_postgresql
 def test_the_copied_and_the_batched_checks_find_the_same_recorded_rows(enterprises):
     recorded = [
         _recorded(enterprises[n], status=Status.SUBMITTED, submitted_at=timezone.now())

@@ -262,7 +262,7 @@ def test_the_manifest_list_costs_the_same_queries(
 # The index
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN of PostgreSQL")
+# PostgreSQL's plan: the suite runs on PostgreSQL (make test), like tests/test_list_plans.py.
 def test_matching_an_alert_reads_the_index_not_the_manifests(officer):
     manifest = manifest_of(officer)
     ManifestLine.objects.bulk_create(
