@@ -63,15 +63,21 @@ class AwardsConfig(AppConfig):
 
     def ready(self):
         # The app's notification kinds and audit codes, registered with the core.
+        from django.db.models.signals import post_save
+
         from awards import notifications, webhooks  # noqa: F401  (kinds and event types)
         from awards.models import Certificate
+        from awards.services.nominations import on_enterprise_saved
         from awards.services.scores import on_verified_events_changed
+        from partners.models import Enterprise
         from partners.signals import verified_events_changed
         from portal.audit_labels import register_audit_labels
         from portal.backups import register_stored_files
 
         # The kept cooperation tallies follow the verified events (awards.services.scores).
         verified_events_changed.connect(on_verified_events_changed, dispatch_uid="awards.tallies")
+        # The names and BR numbers kept for the lists' order follow a rename.
+        post_save.connect(on_enterprise_saved, sender=Enterprise, dispatch_uid="awards.names")
 
         # A restore checks every certificate's file against the SHA-256 kept with it.
         register_stored_files(

@@ -10,12 +10,14 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce
 
 from awards.statuses import (
     FROZEN_CYCLE_STATUSES,
+    AssignmentState,
     CertificateStatus,
     CycleStatus,
     Declaration,
@@ -108,6 +110,14 @@ class NominationQuerySet(models.QuerySet):
     def active(self) -> "NominationQuerySet":
         return self.filter(status=NominationStatus.ACTIVE)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        # The kept sort name, as Nomination.save sets it (the enterprise given as an object).
+        objs = list(objs)
+        for nomination in objs:
+            if not nomination.sort_name:
+                nomination.sort_name = nomination.enterprise.name_en
+        return super().bulk_create(objs, *args, **kwargs)
+
     def scores_visible_to(self, user) -> "NominationQuerySet":
         """The nominations whose scores and rank the user may see: the secretariat every one;
         a panel member those they reviewed themselves, submitted and not recused (other
@@ -157,6 +167,23 @@ class AssignmentQuerySet(models.QuerySet):
         """The assignments expected to bring a review: of an active nomination, the member not
         recused."""
         return self.filter(expected_assignment())
+
+    def with_fresh_state(self) -> "AssignmentQuerySet":
+        """`fresh_state`: the state computed from the declaration and the review, as
+        Assignment.state_of does; what the kept `state` must equal (manage.py rebuild_derived
+        writes it back)."""
+        return self.annotate(
+            fresh_state=Case(
+                When(declaration=Declaration.PENDING, then=Value(AssignmentState.DECLARE)),
+                When(declaration=Declaration.CONFLICT, then=Value(AssignmentState.RECUSED)),
+                When(
+                    review__status=ReviewStatus.SUBMITTED,
+                    then=Value(AssignmentState.SUBMITTED),
+                ),
+                default=Value(AssignmentState.REVIEW),
+                output_field=models.CharField(),
+            )
+        )
 
 
 class ReviewQuerySet(models.QuerySet):

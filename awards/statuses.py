@@ -39,6 +39,21 @@ class Declaration(models.TextChoices):
     CONFLICT = "conflict", _("Conflict of interest")
 
 
+class AssignmentState(models.TextChoices):
+    """Where a member stands on one nominee: kept on the assignment (Assignment.state) so that
+    the panel home sorts and counts a member's thousands of nominees from one table. Derived
+    from the declaration and the review's status (Assignment.state_of)."""
+
+    DECLARE = "declare", _("To declare")
+    REVIEW = "review", _("To review")  # no conflict declared, review not submitted
+    SUBMITTED = "submitted", _("Submitted")
+    RECUSED = "recused", _("Recused")
+
+
+# Nothing left for the member to do on the nominee.
+DONE_ASSIGNMENT_STATES = {AssignmentState.SUBMITTED, AssignmentState.RECUSED}
+
+
 class ReviewStatus(StatusChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")

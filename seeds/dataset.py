@@ -738,6 +738,9 @@ class Generator:
                 assignment.declaration = Declaration.NO_CONFLICT
             if assignment.declaration != Declaration.PENDING:
                 assignment.declared_at = review_open + timedelta(seconds=rng.randrange(span))
+            # Kept as Review.save would keep it: submitted where the review below is.
+            submitted = Review.Status.SUBMITTED if draw < submitted_share else None
+            assignment.state = Assignment.state_of(assignment.declaration, submitted)
             assignments.append(assignment)
             draws.append(draw)
         secretariat = self.users["secretariat"]

@@ -18,6 +18,10 @@ class Nomination(models.Model):
 
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="nominations")
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="nominations")
+    # The enterprise's English name, kept for the order by name of a member's thousands of
+    # nominees (the panel home) without reading the whole enterprises table; it follows a
+    # rename (awards.services.nominations.on_enterprise_saved).
+    sort_name = models.CharField(max_length=200, editable=False, default="")
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
@@ -48,6 +52,11 @@ class Nomination(models.Model):
 
     def __str__(self):
         return f"{self.enterprise.name_en} – {self.cycle.year}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.sort_name:
+            self.sort_name = self.enterprise.name_en
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("awards:dossier", args=[self.cycle.year, self.pk])

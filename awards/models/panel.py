@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from awards.models.cycles import SCORE_MAX, SCORE_MIN, Cycle, PanelCriterion
 from awards.models.nominations import Nomination
 from awards.querysets import AssignmentQuerySet, ReviewQuerySet
-from awards.statuses import Declaration, ReviewStatus
+from awards.statuses import AssignmentState, Declaration, ReviewStatus
 
 
 class PanelAlternate(models.Model):
@@ -41,6 +41,7 @@ class Assignment(models.Model):
     """A panel member assigned to one nominee, with their conflict-of-interest declaration."""
 
     Declaration = Declaration
+    State = AssignmentState
 
     nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="assignments")
     member = models.ForeignKey(
@@ -57,6 +58,16 @@ class Assignment(models.Model):
     )
     conflict_reason = models.TextField(_("nature of the conflict"), blank=True)
     declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
+    # Kept from the declaration (save) and the review's status (Review.save), so that the panel
+    # home sorts and counts a member's nominees without reading their reviews;
+    # manage.py rebuild_derived recomputes it (AssignmentQuerySet.with_fresh_state).
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=AssignmentState.choices,
+        default=AssignmentState.DECLARE,
+        editable=False,
+    )
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -70,9 +81,41 @@ class Assignment(models.Model):
                 name="conflict_has_a_reason",
             ),
         ]
+        indexes = [
+            # A member's nominees by state (the panel home).
+            models.Index(fields=["member", "state"], name="assignment_member_state"),
+            # The declared conflicts of a cycle (the quorum alert on every cycle page): a few
+            # dozen among thousands of assignments.
+            models.Index(
+                fields=["nomination"],
+                condition=Q(declaration=Declaration.CONFLICT),
+                name="assignment_conflicts",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.member} → {self.nomination}"
+
+    def save(self, *args, **kwargs):
+        # The state follows the declaration; only a review (Review.save) makes it "submitted".
+        submitted = ReviewStatus.SUBMITTED if self.state == AssignmentState.SUBMITTED else None
+        self.state = self.state_of(self.declaration, submitted)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "declaration" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "state"}
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def state_of(declaration: str, review_status: str | None) -> str:
+        """The member's part on the nominee, from their declaration and their review's status
+        (None without a review)."""
+        if declaration == Declaration.PENDING:
+            return AssignmentState.DECLARE
+        if declaration == Declaration.CONFLICT:
+            return AssignmentState.RECUSED
+        if review_status == ReviewStatus.SUBMITTED:
+            return AssignmentState.SUBMITTED
+        return AssignmentState.REVIEW
 
     @property
     def is_recused(self) -> bool:
@@ -103,6 +146,17 @@ class Review(models.Model):
 
     def __str__(self):
         return str(self.assignment)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The assignment's kept state (Assignment.state) moves with the review, unless the
+        # member is recused or has not declared.
+        state = Assignment.state_of(Declaration.NO_CONFLICT, self.status)
+        declared_free = Q(pk=self.assignment_id, declaration=Declaration.NO_CONFLICT)
+        Assignment.objects.filter(declared_free).exclude(state=state).update(state=state)
+        cached = Review.assignment.is_cached(self)
+        if cached and self.assignment.declaration == Declaration.NO_CONFLICT:
+            self.assignment.state = state
 
 
 class ReviewScore(models.Model):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.utils.translation import gettext as _
 
 from awards.models import (
@@ -25,10 +25,10 @@ from awards.models import (
 )
 from awards.querysets import counted_review
 from awards.scoring import round2
-from awards.statuses import ReviewStatus
+from awards.statuses import DONE_ASSIGNMENT_STATES, AssignmentState
 from portal.shortcuts import COUNT_CAP, CappedPaginator
 
-Declaration = Assignment.Declaration
+State = AssignmentState
 SCORES = range(SCORE_MIN, SCORE_MAX + 1)
 # Nominees of a page of the panel home: a member with thousands finds one by ?q= or the state.
 NOMINEES_PAGE = 25
@@ -88,7 +88,7 @@ class CriterionDistribution:
 @dataclass(frozen=True)
 class PanelCycle:
     cycle: Cycle
-    counts: dict[str, int]  # assignments per state (assignment_state), of active nominations
+    counts: dict[str, int]  # assignments per state (Assignment.state), of active nominations
     days_left: int | None  # to the scoring deadline; None without one
     scoring_closed: bool
     distributions: list[CriterionDistribution]  # only once the cycle is finalised
@@ -114,18 +114,6 @@ class PanelCycle:
     @property
     def submitted(self) -> int:
         return self.counts["submitted"]
-
-
-def assignment_state(assignment: Assignment) -> str:
-    """ "declare", "recused", "submitted" or "review" (declared free, review not submitted)."""
-    if assignment.declaration == Declaration.PENDING:
-        return "declare"
-    if assignment.declaration == Declaration.CONFLICT:
-        return "recused"
-    review = getattr(assignment, "review", None)
-    if review is not None and review.status == review.Status.SUBMITTED:
-        return "submitted"
-    return "review"
 
 
 def score_distributions(user, cycles: list[Cycle]) -> dict[int, list[CriterionDistribution]]:
@@ -155,38 +143,28 @@ def score_distributions(user, cycles: list[Cycle]) -> dict[int, list[CriterionDi
     return distributions
 
 
-# What each state of assignment_state() is, as a condition on an assignment.
-STATE_CONDITIONS = {
-    "declare": Q(declaration=Declaration.PENDING),
-    "recused": Q(declaration=Declaration.CONFLICT),
-    "submitted": Q(declaration=Declaration.NO_CONFLICT, review__status=ReviewStatus.SUBMITTED),
-    "review": Q(declaration=Declaration.NO_CONFLICT)
-    & (Q(review__isnull=True) | ~Q(review__status=ReviewStatus.SUBMITTED)),
-}
-
-
 def _own_assignments(user, cycles):
     return Assignment.objects.visible_to(user).filter(
         member=user, nomination__cycle__in=cycles, nomination__status=Nomination.Status.ACTIVE
     )
 
 
-def state_counts(user, cycles: list[Cycle]) -> dict[int, dict[str, int]]:
-    """Cycle pk → the member's assignments per state. One grouped query."""
+def state_counts(user) -> dict[int, dict[str, int]]:
+    """Cycle pk → the member's assignments of active nominations per state (Assignment.state),
+    for every cycle the member has an assignment in (even of withdrawn nominations only). One
+    grouped query on the kept state, without reading a review."""
     rows = (
-        _own_assignments(user, cycles)
-        .values("nomination__cycle")
-        .annotate(**{state: Count("pk", filter=q) for state, q in STATE_CONDITIONS.items()})
+        Assignment.objects.visible_to(user)
+        .filter(member=user)
+        .values("nomination__cycle", "state")
+        .annotate(n=Count("pk", filter=Q(nomination__status=Nomination.Status.ACTIVE)))
         .order_by()
     )
-    counts = {cycle.pk: dict.fromkeys(STATE_CONDITIONS, 0) for cycle in cycles}
+    counts: dict[int, dict[str, int]] = {}
     for row in rows:
-        counts[row["nomination__cycle"]] = {state: row[state] for state in STATE_CONDITIONS}
+        cycle_counts = counts.setdefault(row["nomination__cycle"], dict.fromkeys(State.values, 0))
+        cycle_counts[row["state"]] = row["n"]
     return counts
-
-
-# Done: nothing left for the member to do on the nominee (submitted, or recused).
-DONE = STATE_CONDITIONS["submitted"] | STATE_CONDITIONS["recused"]
 
 
 def nominee_rows(user, cycle: Cycle, search: str = "", state: str = ""):
@@ -194,7 +172,8 @@ def nominee_rows(user, cycle: Cycle, search: str = "", state: str = ""):
     (to declare, to review) first, then the done ones, each part by name (a member with a
     hundred nominees finds their to-do on the first page, not after the alphabet). Those whose
     English or Chinese name holds `search` (or whose BR number it is), in `state` if given.
-    Each row has `is_done`."""
+    Each row has `is_done`. The order reads the assignment's kept state and the nomination's
+    kept name, not the reviews and the enterprises."""
     rows = _own_assignments(user, [cycle])
     if search:
         rows = rows.filter(
@@ -202,16 +181,19 @@ def nominee_rows(user, cycle: Cycle, search: str = "", state: str = ""):
             | Q(nomination__enterprise__name_zh__icontains=search)
             | Q(nomination__enterprise__br_number=search.strip())
         )
-    if state in STATE_CONDITIONS:
-        rows = rows.filter(STATE_CONDITIONS[state])
+    if state in State.values:
+        rows = rows.filter(state=state)
     return (
         rows.select_related("nomination__enterprise", "review")
         .annotate(
             is_done=Case(
-                When(DONE, then=Value(True)), default=Value(False), output_field=BooleanField()
+                When(state__in=DONE_ASSIGNMENT_STATES, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
             )
         )
-        .order_by("is_done", "nomination__enterprise__name_en", "pk")
+        # The nomination's kept copy of the English name: no join of the enterprises table.
+        .order_by("is_done", "nomination__sort_name", "pk")
     )
 
 
@@ -227,14 +209,15 @@ def panel_home(
     """The member's cycles, the latest first (drafts excluded: nothing to do there yet), each
     with its counts, and one of them (`year`, else the latest) with a page of the member's
     nominees, searched and filtered, and its score distributions once finalised. A fixed
-    number of queries whatever the number of cycles, assignments and reviews: the cycles, the
-    counts, the page (the keys in order, the rows), and for a finalised shown cycle its score
+    number of queries whatever the number of cycles, assignments and reviews: the counts, the
+    cycles, the page (the keys in order, the rows), and for a finalised shown cycle its score
     distributions (two)."""
+    # The counts first: they name the cycles the member is assigned in (a superuser holding
+    # the Panel role sees every cycle through visible_to, but only their own here).
+    counts = state_counts(user)
     cycles = list(
         Cycle.objects.visible_to(user)
-        # Exists, not a join: a join through nominations and assignments repeated the cycle
-        # once per assignment (and, with visible_to's own join, once per pair of them).
-        .filter(Exists(Assignment.objects.filter(member=user, nomination__cycle=OuterRef("pk"))))
+        .filter(pk__in=list(counts))
         .exclude(status=Cycle.Status.DRAFT)
         .order_by("-year")
     )
@@ -249,7 +232,6 @@ def panel_home(
     page = paginator.get_page(page_number)
     for assignment in page:
         assignment.nomination.cycle = shown  # no query per row
-    counts = state_counts(user, cycles)
     # The score distribution of the shown cycle only (if finalised): the page costs the same
     # after ten finalised cycles as after one; the others are a link away (?cycle=).
     distributions = score_distributions(user, [shown])

@@ -156,7 +156,8 @@ def ranking_order(cycle: Cycle, visible=None, search: str = "", *, live: bool | 
             .order_by(
                 "score__pending",
                 *(F(name).desc(nulls_last=True) for name in ranked),
-                "enterprise__br_number",
+                # The kept copy, as the ranks (_live_ranks) read it: no join of the enterprises.
+                "score__br_number",
             )
         )
     if visible is not None:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from awards import rules
-from awards.models import CooperationTally, Cycle, Nomination
+from awards.models import CooperationTally, Cycle, Nomination, NominationScore
 from awards.selectors.eligibility import (
     eligibility_of,
     enterprise_eligibility,
@@ -135,3 +135,32 @@ def nomination_withdraw(*, nomination: Nomination, user, reason: str) -> Nominat
     )
     nominations_rescore(Nomination.objects.filter(pk=nomination.pk), panel=False)
     return nomination
+
+
+# The copies of an enterprise's name and BR number kept for the lists' order
+
+
+def on_enterprise_saved(sender, instance: Enterprise, created: bool, raw: bool, **kwargs):
+    """post_save of Enterprise (connected in awards/apps.py): whatever renamed it (the
+    secretariat's form, the admin), the copies kept for the lists' order follow in the same
+    transaction: the nominations' sort name (the panel home) and the kept scores' BR number
+    (the ranking's tie-break). A new enterprise has no nomination yet."""
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and not {"name_en", "br_number"} & set(update_fields):
+        return
+    if raw or created:
+        return
+    Nomination.objects.filter(enterprise=instance).exclude(sort_name=instance.name_en).update(
+        sort_name=instance.name_en
+    )
+    NominationScore.objects.filter(nomination__enterprise=instance).exclude(
+        br_number=instance.br_number
+    ).update(br_number=instance.br_number)
+
+
+def nomination_names_rebuild() -> int:
+    """Every nomination's sort name from its enterprise (`manage.py rebuild_derived`; the
+    scores' BR numbers are rebuilt with the scores). Returns how many were wrong."""
+    name = Enterprise.objects.filter(pk=OuterRef("enterprise_id")).values("name_en")
+    stale = Nomination.objects.exclude(sort_name=Subquery(name))
+    return stale.update(sort_name=Subquery(name))

@@ -421,3 +421,22 @@ def _lock_own_assignment(assignment: Assignment, user) -> Assignment:
         .select_related("nomination__cycle", "nomination__enterprise")
         .get(pk=assignment.pk)
     )
+
+
+# The kept state of the assignments
+
+
+def assignment_states_rebuild() -> int:
+    """Every assignment's kept state (Assignment.state) recomputed from its declaration and
+    review, for `manage.py rebuild_derived`. Returns how many were wrong."""
+    stale = (
+        Assignment.objects.with_fresh_state()
+        .exclude(state=models.F("fresh_state"))
+        .values_list("pk", "fresh_state")
+    )
+    by_state: dict[str, list[int]] = {}
+    for pk, state in stale:
+        by_state.setdefault(state, []).append(pk)
+    for state, pks in by_state.items():
+        Assignment.objects.filter(pk__in=pks).update(state=state)
+    return sum(len(pks) for pks in by_state.values())

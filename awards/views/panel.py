@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,7 +13,6 @@ from awards import rules
 from awards.forms.panel import AlternateForm, AssignmentForm, DeclarationForm, ReviewForm
 from awards.models import Assignment, Cycle, PanelAlternate, Review
 from awards.selectors.dossier import nomination_dossier
-from awards.selectors.panel_home import STATE_CONDITIONS
 from awards.selectors.panel_home import panel_home as panel_home_cycles
 from awards.selectors.progress import (
     DISAGREEMENT_RANGE,
@@ -33,15 +32,6 @@ from portal.roles import Role, role_required
 from portal.shortcuts import query_without_page, refusal_reported, send_download
 
 Declaration = Assignment.Declaration
-
-# The panel home's filter of a member's nominees (awards.selectors.panel_home.STATE_CONDITIONS).
-NOMINEE_STATES = [
-    ("declare", gettext_lazy("To declare")),
-    ("review", gettext_lazy("To review")),
-    ("submitted", gettext_lazy("Submitted")),
-    ("recused", gettext_lazy("Recused")),
-]
-
 
 # The panel member's pages
 
@@ -72,8 +62,8 @@ def panel_home(request):
             "cycles": cycles,
             "charts": any(c.distributions for c in cycles),
             "search": search,
-            "state": state if state in STATE_CONDITIONS else "",
-            "states": NOMINEE_STATES,
+            "state": state if state in Assignment.State.values else "",
+            "states": Assignment.State.choices,
             "query": query_without_page(request),
         },
     )

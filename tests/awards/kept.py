@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
-from awards.models import CooperationTally, Cycle, Nomination, NominationScore
+from awards.models import Assignment, CooperationTally, Cycle, Nomination, NominationScore
 from awards.selectors.scores import (
     cooperation_of_points,
     cycle_rules,
@@ -49,6 +49,16 @@ def assert_kept_equals_fresh() -> None:
                 s.final_score,
                 s.pending,
             )
+    # The copies of the enterprises' names and BR numbers kept for the lists' order.
+    for nomination in Nomination.objects.select_related("enterprise"):
+        assert nomination.sort_name == nomination.enterprise.name_en
+    for score in NominationScore.objects.select_related("nomination__enterprise"):
+        assert score.br_number == score.nomination.enterprise.br_number
+    # The panel assignments' kept states (the panel home's sort and counts).
+    states = Assignment.objects.with_fresh_state().values_list("pk", "state", "fresh_state")
+    assert [(pk, kept) for pk, kept, _fresh in states] == [
+        (pk, fresh) for pk, _kept, fresh in states
+    ]
     months = {
         (row["month"], row["event_type"], row["status"]): row["n"]
         for row in CooperationEvent.objects.annotate(month=TruncMonth("occurred_on"))

@@ -15,7 +15,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from awards.models import CooperationTally, Cycle, Nomination, NominationScore
+from awards.models import Assignment, CooperationTally, Cycle, Nomination, NominationScore
 from awards.services.cycles import cycle_advance, cycle_create, cycle_update
 from awards.services.nominations import nomination_create, nomination_withdraw
 from awards.services.panel import (
@@ -26,6 +26,7 @@ from awards.services.panel import (
 )
 from partners.models import CooperationEvent, EventMonthCount
 from partners.services import events as event_services
+from partners.services.enterprises import enterprise_update
 from tests.awards.kept import assert_kept_equals_fresh
 from tests.factories import EnterpriseFactory, UserFactory
 
@@ -84,6 +85,13 @@ withdraw_verified = st.tuples(st.just("withdraw_verified"), st.integers(min_valu
 alpha = st.tuples(st.just("alpha"), st.sampled_from([Decimal("0.5"), Decimal("0.7")]))
 quorum = st.tuples(st.just("quorum"), st.integers(min_value=1, max_value=3))
 nominate = st.tuples(st.just("nominate"), enterprise)
+# The secretariat corrects an enterprise's name or BR number (copies of both are kept).
+rename = st.tuples(
+    st.just("rename"),
+    enterprise,
+    st.sampled_from(["Aardvark Freight", "Zephyr Logistics", "Mid Terminal"]),
+    st.sampled_from(["70000001", "70000002", "09999999"]),
+)
 withdraw_nomination = st.tuples(st.just("withdraw_nomination"), enterprise)
 # Before the panel review: the settings the scores come from may still change.
 before_review = st.lists(
@@ -107,6 +115,7 @@ before_review = st.lists(
         quorum,
         nominate,
         withdraw_nomination,
+        rename,
     ),
     max_size=14,
 )
@@ -115,12 +124,14 @@ during_review = st.lists(
     st.one_of(
         event_op,
         withdraw_verified,
-        st.tuples(st.just("review"), enterprise, member, score, score),
-        st.tuples(st.just("review"), enterprise, member, score, score),
+        # Submitted, or saved as a draft (the assignment's state then stays "to review").
+        st.tuples(st.just("review"), enterprise, member, score, score, st.booleans()),
+        st.tuples(st.just("review"), enterprise, member, score, score, st.just(True)),
         st.tuples(st.just("conflict"), enterprise, member),
         alpha,
         quorum,
         withdraw_nomination,
+        rename,
     ),
     max_size=14,
 )
@@ -177,6 +188,14 @@ def _apply(world, cycle: Cycle, operation) -> None:
         cycle_update(cycle=cycle, user=secretariat, cooperation_weight=args[0])
     elif kind == "quorum":
         cycle_update(cycle=cycle, user=secretariat, quorum=args[0])
+    elif kind == "rename":
+        index, name, br_number = args
+        enterprise_update(
+            enterprise=world["enterprises"][index],
+            user=secretariat,
+            name_en=f"{name} {index}",
+            br_number=br_number[:-1] + str(index),  # unique among the enterprises
+        )
     elif kind == "nominate":
         nomination_create(cycle=cycle, enterprise=world["enterprises"][args[0]], user=secretariat)
     elif kind == "withdraw_nomination":
@@ -206,7 +225,7 @@ def _apply(world, cycle: Cycle, operation) -> None:
             assignment=assignment,
             user=user,
             scores={criteria[0].pk: args[2], criteria[1].pk: args[3]},
-            submit=True,
+            submit=args[4],
         )
 
 
@@ -259,10 +278,32 @@ def test_rebuild_derived_recomputes_what_was_lost(world):
     event_services.event_submit(event=event, user=world["officer"])
     event_services.event_verify(event=event, user=world["verifier"])
     nomination_create(cycle=cycle, enterprise=world["enterprises"][0], user=world["secretariat"])
+    cycle_advance(cycle=cycle, user=world["secretariat"])
+    cycle = cycle_advance(cycle=cycle, user=world["secretariat"])  # the panel review
+    assignments_create(cycle=cycle, user=world["secretariat"], mode=AssignmentMode.ALL)
+    reviewer, recused, _undeclared = world["members"]
+    assignment = assignment_declare(
+        assignment=reviewer.panel_assignments.get(), user=reviewer, declaration="no_conflict"
+    )
+    criteria = list(cycle.criteria.order_by("position"))
+    review_save(
+        assignment=assignment,
+        user=reviewer,
+        scores={criteria[0].pk: 7, criteria[1].pk: 8},
+        submit=True,
+    )
+    assignment_declare(
+        assignment=recused.panel_assignments.get(),
+        user=recused,
+        declaration="conflict",
+        reason="A relation.",
+    )
     assert_kept_equals_fresh()
     CooperationTally.objects.all().delete()
     NominationScore.objects.all().delete()
     EventMonthCount.objects.all().delete()
+    Assignment.objects.update(state=Assignment.State.SUBMITTED)  # lost or never written
+    Nomination.objects.update(sort_name="")
 
     call_command("rebuild_derived", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
@@ -270,3 +311,8 @@ def test_rebuild_derived_recomputes_what_was_lost(world):
     tally = CooperationTally.objects.get(cycle=cycle, enterprise=world["enterprises"][0])
     assert tally.counts == {"training": {"major": 1}}
     assert NominationScore.objects.get().verified_events == 1
+    assert sorted(Assignment.objects.values_list("state", flat=True)) == [
+        "declare",
+        "recused",
+        "submitted",
+    ]

@@ -370,3 +370,46 @@ def test_panel_home_costs_nine_queries_whatever_the_size(
     assert len(response.context["cycles"]) == cycles
     assert len(response.context["cycles"][0].assignments) == nominees
     assert sum(e.nominees for e in response.context["cycles"]) == cycles * nominees
+
+
+def test_a_renamed_nominee_moves_to_its_new_place_in_the_order(client, panel_member, secretariat):
+    from partners.services.enterprises import enterprise_update
+
+    cycle = _cycle(2024, Cycle.Status.REVIEW)
+    alpha, beta = (_nominee(cycle, name) for name in ("Alpha Cargo", "Beta Freight"))
+    for nominee in (alpha, beta):
+        AssignmentFactory(nomination=nominee, member=panel_member, declaration="pending")
+
+    enterprise_update(enterprise=beta.enterprise, user=secretariat, name_en="Aardvark Freight")
+
+    [entry] = _home(client, panel_member).context["cycles"]
+    assert [a.nomination.enterprise.name_en for a in entry.assignments] == [
+        "Aardvark Freight",
+        "Alpha Cargo",
+    ]
+
+
+def test_a_review_submitted_or_a_conflict_declared_moves_the_nominee_to_done(client, panel_member):
+    cycle = _cycle(2024, Cycle.Status.REVIEW)
+    alpha, beta, gamma = (_nominee(cycle, n) for n in ("Alpha Cargo", "Beta Air", "Gamma Sea"))
+    review = _draft_review(alpha, panel_member, [5, 5])
+    recused = AssignmentFactory(nomination=beta, member=panel_member, declaration="no_conflict")
+    AssignmentFactory(nomination=gamma, member=panel_member, declaration="pending")
+    assert [a.state for a in Assignment.objects.order_by("nomination__sort_name")] == [
+        "review",
+        "review",
+        "declare",
+    ]
+
+    review.status = Review.Status.SUBMITTED
+    review.save()
+    recused.declaration, recused.conflict_reason = "conflict", "Kin."
+    recused.save(update_fields=["declaration", "conflict_reason"])
+
+    [entry] = _home(client, panel_member).context["cycles"]
+    assert [(a.nomination.enterprise.name_en, a.state, a.is_done) for a in entry.assignments] == [
+        ("Gamma Sea", "declare", False),
+        ("Alpha Cargo", "submitted", True),
+        ("Beta Air", "recused", True),
+    ]
+    assert (entry.to_declare, entry.to_review, entry.submitted) == (1, 0, 1)
