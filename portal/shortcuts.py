@@ -32,14 +32,23 @@ class CappedPaginator(Paginator):
     once, through the order's index), and a page's rows are then loaded by key. The count says
     "more than" (`more`) when rows lie past the window; the next pages are counted as they are
     asked for. Past `cap` rows the pages stop (`capped`): narrowing the filters finds the rest.
+    When the caller already knows how many rows match (`count`, from a kept count), only the
+    keys up to the end of the page asked for are read.
     """
 
     def __init__(
-        self, object_list, per_page, cap: int | None = None, keys=None, ahead: int | None = None
+        self,
+        object_list,
+        per_page,
+        cap: int | None = None,
+        keys=None,
+        ahead: int | None = None,
+        count: int | None = None,
     ):
         super().__init__(object_list, per_page)
         self.cap = COUNT_CAP if cap is None else cap
-        self.ahead = COUNT_AHEAD if ahead is None else ahead
+        self.known_count = count
+        self.ahead = 0 if count is not None else COUNT_AHEAD if ahead is None else ahead
         self.window = min(self.cap, self.per_page + self.ahead)
         # `keys(n)`: the first n keys in the list's order, when a query of its own reads them
         # faster than object_list does (a search: partners.views.events).
@@ -65,11 +74,15 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        if self.known_count is not None:
+            return min(self.known_count, self.cap)
         return min(len(self.keys), self.window)
 
     @property
     def more(self) -> bool:
         """More rows match than were counted."""
+        if self.known_count is not None:
+            return self.known_count > self.cap
         return len(self.keys) > self.window
 
     @property

@@ -226,8 +226,18 @@ def panel_home(
     shown = next((cycle for cycle in cycles if cycle.year == year), cycles[0])
     # The keys of the member's nominees in their order first (a narrow sort), then the page's
     # 25 rows by key with their nominee and review: not 2,000 whole rows sorted to show 25.
+    # Without a search the counts above say how many there are: only the keys up to the end
+    # of the page are read (a top-N sort), not all of them to count them.
+    shown_counts = counts[shown.pk]
+    known = None
+    if not search:
+        known = shown_counts[state] if state in State.values else sum(shown_counts.values())
     paginator = CappedPaginator(
-        nominee_rows(user, shown, search, state), NOMINEES_PAGE, cap=COUNT_CAP, ahead=COUNT_CAP
+        nominee_rows(user, shown, search, state),
+        NOMINEES_PAGE,
+        cap=COUNT_CAP,
+        ahead=COUNT_CAP,
+        count=known,
     )
     page = paginator.get_page(page_number)
     for assignment in page:

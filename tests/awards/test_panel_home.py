@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from awards.models import Assignment, Cycle, Review, ReviewScore
@@ -152,6 +153,37 @@ def test_a_member_with_many_nominees_sees_a_page_with_the_counts_of_all(client, 
     last = client.get(reverse("awards:panel-home") + "?page=3").context["cycles"][0]
     assert [a.nomination.enterprise.name_en for a in last.assignments][-1] == "Nominee 059"
     assert len(last.assignments) == 10
+
+
+def _keys_limit(client, query: str) -> int:
+    """The LIMIT of the query reading the keys of the member's nominees for the page."""
+    limits = []
+
+    def capture(execute, sql, params, many, context):
+        if sql.startswith('SELECT "awards_assignment"."id" AS "pk"'):
+            limits.append(int(sql.rsplit("LIMIT", 1)[1]))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        assert client.get(reverse("awards:panel-home") + query).status_code == 200
+    [limit] = limits
+    return limit
+
+
+def test_the_counts_say_how_many_so_only_the_keys_to_the_page_are_read(client, panel_member):
+    cycle = _cycle(2024, Cycle.Status.REVIEW)
+    _many_nominees(panel_member, cycle, 60)
+    client.force_login(panel_member)
+
+    # Page 1 reads 26 keys (a top-N sort in the database), page 2 51: not the 60 to count them.
+    assert _keys_limit(client, "") == NOMINEES_PAGE + 1
+    assert _keys_limit(client, "?page=2") == 2 * NOMINEES_PAGE + 1
+    assert _keys_limit(client, "?state=submitted") == NOMINEES_PAGE + 1
+    page = client.get(reverse("awards:panel-home") + "?state=submitted&page=3")
+    assert "Page 3 of 3" in page.text
+    assert len(page.context["cycles"][0].assignments) == 54 - 2 * NOMINEES_PAGE
+    # A search is not counted beforehand: its keys are read to count the pages.
+    assert _keys_limit(client, "?q=nominee") > 60
 
 
 def test_the_members_to_do_comes_first_then_what_is_done(client, panel_member):
