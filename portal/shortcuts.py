@@ -60,6 +60,8 @@ class CappedPaginator(Paginator):
             number = max(int(number), 1)
         except (TypeError, ValueError):
             number = 1
+        if self.known_count is not None:  # past the last page is the last page: read no further
+            number = min(number, max(1, -(-min(self.known_count, self.cap) // self.per_page)))
         window = min(self.cap, number * self.per_page + self.ahead)
         if window > self.window:
             self.window = window
@@ -88,6 +90,8 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         """More rows match than the pages reach."""
+        if self.known_count is not None:
+            return self.known_count > self.cap
         return self.more and self.window >= self.cap
 
     def get_page(self, number) -> Page:

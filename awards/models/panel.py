@@ -97,9 +97,16 @@ class Assignment(models.Model):
         return f"{self.member} → {self.nomination}"
 
     def save(self, *args, **kwargs):
-        # The state follows the declaration; only a review (Review.save) makes it "submitted".
-        submitted = ReviewStatus.SUBMITTED if self.state == AssignmentState.SUBMITTED else None
-        self.state = self.state_of(self.declaration, submitted)
+        # The state follows the declaration and, once no conflict is declared, the review as
+        # stored (not as this instance last saw it: it may have been submitted since).
+        review_status = None
+        if self.declaration == Declaration.NO_CONFLICT and not self._state.adding:
+            review_status = (
+                Review.objects.filter(assignment_id=self.pk)
+                .values_list("status", flat=True)
+                .first()
+            )
+        self.state = self.state_of(self.declaration, review_status)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "declaration" in update_fields:
             kwargs["update_fields"] = {*update_fields, "state"}

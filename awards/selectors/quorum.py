@@ -82,10 +82,9 @@ def quorum_alert(cycle: Cycle) -> QuorumAlert:
         .annotate(reachable=F("counting") + pool_size - F("assigned_in_pool"))
         .filter(reachable__lt=cycle.quorum)
         # The enterprises apart (none read when no nominee falls short), not joined into the
-        # grouping: the join read the whole enterprises table for a few dozen rows.
+        # grouping: the join read the whole enterprises table for a few dozen rows. The order
+        # by the nomination's kept copy of the English name, in the database's collation.
         .prefetch_related("enterprise")
-        .order_by()
+        .order_by("sort_name", "pk")
     )
-    shortfalls = [QuorumShortfall(row, row.reachable) for row in rows]
-    shortfalls.sort(key=lambda s: (s.enterprise.name_en, s.nomination.pk))
-    return QuorumAlert(cycle, shortfalls)
+    return QuorumAlert(cycle, [QuorumShortfall(row, row.reachable) for row in rows])

@@ -25,6 +25,9 @@ def nomination_create(*, cycle: Cycle, enterprise: Enterprise, user) -> Nominati
     """Nominate one enterprise; a withdrawn nomination of it is reinstated."""
     require(rules.may_nominate(user))
     cycle = ensure_cycle_editable(cycle)
+    # Read again and locked: the nomination copies its name (Nomination.sort_name), and a
+    # rename (which locks it too) must come before or after, not between.
+    enterprise = Enterprise.objects.select_for_update(no_key=True).get(pk=enterprise.pk)
     eligibility = enterprise_eligibility(cycle, enterprise)
     if not eligibility.eligible:
         raise ValidationError(
@@ -92,6 +95,15 @@ def nominations_bulk_create(
         raise ValidationError(_("The number of events cannot be negative."))
     cycle = ensure_cycle_editable(cycle)
     candidates = bulk_candidates(cycle, min_events)
+    # Locked, and their names read again under the lock, as in nomination_create.
+    names = dict(
+        Enterprise.objects.select_for_update(no_key=True)
+        .filter(pk__in=[enterprise.pk for enterprise in candidates])
+        .order_by("pk")
+        .values_list("pk", "name_en")
+    )
+    for enterprise in candidates:
+        enterprise.name_en = names[enterprise.pk]
     if expected is not None and len(candidates) != expected:
         raise ValidationError(
             ngettext(
@@ -150,10 +162,11 @@ def on_enterprise_saved(sender, instance: Enterprise, created: bool, raw: bool, 
         return
     if raw or created:
         return
-    Nomination.objects.filter(enterprise=instance).exclude(sort_name=instance.name_en).update(
+    using = kwargs.get("using")
+    Nomination.objects.using(using).filter(enterprise=instance).exclude(
         sort_name=instance.name_en
-    )
-    NominationScore.objects.filter(nomination__enterprise=instance).exclude(
+    ).update(sort_name=instance.name_en)
+    NominationScore.objects.using(using).filter(nomination__enterprise=instance).exclude(
         br_number=instance.br_number
     ).update(br_number=instance.br_number)
 

@@ -428,15 +428,18 @@ def _lock_own_assignment(assignment: Assignment, user) -> Assignment:
 
 def assignment_states_rebuild() -> int:
     """Every assignment's kept state (Assignment.state) recomputed from its declaration and
-    review, for `manage.py rebuild_derived`. Returns how many were wrong."""
-    stale = (
-        Assignment.objects.with_fresh_state()
-        .exclude(state=models.F("fresh_state"))
-        .values_list("pk", "fresh_state")
-    )
-    by_state: dict[str, list[int]] = {}
-    for pk, state in stale:
-        by_state.setdefault(state, []).append(pk)
-    for state, pks in by_state.items():
-        Assignment.objects.filter(pk__in=pks).update(state=state)
-    return sum(len(pks) for pks in by_state.values())
+    review, for `manage.py rebuild_derived`: one set-based UPDATE per state, of the rows that
+    are wrong (as the migration that added it). Returns how many were."""
+    Declaration, State = Assignment.Declaration, Assignment.State
+    submitted = Q(review__status=Review.Status.SUBMITTED)
+    fresh = {
+        State.DECLARE: Q(declaration=Declaration.PENDING),
+        State.RECUSED: Q(declaration=Declaration.CONFLICT),
+        State.SUBMITTED: Q(declaration=Declaration.NO_CONFLICT) & submitted,
+        State.REVIEW: Q(declaration=Declaration.NO_CONFLICT) & ~submitted,
+    }
+    with transaction.atomic():
+        return sum(
+            Assignment.objects.filter(condition).exclude(state=state).update(state=state)
+            for state, condition in fresh.items()
+        )

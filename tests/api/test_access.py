@@ -89,13 +89,12 @@ def test_each_endpoint_needs_its_own_scope(world, row, partner_user, secretariat
 
 def test_every_endpoint_of_the_schema_is_in_the_matrix(world):
     schema = json.loads(Client().get("/api/v1/schema/", HTTP_ACCEPT="application/json").content)
+    # Whole path segments only: replacing the keys as substrings made "/api/v1/" or one key
+    # inside another (3 in 31) unrecognisable, depending on the keys the database handed out.
+    keys = {str(obj.pk) for obj in (world.report, world.event, world.certificate, world.enterprise)}
+    segment = {**dict.fromkeys(keys, "{id}"), "2024": "{year}"}
     tested = {
-        _path(row, world)
-        .replace(str(world.report.pk), "{id}")
-        .replace(str(world.event.pk), "{id}")
-        .replace(str(world.certificate.pk), "{id}")
-        .replace(str(world.enterprise.pk), "{id}")
-        .replace("2024", "{year}")
+        "/".join(segment.get(part, part) for part in _path(row, world).split("/"))
         for row in ACCESS
     }
     get_paths = {path for path, operations in schema["paths"].items() if "get" in operations}

@@ -116,6 +116,15 @@ def test_the_secretariat_nominates_an_eligible_enterprise(open_cycle, enterprise
     assert (entry.action, entry.actor) == ("awards.nomination.created", secretariat)
 
 
+def test_a_nomination_keeps_the_enterprises_name_as_stored_not_as_it_was_read(
+    open_cycle, enterprise, secretariat
+):
+    Enterprise.objects.filter(pk=enterprise.pk).update(name_en="Renamed Since Terminals")
+    # `enterprise` still holds the old name, as a form read before the rename would.
+    nomination = nomination_create(cycle=open_cycle, enterprise=enterprise, user=secretariat)
+    assert Nomination.objects.get(pk=nomination.pk).sort_name == "Renamed Since Terminals"
+
+
 def test_an_ineligible_enterprise_cannot_be_nominated(open_cycle, enterprise, secretariat, officer):
     concern(enterprise, officer, D(2024, 5, 2), "Smuggling case pending")
     with pytest.raises(ValidationError) as refused:
@@ -283,6 +292,9 @@ def test_bulk_nominates_every_candidate(open_cycle, registry, secretariat):
         .active()
         .values_list("enterprise__name_en", flat=True)
     ) == ["C two", "D three", "G cleared flag", "H nominated"]
+    assert [n.sort_name for n in Nomination.objects.filter(pk__in=[n.pk for n in created])] == [
+        n.enterprise.name_en for n in Nomination.objects.filter(pk__in=[n.pk for n in created])
+    ]
     entries = AuditEntry.objects.filter(action="awards.nomination.created_in_bulk")
     assert sorted(entries.values_list("object_id", flat=True)) == sorted(str(n.pk) for n in created)
     assert {(entry.actor, entry.note) for entry in entries} == {(secretariat, "2")}

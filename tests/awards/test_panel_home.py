@@ -184,6 +184,22 @@ def test_the_counts_say_how_many_so_only_the_keys_to_the_page_are_read(client, p
     assert len(page.context["cycles"][0].assignments) == 54 - 2 * NOMINEES_PAGE
     # A search is not counted beforehand: its keys are read to count the pages.
     assert _keys_limit(client, "?q=nominee") > 60
+    # Past the last page is the last page, read no further than its end.
+    assert _keys_limit(client, "?page=99999") == 3 * NOMINEES_PAGE + 1
+
+
+def test_a_stale_assignment_saved_after_its_review_was_submitted_stays_submitted(panel_member):
+    cycle = _cycle(2024, Cycle.Status.REVIEW)
+    review = _draft_review(_nominee(cycle, "Alpha Cargo"), panel_member, [5, 5])
+    stale = Assignment.objects.get(pk=review.assignment_id)
+    assert stale.state == "review"
+
+    fresh = Review.objects.get(pk=review.pk)
+    fresh.status = Review.Status.SUBMITTED
+    fresh.save()
+    stale.save()  # as it saw things before the review was submitted
+
+    assert Assignment.objects.get(pk=stale.pk).state == "submitted"
 
 
 def test_the_members_to_do_comes_first_then_what_is_done(client, panel_member):
