@@ -94,8 +94,7 @@ def test_every_endpoint_of_the_schema_is_in_the_matrix(world):
     keys = {str(obj.pk) for obj in (world.report, world.event, world.certificate, world.enterprise)}
     segment = {**dict.fromkeys(keys, "{id}"), "2024": "{year}"}
     tested = {
-        "/".join(segment.get(part, part) for part in _path(row, world).split("/"))
-        for row in ACCESS
+        "/".join(segment.get(part, part) for part in _path(row, world).split("/")) for row in ACCESS
     }
     get_paths = {path for path, operations in schema["paths"].items() if "get" in operations}
     assert get_paths <= tested, get_paths - tested
