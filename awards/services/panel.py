@@ -428,18 +428,12 @@ def _lock_own_assignment(assignment: Assignment, user) -> Assignment:
 
 def assignment_states_rebuild() -> int:
     """Every assignment's kept state (Assignment.state) recomputed from its declaration and
-    review, for `manage.py rebuild_derived`: one set-based UPDATE per state, of the rows that
-    are wrong (as the migration that added it). Returns how many were."""
-    Declaration, State = Assignment.Declaration, Assignment.State
-    submitted = Q(review__status=Review.Status.SUBMITTED)
-    fresh = {
-        State.DECLARE: Q(declaration=Declaration.PENDING),
-        State.RECUSED: Q(declaration=Declaration.CONFLICT),
-        State.SUBMITTED: Q(declaration=Declaration.NO_CONFLICT) & submitted,
-        State.REVIEW: Q(declaration=Declaration.NO_CONFLICT) & ~submitted,
-    }
+    review, for `manage.py rebuild_derived`: one set-based UPDATE per state, of the rows whose
+    kept state differs from the fresh one (AssignmentQuerySet.with_fresh_state). Returns how
+    many did."""
+    fresh = Assignment.objects.with_fresh_state()
     with transaction.atomic():
         return sum(
-            Assignment.objects.filter(condition).exclude(state=state).update(state=state)
-            for state, condition in fresh.items()
+            fresh.filter(fresh_state=state).exclude(state=state).update(state=state)
+            for state in Assignment.State.values
         )
