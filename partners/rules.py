@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from partners.models import CooperationEvent, EnforcementFlag, Membership, PartnerReport
 from portal.auth import person_name
-from portal.roles import STAFF_ROLES, Role, has_role
+from portal.roles import STAFF_ROLES, Role, has_role, is_active_partner_manager
 from portal.rules import ALLOWED, Verdict, never, not_now
 
 Status = CooperationEvent.Status
@@ -203,14 +203,7 @@ def may_import_manifests(user) -> Verdict:
 def may_manage_colleagues(user, membership: Membership | None = None) -> Verdict:
     """A manager of an enterprise invites, deactivates and names other managers of its
     users; `membership` is the user's own."""
-    if membership is None:
-        membership = getattr(user, "membership", None)
-    if (
-        membership is None
-        or not has_role(user, Role.PARTNER)
-        or not membership.is_active
-        or not membership.is_manager
-    ):
+    if not is_active_partner_manager(user, membership):
         return never(_("Only a manager of the enterprise manages its colleagues."))
     return ALLOWED
 
@@ -218,13 +211,6 @@ def may_manage_colleagues(user, membership: Membership | None = None) -> Verdict
 def may_manage_api_keys(user, membership: Membership | None = None) -> Verdict:
     """A manager of an enterprise creates and revokes its API keys (the machines' credentials);
     `membership` is the user's own."""
-    if membership is None:
-        membership = getattr(user, "membership", None)
-    if (
-        membership is None
-        or not has_role(user, Role.PARTNER)
-        or not membership.is_active
-        or not membership.is_manager
-    ):
+    if not is_active_partner_manager(user, membership):
         return never(_("Only a manager of the enterprise manages its API keys."))
     return ALLOWED

@@ -36,6 +36,20 @@ def has_role(user, *roles: str) -> bool:
     return user.is_superuser or bool(user_roles(user) & set(roles))
 
 
+def is_active_partner_manager(user, membership=None) -> bool:
+    """A partner who is an active manager of their enterprise: they manage its colleagues, API
+    keys and webhooks. `membership` is the user's own (the partners app's Membership), read
+    through its reverse accessor when not given."""
+    if membership is None:
+        membership = getattr(user, "membership", None)
+    return (
+        membership is not None
+        and has_role(user, Role.PARTNER)
+        and membership.is_active
+        and membership.is_manager
+    )
+
+
 def is_staff_member(user) -> bool:
     return has_role(user, *STAFF_ROLES)
 

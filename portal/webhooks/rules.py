@@ -2,19 +2,12 @@
 
 from django.utils.translation import gettext as _
 
-from portal.roles import Role, has_role
+from portal.roles import is_active_partner_manager
 from portal.rules import ALLOWED, Verdict, never, not_now
 
 
 def may_manage_webhooks(user) -> Verdict:
-    # The user's Membership (partners app), read through its reverse accessor.
-    membership = getattr(user, "membership", None)
-    if (
-        membership is None
-        or not has_role(user, Role.PARTNER)
-        or not membership.is_active
-        or not membership.is_manager
-    ):
+    if not is_active_partner_manager(user):
         return never(_("Only a manager of the enterprise manages its webhooks."))
     return ALLOWED
 
