@@ -152,7 +152,7 @@ def read_table(source: BinaryIO, file_name: str) -> Iterator[tuple[int, dict[str
     limit = settings.IMPORT_MAX_ROWS
     count = 0
     for number, values in records:
-        if all(_blank(v) for v in values):
+        if all(blank_cell(v) for v in values):
             continue  # spreadsheets often end with empty rows
         count += 1
         if count > limit:
@@ -173,8 +173,9 @@ def read_table(source: BinaryIO, file_name: str) -> Iterator[tuple[int, dict[str
         row = dict(zip(header, padded, strict=True))
         # A value beyond the header or under a blank heading would vanish without a word. In a
         # CSV even an empty extra field counts: an unquoted comma shifted the row's columns.
+        unnamed = (value for heading, value in zip(header, values, strict=False) if not heading)
         row[STRAY_CELLS] = any(value is not None for value in values[len(header) :]) or any(
-            not _blank(value) for heading, value in zip(header, values, strict=False) if not heading
+            not blank_cell(value) for value in unnamed
         )
         yield number, row
     if not count:
@@ -306,9 +307,9 @@ def _parse_row(number, raw, today, dates) -> tuple[EventRow | None, list[ImportP
     else:
         fields["enterprise"] = br_number  # its id once the file is read (validate_rows)
 
-    event_type = EVENT_TYPES.get(_text(raw["event_type"]).lower())
+    event_type = EVENT_TYPES.get(cell_text(raw["event_type"]).lower())
     if event_type is None:
-        event_type = _text(raw["event_type"]).lower()
+        event_type = cell_text(raw["event_type"]).lower()
         problem(
             "event_type",
             _('Unknown type "%(value)s"; use one of: %(codes)s.')
@@ -325,7 +326,7 @@ def _parse_row(number, raw, today, dates) -> tuple[EventRow | None, list[ImportP
     else:
         fields["occurred_on"] = occurred_on
 
-    significance = _text(raw["significance"]).lower() or CooperationEvent.Significance.ROUTINE
+    significance = cell_text(raw["significance"]).lower() or CooperationEvent.Significance.ROUTINE
     significance = SIGNIFICANCES.get(significance, significance)
     if significance not in SIGNIFICANCES:
         problem(
@@ -336,7 +337,7 @@ def _parse_row(number, raw, today, dates) -> tuple[EventRow | None, list[ImportP
     else:
         fields["significance"] = significance
 
-    title = _text(raw["title"])
+    title = cell_text(raw["title"])
     if not title:
         problem("title", _("A title is required."))
     elif len(title) > TITLE_MAX:
@@ -348,10 +349,10 @@ def _parse_row(number, raw, today, dates) -> tuple[EventRow | None, list[ImportP
     else:
         fields["title"] = title
 
-    fields["partner_summary"] = _text(raw["partner_summary"])
-    fields["restricted_details"] = _text(raw["restricted_details"])
+    fields["partner_summary"] = cell_text(raw["partner_summary"])
+    fields["restricted_details"] = cell_text(raw["restricted_details"])
 
-    value = _text(raw["seizure_value_hkd"]).replace(",", "").removeprefix("HK$")
+    value = cell_text(raw["seizure_value_hkd"]).replace(",", "").removeprefix("HK$")
     if value:
         try:
             amount = Decimal(value)
@@ -379,7 +380,7 @@ def _parse_row(number, raw, today, dates) -> tuple[EventRow | None, list[ImportP
 
 def _count(value) -> tuple[int | None, str]:
     """A whole number ≥ 0 (None when empty), or why the value is not one."""
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         return None, ""
     try:
@@ -452,15 +453,17 @@ def _unstorable(value, column: str) -> str | None:
 
 def _br_number(value) -> str:
     # A spreadsheet that typed the column as a number has dropped the leading zeros.
-    text = _text(value)
+    text = cell_text(value)
     return text.zfill(8) if isinstance(value, int | float) and text.isdigit() else text
 
 
-def _blank(value) -> bool:
+def blank_cell(value) -> bool:
+    """An empty cell: none, or only spaces (the manifests' import reads cells the same way)."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
+    """A cell as text: a spreadsheet's whole number without its ".0", spaces trimmed."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -475,7 +478,7 @@ def _date(value, dates: dict) -> date | None:
         value = value.date()
     if isinstance(value, date):
         return dates.setdefault(value, value)
-    text = _text(value)
+    text = cell_text(value)
     if text not in dates:
         try:
             dates[text] = date.fromisoformat(text)

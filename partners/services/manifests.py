@@ -16,7 +16,13 @@ from partners import rules
 from partners.models import Manifest, ManifestLine, ManifestMatch, PartnerReport, ShipmentReference
 from partners.services import import_files
 from partners.services.import_files import ImportProblem, ImportRejected
-from partners.services.imports import CONTROL_CHARACTER, PROBLEMS_LISTED, more_problems
+from partners.services.imports import (
+    CONTROL_CHARACTER,
+    PROBLEMS_LISTED,
+    blank_cell,
+    cell_text,
+    more_problems,
+)
 from partners.shipments import normalise_port, normalise_reference
 from portal.audit import audit
 from portal.rules import require
@@ -55,7 +61,7 @@ def manifest_import(*, data: BinaryIO, file_name: str, user) -> Manifest:
     _check_header(header)
     lines, problems = [], []
     for number, values in records:
-        if all(_blank(value) for value in values):
+        if all(blank_cell(value) for value in values):
             continue
         if len(lines) + len(problems) >= MANIFEST_MAX_ROWS:
             raise import_files.file_problem(
@@ -106,18 +112,6 @@ def _check_header(header: list) -> None:
         raise ImportRejected(problems[:PROBLEMS_LISTED])
 
 
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _parse_row(number: int, row: dict) -> tuple[ManifestLine | None, list[ImportProblem]]:
     problems = []
 
@@ -126,7 +120,7 @@ def _parse_row(number: int, row: dict) -> tuple[ManifestLine | None, list[Import
 
     values = {}
     for column in MANIFEST_COLUMNS:
-        text = _text(row.get(column))
+        text = cell_text(row.get(column))
         if isinstance(row.get(column), import_files.TooLong):
             problem(column, _("This cell is too long."))
             continue
